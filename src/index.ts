@@ -1,0 +1,2 @@
+/** The kit's public entry: notebooks import "../src" (see src/package.json). */
+export * from "./numerics";

@@ -1,0 +1,164 @@
+import {
+  requireFiniteVector,
+  requireFunction,
+  requireInteger,
+  requireIterations,
+  requireNonNegative,
+  requirePositive,
+} from "./validate";
+
+/** The objective and its gradient at one point, computed together (they share work). */
+export interface Evaluation {
+  value: number;
+  gradient: number[];
+}
+
+export type Evaluate = (point: readonly number[]) => Evaluation;
+
+/** What the observer sees: the point after `iteration` updates. */
+export interface DescentState {
+  iteration: number;
+  point: readonly number[];
+  value: number;
+  gradientNorm: number;
+}
+
+export interface DescentOptions {
+  start: readonly number[];
+  evaluate: Evaluate;
+  /** η in x ← x − η ∇f(x): a finite positive number. */
+  learningRate: number;
+  /** Number of updates, 0 to MAX_ITERATIONS. */
+  iterations: number;
+  /** Stop as converged once the gradient norm is ≤ tolerance. */
+  tolerance?: number;
+  /** Divergence rule: the objective rose on this many consecutive updates (default 3). */
+  risingStepsToDiverge?: number;
+  /** Called for the point after `iteration` updates when (iteration + 1) is a multiple of
+   * `observeEvery`, as the article prints t = 99, 199, …; and for the last point. */
+  observe?: (state: DescentState) => void;
+  observeEvery?: number;
+}
+
+export type StopReason =
+  | { kind: "iterations"; iteration: number }
+  | { kind: "converged"; iteration: number }
+  | { kind: "diverged"; iteration: number; cause: "non-finite" | "objective-rising" };
+
+export interface Trajectory {
+  learningRate: number;
+  /** points[k] is the point after k updates; all finite. */
+  points: number[][];
+  values: number[];
+  gradientNorms: number[];
+  stop: StopReason;
+}
+
+export const DEFAULT_RISING_STEPS_TO_DIVERGE = 3;
+
+export function euclideanNorm(vector: readonly number[]): number {
+  return Math.hypot(...vector);
+}
+
+function isFiniteEvaluation(evaluation: Evaluation): boolean {
+  return Number.isFinite(evaluation.value) && evaluation.gradient.every(Number.isFinite);
+}
+
+/**
+ * Plain gradient descent x_{k+1} = x_k − η ∇f(x_k), keeping the whole trajectory.
+ *
+ * It stops when the iterations are done, when the gradient norm falls to `tolerance`
+ * (converged), or when the run diverges: a non-finite coordinate, objective or gradient (the
+ * path keeps its last finite point), or the objective rising on `risingStepsToDiverge`
+ * consecutive updates. A descent step with a suitable η never raises a smooth objective, so
+ * repeated rises mean η is too large for this function.
+ */
+export function gradientDescent(options: DescentOptions): Trajectory {
+  const start = requireFiniteVector("start", options.start);
+  requireFunction("evaluate", options.evaluate);
+  const learningRate = requirePositive("learningRate", options.learningRate);
+  const iterations = requireIterations("iterations", options.iterations);
+  const tolerance =
+    options.tolerance === undefined ? undefined : requireNonNegative("tolerance", options.tolerance);
+  const risingStepsToDiverge = requireInteger(
+    "risingStepsToDiverge",
+    options.risingStepsToDiverge ?? DEFAULT_RISING_STEPS_TO_DIVERGE,
+    1,
+  );
+  const observeEvery = requireInteger("observeEvery", options.observeEvery ?? 1, 1);
+  if (options.observe !== undefined) requireFunction("observe", options.observe);
+
+  let point = [...start];
+  let current = options.evaluate(point);
+  if (!isFiniteEvaluation(current)) {
+    throw new RangeError(`start (${start.join(", ")}) gives a non-finite objective or gradient`);
+  }
+  const trajectory: Trajectory = {
+    learningRate,
+    points: [point],
+    values: [current.value],
+    gradientNorms: [euclideanNorm(current.gradient)],
+    stop: { kind: "iterations", iteration: iterations },
+  };
+  let lastObserved = -1;
+  const observe = (iteration: number, last: boolean): void => {
+    if (options.observe && iteration !== lastObserved && (last || (iteration + 1) % observeEvery === 0)) {
+      lastObserved = iteration;
+      options.observe({
+        iteration,
+        point,
+        value: current.value,
+        gradientNorm: trajectory.gradientNorms[iteration],
+      });
+    }
+  };
+
+  let risingSteps = 0;
+  for (let iteration = 1; iteration <= iterations; iteration++) {
+    if (tolerance !== undefined && trajectory.gradientNorms[iteration - 1] <= tolerance) {
+      trajectory.stop = { kind: "converged", iteration: iteration - 1 };
+      break;
+    }
+    observe(iteration - 1, false);
+    const next = point.map((coordinate, i) => coordinate - learningRate * current.gradient[i]);
+    const evaluation = next.every(Number.isFinite) ? options.evaluate(next) : undefined;
+    if (evaluation === undefined || !isFiniteEvaluation(evaluation)) {
+      trajectory.stop = { kind: "diverged", iteration, cause: "non-finite" };
+      break;
+    }
+    risingSteps = evaluation.value > current.value ? risingSteps + 1 : 0;
+    point = next;
+    current = evaluation;
+    trajectory.points.push(point);
+    trajectory.values.push(current.value);
+    trajectory.gradientNorms.push(euclideanNorm(current.gradient));
+    if (risingSteps >= risingStepsToDiverge) {
+      trajectory.stop = { kind: "diverged", iteration, cause: "objective-rising" };
+      break;
+    }
+  }
+  const last = trajectory.points.length - 1;
+  if (
+    trajectory.stop.kind === "iterations" &&
+    tolerance !== undefined &&
+    trajectory.gradientNorms[last] <= tolerance
+  ) {
+    trajectory.stop = { kind: "converged", iteration: last };
+  }
+  observe(last, true);
+  return trajectory;
+}
+
+/** One sentence for a notebook or the command line: why the run stopped. */
+export function describeStop(stop: StopReason): string {
+  switch (stop.kind) {
+    case "iterations":
+      return `ran all ${stop.iteration} iterations`;
+    case "converged":
+      return `converged at iteration ${stop.iteration}`;
+    case "diverged":
+      return stop.cause === "non-finite"
+        ? `diverged at iteration ${stop.iteration}: the next point was not a finite number`
+        : `diverged at iteration ${stop.iteration}: the objective rose on consecutive steps`;
+  }
+}

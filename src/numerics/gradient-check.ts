@@ -1,0 +1,162 @@
+import { articleFunction, articleGradient } from "./quadratic";
+import { sineData, sumOfSquares, sumOfSquaresGradient, type PolyData } from "./polyfit";
+import { seededNormal } from "./random";
+import { loadTensorFlow, type TensorFlow } from "./tensorflow";
+import type { Scalar, Tensor1D } from "@tensorflow/tfjs";
+import { requireFiniteVector, requireInteger, requirePositive } from "./validate";
+
+/** A function with a hand-derived gradient, and the same function in TensorFlow.js operations. */
+export interface GradientCheckSubject {
+  name: string;
+  dimension: number;
+  /** Names of the coordinates, for tables: ["x", "y"] or ["a", "b", "c", "d"]. */
+  coordinates: readonly string[];
+  objective(point: readonly number[]): number;
+  handGradient(point: readonly number[]): number[];
+  /** The objective built from tf operations, so that tf.grad can differentiate it. */
+  tensorObjective(tf: TensorFlow, point: Tensor1D): Scalar;
+}
+
+export interface GradientCheckReport {
+  subject: string;
+  method: string;
+  points: number;
+  coordinates: readonly string[];
+  /** The largest relative error seen, per coordinate. */
+  maxRelativeError: number[];
+  tolerance: number;
+  passed: boolean;
+}
+
+/**
+ * |hand − other| / max(|hand|, |other|, 1): relative where the gradient is at least 1, absolute
+ * below, so a coordinate that happens to be near zero is not judged on noise.
+ */
+export function relativeError(hand: number, other: number): number {
+  return Math.abs(hand - other) / Math.max(Math.abs(hand), Math.abs(other), 1);
+}
+
+/** TensorFlow.js computes in float32 (about 7 digits), so its gradients agree to about 1e-5. */
+export const AUTODIFF_TOLERANCE = 1e-4;
+export const FINITE_DIFFERENCE_TOLERANCE = 1e-6;
+
+function report(
+  subject: GradientCheckSubject,
+  method: string,
+  points: readonly (readonly number[])[],
+  tolerance: number,
+  other: (point: readonly number[]) => number[],
+): GradientCheckReport {
+  requirePositive("tolerance", tolerance);
+  if (!Array.isArray(points) || points.length === 0) {
+    throw new RangeError(`points must be a non-empty array of points, got ${String(points)}`);
+  }
+  const maxRelativeError = new Array<number>(subject.dimension).fill(0);
+  points.forEach((point, p) => {
+    requireFiniteVector(`points[${p}]`, point, subject.dimension);
+    const hand = subject.handGradient(point);
+    other(point).forEach((value, i) => {
+      maxRelativeError[i] = Math.max(maxRelativeError[i], relativeError(hand[i], value));
+    });
+  });
+  return {
+    subject: subject.name,
+    method,
+    points: points.length,
+    coordinates: subject.coordinates,
+    maxRelativeError,
+    tolerance,
+    passed: maxRelativeError.every((error) => error <= tolerance),
+  };
+}
+
+/** Hand-derived gradient against TensorFlow.js autodiff (tf.grad), at each point. */
+export function checkAgainstAutodiff(
+  subject: GradientCheckSubject,
+  points: readonly (readonly number[])[],
+  tolerance = AUTODIFF_TOLERANCE,
+): GradientCheckReport {
+  const { tf, packageName, backend } = loadTensorFlow();
+  const gradient = tf.grad((point) => subject.tensorObjective(tf, point as Tensor1D));
+  return report(subject, `tf.grad (${packageName}, ${backend} backend)`, points, tolerance, (point) =>
+    tf.tidy(() => Array.from(gradient(tf.tensor1d(point as number[])).dataSync())),
+  );
+}
+
+/** Hand-derived gradient against float64 central differences (f(p + h) − f(p − h)) / 2h. */
+export function checkAgainstFiniteDifferences(
+  subject: GradientCheckSubject,
+  points: readonly (readonly number[])[],
+  tolerance = FINITE_DIFFERENCE_TOLERANCE,
+): GradientCheckReport {
+  return report(subject, "float64 central differences", points, tolerance, (point) =>
+    point.map((coordinate, i) => {
+      // Both objectives here are quadratic, so the central difference has no truncation error
+      // and a large step keeps rounding error small.
+      const h = 1e-3 * Math.max(1, Math.abs(coordinate));
+      const plus = [...point];
+      const minus = [...point];
+      plus[i] += h;
+      minus[i] -= h;
+      return (subject.objective(plus) - subject.objective(minus)) / (2 * h);
+    }),
+  );
+}
+
+/** `count` points with coordinates drawn from N(0, scale²), seeded. */
+export function randomPoints(count: number, dimension: number, seed: number, scale = 1): number[][] {
+  requireInteger("count", count, 1, 1_000_000);
+  requireInteger("dimension", dimension, 1, 1000);
+  requirePositive("scale", scale);
+  const next = seededNormal(seed);
+  return Array.from({ length: count }, () => Array.from({ length: dimension }, () => scale * next()));
+}
+
+/** The first article's f(x, y) with its gradient (x + 1, y/2). */
+export const articleFunctionSubject: GradientCheckSubject = {
+  name: "f(x, y) = ½x² + x + ¼y² − 2",
+  dimension: 2,
+  coordinates: ["x", "y"],
+  objective: ([x, y]) => articleFunction(x, y),
+  handGradient: ([x, y]) => articleGradient(x, y),
+  tensorObjective: (tf, point) => {
+    const [x, y] = tf.unstack(point);
+    return tf.addN([x.square().mul(0.5), x, y.square().mul(0.25), tf.scalar(-2)]) as Scalar;
+  },
+};
+
+/** The second article's sum of squares as a function of the coefficients, on `data`. */
+export function sumOfSquaresSubject(data: PolyData = sineData(), degree = 3): GradientCheckSubject {
+  const names = ["a", "b", "c", "d"];
+  return {
+    name: `sum of squares of a degree-${degree} polynomial on ${data.x.length} points`,
+    dimension: degree + 1,
+    coordinates: Array.from({ length: degree + 1 }, (_, k) => names[k] ?? `c${k}`),
+    objective: (coefficients) => sumOfSquares(coefficients, data),
+    handGradient: (coefficients) => sumOfSquaresGradient(coefficients, data),
+    tensorObjective: (tf, coefficients) => {
+      const x = tf.tensor1d(Float32Array.from(data.x));
+      const terms = tf.unstack(coefficients).map((c, k) => c.mul(x.pow(k)));
+      return tf
+        .addN(terms)
+        .sub(tf.tensor1d(Float32Array.from(data.y)))
+        .square()
+        .sum() as Scalar;
+    },
+  };
+}
+
+/** A short markdown table of check reports, one row per subject and method. */
+export function gradientCheckTable(reports: readonly GradientCheckReport[]): string {
+  const rows = reports.map((r) => {
+    const errors = r.coordinates
+      .map((name, i) => `${name}: ${r.maxRelativeError[i].toExponential(1)}`)
+      .join(", ");
+    return `| ${r.subject} | ${r.method} | ${r.points} | ${errors} | ${r.tolerance.toExponential(0)} | ${r.passed ? "✅ pass" : "❌ FAIL"} |`;
+  });
+  return [
+    "| function | compared with | points | largest relative error | tolerance | result |",
+    "|---|---|---|---|---|---|",
+    ...rows,
+  ].join("\n");
+}

@@ -1,0 +1,77 @@
+/**
+ * Input checks shared by every exported function. Each throws a RangeError or TypeError whose
+ * message names the parameter and the value it got, so a student who types `learningRate: -1`
+ * reads what is wrong instead of seeing a NaN plot.
+ */
+
+/** The largest number of iterations any loop accepts: a trajectory stores every point. */
+export const MAX_ITERATIONS = 1_000_000;
+
+/** Formats a received value for an error message, whatever its type. */
+export function describeValue(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
+    return String(value);
+  }
+  if (value === undefined || value === null) return String(value);
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  return `a ${typeof value}`;
+}
+
+function requireNumber(name: string, value: unknown): number {
+  if (typeof value !== "number") {
+    throw new TypeError(`${name} must be a number, got ${describeValue(value)}`);
+  }
+  return value;
+}
+
+export function requireFinite(name: string, value: unknown): number {
+  const n = requireNumber(name, value);
+  if (!Number.isFinite(n)) throw new RangeError(`${name} must be a finite number, got ${n}`);
+  return n;
+}
+
+export function requirePositive(name: string, value: unknown): number {
+  const n = requireFinite(name, value);
+  if (!(n > 0)) throw new RangeError(`${name} must be a finite positive number, got ${n}`);
+  return n;
+}
+
+export function requireNonNegative(name: string, value: unknown): number {
+  const n = requireFinite(name, value);
+  if (n < 0) throw new RangeError(`${name} must be a finite number ≥ 0, got ${n}`);
+  return n;
+}
+
+/** A whole number in [min, max]. */
+export function requireInteger(name: string, value: unknown, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const n = requireNumber(name, value);
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new RangeError(`${name} must be a whole number from ${min} to ${max}, got ${n}`);
+  }
+  return n;
+}
+
+export function requireIterations(name: string, value: unknown): number {
+  return requireInteger(name, value, 0, MAX_ITERATIONS);
+}
+
+/** A non-empty vector of finite numbers (plain array or typed array). */
+export function requireFiniteVector(name: string, value: unknown, length?: number): readonly number[] {
+  if (!Array.isArray(value) && !(value instanceof Float64Array) && !(value instanceof Float32Array)) {
+    throw new TypeError(`${name} must be an array of numbers, got ${describeValue(value)}`);
+  }
+  const vector = Array.from(value as ArrayLike<unknown>);
+  if (vector.length === 0) throw new RangeError(`${name} must not be empty`);
+  if (length !== undefined && vector.length !== length) {
+    throw new RangeError(`${name} must have ${length} entries, got ${vector.length}`);
+  }
+  vector.forEach((entry, i) => requireFinite(`${name}[${i}]`, entry));
+  return vector as number[];
+}
+
+export function requireFunction(name: string, value: unknown): void {
+  if (typeof value !== "function") {
+    throw new TypeError(`${name} must be a function, got ${describeValue(value)}`);
+  }
+}

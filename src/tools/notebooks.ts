@@ -1,0 +1,109 @@
+/** Executing notebooks through the project's kernel with nbconvert, and reading what went wrong. */
+import { spawn } from "node:child_process";
+import { mkdirSync, readFileSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { KERNEL_NAME, NOTEBOOKS_DIR, jupyterEnv } from "./jupyter";
+
+export interface NotebookOutput {
+  output_type: string;
+  name?: string;
+  text?: string | string[];
+  ename?: string;
+  evalue?: string;
+  data?: Record<string, unknown>;
+}
+
+export interface NotebookCell {
+  cell_type: "code" | "markdown" | "raw";
+  source: string | string[];
+  metadata: { tags?: string[]; [key: string]: unknown };
+  outputs?: NotebookOutput[];
+  execution_count?: number | null;
+}
+
+export interface Notebook {
+  cells: NotebookCell[];
+  metadata: { kernelspec?: { name: string; display_name: string; language?: string } };
+}
+
+export function joinText(text: string | string[] | undefined): string {
+  return Array.isArray(text) ? text.join("") : (text ?? "");
+}
+
+/** The notebooks in notebooks/, in name order. */
+export function listNotebooks(dir = NOTEBOOKS_DIR): string[] {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith(".ipynb"))
+    .sort()
+    .map((name) => path.join(dir, name));
+}
+
+export function readNotebook(file: string): Notebook {
+  return JSON.parse(readFileSync(file, "utf8")) as Notebook;
+}
+
+/** "cell 7 (`const x = 1`)": how errors name a cell. */
+export function describeCell(notebook: Notebook, index: number): string {
+  const firstLine = joinText(notebook.cells[index].source).split("\n")[0].slice(0, 60);
+  return `cell ${index + 1} (\`${firstLine}\`)`;
+}
+
+/** Every error output and every write to stderr, named by notebook and cell. */
+export function findProblems(notebook: Notebook, name: string): string[] {
+  const problems: string[] = [];
+  notebook.cells.forEach((cell, index) => {
+    for (const output of cell.outputs ?? []) {
+      if (output.output_type === "error") {
+        problems.push(`${name}, ${describeCell(notebook, index)}: ${output.ename}: ${output.evalue}`);
+      } else if (output.output_type === "stream" && output.name === "stderr") {
+        problems.push(
+          `${name}, ${describeCell(notebook, index)} wrote to stderr: ${joinText(output.text).trim()}`,
+        );
+      }
+    }
+  });
+  return problems;
+}
+
+/**
+ * Runs every cell of `file` in a fresh kernel and writes the executed copy into `outputDir`.
+ * Errors do not stop the run (--allow-errors), so that one report names them all.
+ */
+export function executeNotebook(file: string, outputDir: string, timeoutSeconds = 600): Promise<string> {
+  mkdirSync(outputDir, { recursive: true });
+  const args = [
+    "nbconvert",
+    "--to",
+    "notebook",
+    "--execute",
+    "--allow-errors",
+    `--ExecutePreprocessor.kernel_name=${KERNEL_NAME}`,
+    `--ExecutePreprocessor.timeout=${timeoutSeconds}`,
+    "--output-dir",
+    outputDir,
+    file,
+  ];
+  return new Promise((resolve, reject) => {
+    const child = spawn("jupyter", args, { env: jupyterEnv(), stdio: ["ignore", "pipe", "pipe"] });
+    let log = "";
+    child.stdout.on("data", (chunk) => (log += chunk));
+    child.stderr.on("data", (chunk) => (log += chunk));
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      if (code === 0) resolve(path.join(outputDir, path.basename(file)));
+      else reject(new Error(`executing ${path.basename(file)} failed (exit ${code}):\n${log.slice(-4000)}`));
+    });
+  });
+}
+
+/** The outputs of code cells carrying `tag`, as text (stream text and text/plain). */
+export function taggedOutputText(notebook: Notebook, tag: string): string {
+  return notebook.cells
+    .filter((cell) => cell.metadata.tags?.includes(tag))
+    .flatMap((cell) => cell.outputs ?? [])
+    .map(
+      (output) =>
+        joinText(output.text) + joinText(output.data?.["text/plain"] as string | string[] | undefined),
+    )
+    .join("");
+}

@@ -1,0 +1,53 @@
+/**
+ * npm run setup (run by npm start and npm test as well): finds or installs Jupyter, compiles
+ * src/ for the kernel and registers the project's tslab kernel. Running it again is harmless.
+ */
+import { spawnSync } from "node:child_process";
+import {
+  APT_PACKAGES,
+  PROJECT_ROOT,
+  findJupyter,
+  installAdvice,
+  isDebianRoot,
+  kernelSpecPath,
+  registerKernel,
+  type JupyterInventory,
+} from "./jupyter";
+
+function run(command: string, args: string[]): void {
+  const result = spawnSync(command, args, { stdio: "inherit", cwd: PROJECT_ROOT });
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(" ")} failed with exit code ${result.status}`);
+  }
+}
+
+function ensureJupyter(): JupyterInventory {
+  let found = findJupyter();
+  if (found.nbconvert && (found.notebook || found.lab)) return found;
+  if (!isDebianRoot()) {
+    console.error(installAdvice());
+    process.exit(1);
+  }
+  console.log(`setup: installing Jupyter with apt: ${APT_PACKAGES.join(" ")}`);
+  run("apt-get", ["update"]);
+  run("apt-get", ["install", "-y", "--no-install-recommends", ...APT_PACKAGES]);
+  found = findJupyter();
+  if (!found.nbconvert || !(found.notebook || found.lab)) {
+    console.error(installAdvice());
+    process.exit(1);
+  }
+  return found;
+}
+
+export function setup(): JupyterInventory {
+  const found = ensureJupyter();
+  run(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"]);
+  const changed = registerKernel();
+  console.log(
+    `setup: Jupyter ${found.lab ? "Lab" : "Notebook"} found; src compiled to build/; kernel ` +
+      `"tslab" ${changed ? "registered" : "already registered"} at ${kernelSpecPath()}`,
+  );
+  return found;
+}
+
+if (require.main === module) setup();
