@@ -30,7 +30,7 @@ function ensureJupyter(): JupyterInventory {
   }
   console.log(`setup: installing Jupyter with apt: ${APT_PACKAGES.join(" ")}`);
   run("apt-get", ["update"]);
-  run("apt-get", ["install", "-y", "--no-install-recommends", ...APT_PACKAGES]);
+  run("apt-get", ["install", "-y", ...APT_PACKAGES]);
   found = findJupyter();
   if (!found.nbconvert || !(found.notebook || found.lab)) {
     console.error(installAdvice());
