@@ -5,3 +5,7 @@ export * from "./random";
 export * from "./polyfit";
 export * from "./tensorflow";
 export * from "./gradient-check";
+export * from "./bases";
+export * from "./least-squares";
+export * from "./hessian";
+export * from "./losses";

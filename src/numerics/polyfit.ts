@@ -1,4 +1,6 @@
+import { basisForData, designMatrix, type Basis, type BasisName } from "./bases";
 import { gradientDescent, type DescentState, type Evaluation, type Trajectory } from "./descent";
+import { lossWithGradient, sumOfSquaresLoss, type Loss } from "./losses";
 import { randn } from "./random";
 import { requireFinite, requireFiniteVector, requireInteger } from "./validate";
 
@@ -129,13 +131,27 @@ export interface FitOptions {
   /** Called every `observeEvery` iterations (t = 99, 199, … as the article prints) and at the end. */
   observe?: (progress: FitProgress) => void;
   observeEvery?: number;
+  /** The loss to descend (default: the article's sum of squares). */
+  loss?: Loss;
+  /**
+   * The basis the descent moves in (default "monomial", the article's a, b, c, d). With "scaled" or
+   * "legendre", x is mapped onto [−1, 1]; the start, the trajectory and `observe` are in that basis's
+   * coefficients, and `coefficients` in the result is converted back to a + bx + cx² + ….
+   */
+  basis?: BasisName;
+  /** Passed to gradientDescent: the objective rising this many steps in a row means divergence. */
+  risingStepsToDiverge?: number;
 }
 
 export interface FitResult {
+  /** The fitted polynomial's monomial coefficients a, b, c, … in x. */
   coefficients: number[];
   loss: number;
   start: number[];
   trajectory: Trajectory;
+  basis: Basis;
+  /** The last point of the trajectory: the coefficients in `basis` (equal to `coefficients` for monomials). */
+  basisCoefficients: number[];
 }
 
 /** Fits a polynomial to the data by gradient descent on the sum of squares (step 9). */
@@ -147,12 +163,23 @@ export function fitPolynomial(options: FitOptions = {}): FitResult {
       ? randomCoefficients(degree, options.seed ?? DEFAULT_SEED)
       : [...requireFiniteVector("start", options.start, degree + 1)];
   const observe = options.observe;
+  const basis = basisForData(options.basis ?? "monomial", degree, data.x);
+  const loss = options.loss ?? sumOfSquaresLoss;
+  // The article's own loop (sumOfSquaresWithGradient) for the article's loss and basis, so that the
+  // default fit repeats its arithmetic exactly.
+  const articleCase = loss === sumOfSquaresLoss && basis.name === "monomial";
+  const design = articleCase ? undefined : designMatrix(basis, data.x);
+  const evaluate = (coefficients: readonly number[]): Evaluation =>
+    design === undefined
+      ? sumOfSquaresWithGradient(coefficients, data)
+      : lossWithGradient(loss, design, data.y, coefficients);
   const trajectory = gradientDescent({
     start,
-    evaluate: (coefficients) => sumOfSquaresWithGradient(coefficients, data),
+    evaluate,
     learningRate: options.learningRate ?? ARTICLE_LEARNING_RATE,
     iterations: options.iterations ?? ARTICLE_ITERATIONS,
     tolerance: options.tolerance,
+    risingStepsToDiverge: options.risingStepsToDiverge,
     observeEvery: options.observeEvery ?? 100,
     observe:
       observe &&
@@ -161,10 +188,12 @@ export function fitPolynomial(options: FitOptions = {}): FitResult {
   });
   const last = trajectory.points.length - 1;
   return {
-    coefficients: trajectory.points[last],
+    coefficients: basis.toMonomial(trajectory.points[last]),
     loss: trajectory.values[last],
     start,
     trajectory,
+    basis,
+    basisCoefficients: trajectory.points[last],
   };
 }
 

@@ -1,0 +1,141 @@
+/**
+ * Why gradient descent on the sum of squares is slow, and when it blows up. The loss is quadratic in
+ * the coefficients, L(c) = ‖Xc − y‖², so its Hessian is the constant matrix H = 2XᵀX and every step is
+ * linear in the error e = c − c*: e ← (I − ηH) e. Along the eigenvector of eigenvalue λ the error is
+ * multiplied by (1 − ηλ) per step, so the descent converges exactly when |1 − ηλ| < 1 for all λ,
+ * i.e. η < 2/λ_max; and then the slowest direction shrinks by (1 − ηλ_min) per step, which the
+ * condition number κ = λ_max/λ_min bounds by 1 − 2/κ at best.
+ */
+import { EigenvalueDecomposition, Matrix } from "ml-matrix";
+import { basisForData, designMatrix, type BasisName } from "./bases";
+import { normalEquations } from "./least-squares";
+import { checkData, requireDegree, sineData, type PolyData } from "./polyfit";
+import { requireFiniteVector, requireIterations, requirePositive } from "./validate";
+
+/** Checks a square, finite, symmetric matrix (up to rounding) and returns it. */
+export function requireSymmetricMatrix(name: string, matrix: unknown): readonly (readonly number[])[] {
+  if (!Array.isArray(matrix) || matrix.length === 0) {
+    throw new TypeError(`${name} must be a non-empty array of rows, got ${String(matrix)}`);
+  }
+  const n = matrix.length;
+  matrix.forEach((row, i) => requireFiniteVector(`${name}[${i}]`, row, n));
+  const rows = matrix as number[][];
+  const scale = Math.max(...rows.flat().map(Math.abs));
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < i; j++) {
+      if (Math.abs(rows[i][j] - rows[j][i]) > 1e-12 * scale) {
+        throw new RangeError(
+          `${name} must be symmetric, but ${name}[${i}][${j}] = ${rows[i][j]} and ${name}[${j}][${i}] = ${rows[j][i]}`,
+        );
+      }
+    }
+  }
+  return rows;
+}
+
+/** The Hessian of Σ (ŷ − y)² in the coefficients of `basis`: 2XᵀX, constant since the loss is quadratic. */
+export function sumOfSquaresHessian(
+  data: PolyData = sineData(),
+  degree = 3,
+  basis: BasisName = "monomial",
+): number[][] {
+  const checked = checkData(data);
+  const design = designMatrix(basisForData(basis, requireDegree(degree), checked.x), checked.x);
+  return normalEquations(design, checked.y).gram.map((row) => row.map((entry) => 2 * entry));
+}
+
+export interface SymmetricEigen {
+  /** Eigenvalues, smallest first. */
+  values: number[];
+  /** vectors[i] is a unit eigenvector of values[i]. */
+  vectors: number[][];
+}
+
+/** Eigenvalues and orthonormal eigenvectors of a small symmetric matrix (ml-matrix, symmetric QL). */
+export function symmetricEigen(matrix: readonly (readonly number[])[]): SymmetricEigen {
+  const rows = requireSymmetricMatrix("matrix", matrix);
+  // Symmetrise exactly, so that rounding in the input cannot make the solver leave the symmetric path.
+  const symmetric = rows.map((row, i) => row.map((entry, j) => (entry + rows[j][i]) / 2));
+  const decomposition = new EigenvalueDecomposition(new Matrix(symmetric), { assumeSymmetric: true });
+  const values = decomposition.realEigenvalues;
+  const vectors = decomposition.eigenvectorMatrix;
+  const order = values.map((_, i) => i).sort((i, j) => values[i] - values[j]);
+  return { values: order.map((i) => values[i]), vectors: order.map((i) => vectors.getColumn(i)) };
+}
+
+export function symmetricEigenvalues(matrix: readonly (readonly number[])[]): number[] {
+  return symmetricEigen(matrix).values;
+}
+
+export interface Stability {
+  /** Eigenvalues of the Hessian, smallest first. */
+  eigenvalues: number[];
+  smallest: number;
+  largest: number;
+  /** 2/λ_max: learning rates below it converge, above it diverge. */
+  largestStableLearningRate: number;
+  /** 2/(λ_min + λ_max): the learning rate whose slowest direction shrinks fastest. */
+  bestLearningRate: number;
+  /** λ_max/λ_min. */
+  conditionNumber: number;
+}
+
+/** The stability facts of a quadratic loss with this (positive definite) Hessian. */
+export function stabilityOf(hessian: readonly (readonly number[])[]): Stability {
+  const eigenvalues = symmetricEigenvalues(hessian);
+  const smallest = eigenvalues[0];
+  const largest = eigenvalues[eigenvalues.length - 1];
+  if (!(smallest > 0)) {
+    throw new RangeError(`the Hessian must be positive definite, but its smallest eigenvalue is ${smallest}`);
+  }
+  return {
+    eigenvalues,
+    smallest,
+    largest,
+    largestStableLearningRate: 2 / largest,
+    bestLearningRate: 2 / (smallest + largest),
+    conditionNumber: largest / smallest,
+  };
+}
+
+/** |1 − ηλ| for each eigenvalue: how much one step multiplies the error along its eigenvector. */
+export function contractionFactors(eigenvalues: readonly number[], learningRate: number): number[] {
+  requirePositive("learningRate", learningRate);
+  return requireFiniteVector("eigenvalues", eigenvalues).map((lambda) => Math.abs(1 - learningRate * lambda));
+}
+
+export interface QuadraticDescentPrediction {
+  /** The coefficients after `iterations` steps: c* + Σ_i (1 − ηλ_i)^k ⟨e₀, v_i⟩ v_i. */
+  point: number[];
+  /** Per eigenvector (smallest eigenvalue first): the error component at the start and after k steps. */
+  modes: { eigenvalue: number; factor: number; start: number; end: number }[];
+}
+
+/**
+ * Where gradient descent with learning rate η lands after k steps on the quadratic loss with
+ * Hessian H and minimum c*, computed in closed form from the eigendecomposition, without iterating.
+ */
+export function predictQuadraticDescent(
+  hessian: readonly (readonly number[])[],
+  optimum: readonly number[],
+  start: readonly number[],
+  learningRate: number,
+  iterations: number,
+): QuadraticDescentPrediction {
+  const n = hessian.length;
+  requireFiniteVector("optimum", optimum, n);
+  requireFiniteVector("start", start, n);
+  requirePositive("learningRate", learningRate);
+  requireIterations("iterations", iterations);
+  const { values, vectors } = symmetricEigen(hessian);
+  const point = [...optimum];
+  const modes = values.map((eigenvalue, i) => {
+    const v = vectors[i];
+    const startComponent = v.reduce((sum, vj, j) => sum + vj * (start[j] - optimum[j]), 0);
+    const factor = 1 - learningRate * eigenvalue;
+    const end = startComponent * factor ** iterations;
+    v.forEach((vj, j) => (point[j] += end * vj));
+    return { eigenvalue, factor, start: startComponent, end };
+  });
+  return { point, modes };
+}
