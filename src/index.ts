@@ -1,2 +1,4 @@
 /** The kit's public entry: notebooks import "../src" (see src/package.json). */
 export * from "./numerics";
+export * from "./figures";
+export * from "./display";
