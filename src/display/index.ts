@@ -1,2 +1,5 @@
 /** Showing figures: inline in tslab, as standalone HTML files, or in nodeplotlib's window. */
-export {};
+export * from "./plotly-bundle";
+export * from "./runtime";
+export * from "./html";
+export * from "./show";

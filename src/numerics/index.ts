@@ -9,3 +9,4 @@ export * from "./bases";
 export * from "./least-squares";
 export * from "./hessian";
 export * from "./losses";
+export * from "./explorer";

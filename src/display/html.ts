@@ -1,0 +1,118 @@
+import { randomBytes } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { describeValue, requireInteger } from "../numerics";
+import type { Figure } from "../figures";
+import { plotlyBundle } from "./plotly-bundle";
+import { renderScript, UNTRUSTED_MESSAGE } from "./runtime";
+
+/** plotly.js options for every figure: it follows the width of its cell, no plotly logo. */
+export const PLOT_CONFIG = { responsive: true, displaylogo: false } as const;
+
+/** The height of a figure whose layout sets none, in pixels. */
+export const DEFAULT_FIGURE_HEIGHT = 480;
+
+export interface FigureHtmlOptions {
+  /** Carry plotly.js (gzip + base64, about 2 MB) in this fragment. show() sets it for the first figure of a kernel session. */
+  includeLibrary?: boolean;
+  /** Height in pixels; by default the layout's height, else 480. The width is always 100%. */
+  height?: number;
+}
+
+export function requireFigure(name: string, value: unknown): Figure {
+  const figure = value as Figure;
+  if (typeof value !== "object" || value === null || !Array.isArray(figure.data)) {
+    throw new TypeError(`${name} must be a figure { data, layout }, got ${describeValue(value)}`);
+  }
+  if (figure.layout !== undefined && (typeof figure.layout !== "object" || figure.layout === null)) {
+    throw new TypeError(`${name}.layout must be an object, got ${describeValue(figure.layout)}`);
+  }
+  return figure;
+}
+
+/** JSON that is safe inside a <script> element: no "<" can close it early. */
+export function scriptSafeJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, "\\u003c")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+/** The element carrying plotly.js: gzip-compressed, base64-encoded, unpacked in the page. */
+export function plotlyBundleElement(): string {
+  const bundle = plotlyBundle();
+  return (
+    `<script type="application/octet-stream" data-gd-plotly-bundle="${bundle.version}" ` +
+    `data-encoding="gzip+base64">${bundle.gzipBase64}</script>`
+  );
+}
+
+/**
+ * The HTML fragment show() sends for one figure: `<div class="gd-figure" id="gd-…">`, then
+ * `<script type="application/json" data-gd-figure="gd-…">{data, layout}</script>`, optionally the
+ * plotly.js element, then the script that draws the figure once plotly.js is in the page.
+ */
+export function figureHtml(figure: Figure, options: FigureHtmlOptions = {}): string {
+  const checked = requireFigure("figure", figure);
+  const layout = { ...(checked.layout ?? {}) } as Record<string, unknown>;
+  if (options.height !== undefined) layout.height = requireInteger("height", options.height, 50, 10_000);
+  const height = typeof layout.height === "number" ? layout.height : DEFAULT_FIGURE_HEIGHT;
+  const id = `gd-${randomBytes(8).toString("hex")}`;
+  return [
+    `<div class="gd-figure" id="${id}" style="width:100%;height:${height}px">`,
+    `<div class="gd-figure-message" style="padding:1em;color:#555;font-family:sans-serif">${escapeHtml(UNTRUSTED_MESSAGE)}</div>`,
+    `</div>`,
+    `<script type="application/json" data-gd-figure="${id}">${scriptSafeJson({ data: checked.data, layout })}</script>`,
+    options.includeLibrary ? plotlyBundleElement() : "",
+    `<script>${renderScript(id, PLOT_CONFIG)}</script>`,
+  ].join("\n");
+}
+
+export interface FigureFileOptions {
+  /** The page title, also shown as a heading. */
+  title?: string;
+}
+
+/**
+ * Writes a standalone HTML page with the figures and plotly.js inside it: it opens offline, from
+ * a file, with no server and no CDN. Returns the file's absolute path.
+ */
+export function writeFigureHtml(
+  file: string,
+  figures: Figure | Figure[],
+  options: FigureFileOptions = {},
+): string {
+  if (typeof file !== "string" || file === "") {
+    throw new TypeError(`file must be a file name, got ${describeValue(file)}`);
+  }
+  const list = Array.isArray(figures) ? figures : [figures];
+  if (list.length === 0) throw new RangeError("figures must not be empty");
+  list.forEach((figure, i) => requireFigure(Array.isArray(figures) ? `figures[${i}]` : "figures", figure));
+  const title = options.title ?? "Figures";
+  if (typeof title !== "string") throw new TypeError(`title must be a string, got ${describeValue(title)}`);
+  const page = [
+    "<!DOCTYPE html>",
+    '<html lang="en">',
+    "<head>",
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeHtml(title)}</title>`,
+    "<style>body{font-family:system-ui,sans-serif;max-width:1100px;margin:1rem auto;padding:0 1rem}" +
+      ".gd-figure{margin-bottom:2rem}</style>",
+    "</head>",
+    "<body>",
+    `<h1>${escapeHtml(title)}</h1>`,
+    ...list.map((figure, i) => figureHtml(figure, { includeLibrary: i === 0 })),
+    "</body>",
+    "</html>",
+    "",
+  ].join("\n");
+  const absolute = path.resolve(file);
+  mkdirSync(path.dirname(absolute), { recursive: true });
+  writeFileSync(absolute, page);
+  return absolute;
+}

@@ -1,0 +1,67 @@
+import type { Figure } from "../figures";
+import { figureHtml, PLOT_CONFIG, requireFigure } from "./html";
+
+/** Where show() sends HTML: tslab's `display` by default, or e.g. tslab's `newDisplay()`. */
+export interface HtmlDisplay {
+  html(html: string): void;
+}
+
+export interface ShowOptions {
+  /** Height in pixels; by default the layout's height, else 480. The width follows the cell. */
+  height?: number;
+  /** The display to write to; tslab's `display` by default. */
+  display?: HtmlDisplay;
+}
+
+let plotlyDelivered = false;
+
+/** tslab is loaded on first use: it brings a TypeScript compiler, which programs and tests need not load. */
+function tslabDisplay(): HtmlDisplay {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const tslab = require("tslab") as typeof import("tslab");
+  return tslab.display;
+}
+
+/**
+ * Shows a figure inline in a tslab notebook, interactive (rotate, zoom, hover) and offline. The
+ * first figure of each kernel session carries plotly.js (from node_modules, about 2 MB
+ * compressed); the later ones find it in the page.
+ */
+export function show(figure: Figure, options: ShowOptions = {}): void {
+  requireFigure("figure", figure);
+  const html = figureHtml(figure, { includeLibrary: !plotlyDelivered, height: options.height });
+  const target = options.display ?? tslabDisplay();
+  try {
+    target.html(html);
+  } catch (error) {
+    if (options.display === undefined && error instanceof Error && error.message === "Not ready") {
+      // eslint-disable-next-line preserve-caught-error -- tslab's "Not ready" says nothing more; lib ES2020 has no ErrorOptions
+      throw new Error(
+        "show() draws figures in a tslab notebook; outside one, use writeFigureHtml(file, figure) or openInWindow(figure)",
+      );
+    }
+    throw error;
+  }
+  plotlyDelivered = true;
+}
+
+/** Makes the next show() carry plotly.js again, e.g. after clearing the output that carried it. */
+export function resetPlotlyDelivery(): void {
+  plotlyDelivered = false;
+}
+
+/** Whether this kernel session has already sent plotly.js. */
+export function plotlyWasDelivered(): boolean {
+  return plotlyDelivered;
+}
+
+/**
+ * Opens the figure in nodeplotlib's browser window (a local server it starts). That page loads
+ * plotly.js from a CDN, so it needs internet; notebooks and writeFigureHtml files do not.
+ */
+export function openInWindow(figure: Figure): void {
+  const checked = requireFigure("figure", figure);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const nodeplotlib = require("nodeplotlib") as typeof import("nodeplotlib");
+  nodeplotlib.plot(checked.data, checked.layout, { ...PLOT_CONFIG });
+}

@@ -1,0 +1,68 @@
+import type { Layout, Plot } from "nodeplotlib";
+import { describeValue, evaluatePolynomial, formatPolynomial } from "../numerics";
+import { pathColor, requireOptions, requireTitle, toNumbers, type Figure } from "./figure";
+
+export interface CurvesFigureOptions {
+  /** Where the curves are drawn, e.g. the 2000 points of [−π, π]. */
+  x: ArrayLike<number>;
+  /** The function being fitted, sampled at x. */
+  target: { name: string; y: ArrayLike<number> };
+  /** Polynomials c0 + c1·x + c2·x² + … evaluated at x. */
+  curves: { name: string; coefficients: readonly number[] }[];
+  title?: string;
+}
+
+function requireName(name: string, value: unknown): string {
+  if (typeof value !== "string") throw new TypeError(`${name} must be a string, got ${describeValue(value)}`);
+  return value;
+}
+
+/** The target (for example sin x) against one or more fitted polynomials, with a legend. */
+export function curvesFigure(options: CurvesFigureOptions): Figure {
+  const checked = requireOptions("options", options);
+  const x = toNumbers("x", checked.x);
+  if (x.length === 0) throw new RangeError("x must not be empty");
+  const target = requireOptions("target", checked.target);
+  const targetName = requireName("target.name", target.name);
+  const targetY = toNumbers("target.y", target.y);
+  if (targetY.length !== x.length) {
+    throw new RangeError(`target.y must have as many values as x (${x.length}), got ${targetY.length}`);
+  }
+  if (!Array.isArray(checked.curves)) {
+    throw new TypeError(
+      `curves must be an array of { name, coefficients }, got ${describeValue(checked.curves)}`,
+    );
+  }
+  const data: Plot[] = [
+    {
+      type: "scatter",
+      mode: "lines",
+      x,
+      y: targetY,
+      name: targetName,
+      line: { color: "black", width: 4 },
+      opacity: 0.35,
+    },
+  ];
+  checked.curves.forEach((curve, i) => {
+    const name = requireName(`curves[${i}].name`, requireOptions(`curves[${i}]`, curve).name);
+    const coefficients = toNumbers(`curves[${i}].coefficients`, curve.coefficients);
+    if (coefficients.length === 0) throw new RangeError(`curves[${i}].coefficients must not be empty`);
+    data.push({
+      type: "scatter",
+      mode: "lines",
+      x,
+      y: Array.from(evaluatePolynomial(coefficients, x)),
+      name,
+      line: { color: pathColor(i + 1), width: 2, dash: i === 0 ? "solid" : "dash" },
+      hovertemplate: `${formatPolynomial(coefficients, 4)}<br>x = %{x:.3g}, y = %{y:.4g}<extra>${name}</extra>`,
+    } as Plot);
+  });
+  const layout: Partial<Layout> = {
+    title: { text: requireTitle("title", checked.title) ?? `${targetName} and the fitted polynomials` },
+    xaxis: { title: { text: "x" } },
+    yaxis: { title: { text: "y" } },
+    legend: { x: 0.01, y: 0.99, bgcolor: "rgba(255,255,255,0.7)" },
+  } as Partial<Layout>;
+  return { data, layout };
+}

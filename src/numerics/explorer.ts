@@ -1,0 +1,50 @@
+import type { Trajectory } from "./descent";
+import { descendArticleFunction, gridAxis } from "./quadratic";
+import { requireFinite, requireFiniteVector, requireIterations } from "./validate";
+
+export interface LearningRateRange {
+  from?: number;
+  to?: number;
+  step?: number;
+}
+
+/**
+ * The learning rates of the explorer: 0.05, 0.10, …, 2.50 (50 values) by default. They span the
+ * three behaviours on the article's function: slow, direct (η = 1 jumps to x = −1), oscillating
+ * (1 < η ≤ 2) and diverging (η > 2, where |1 − η| > 1 along x).
+ */
+export function explorerLearningRates(range: LearningRateRange = {}): number[] {
+  const from = requireFinite("from", range.from ?? 0.05);
+  if (!(from > 0)) throw new RangeError(`from must be a finite positive number, got ${from}`);
+  // Rounded to 12 significant digits so that 3 × 0.05 reads 0.15, not 0.15000000000000002.
+  return gridAxis({ from, to: range.to ?? 2.5, step: range.step ?? 0.05 }).map((rate) =>
+    Number(rate.toPrecision(12)),
+  );
+}
+
+export interface LearningRateSweepOptions {
+  iterations: number;
+  /** The starting point, shared by every run. */
+  x: number;
+  y: number;
+  tolerance?: number;
+}
+
+/** One descent of the article's function per learning rate, all from the same start. */
+export function descendForLearningRates(
+  rates: readonly number[],
+  options: LearningRateSweepOptions,
+): Trajectory[] {
+  const learningRates = requireFiniteVector("rates", rates);
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(`options must be an object with iterations, x and y, got ${String(options)}`);
+  }
+  requireIterations("iterations", options.iterations);
+  requireFinite("x", options.x);
+  requireFinite("y", options.y);
+  return learningRates.map((learningRate, i) => {
+    if (!(learningRate > 0))
+      throw new RangeError(`rates[${i}] must be a positive number, got ${learningRate}`);
+    return descendArticleFunction({ ...options, learningRate });
+  });
+}
