@@ -10,3 +10,4 @@ export * from "./least-squares";
 export * from "./hessian";
 export * from "./losses";
 export * from "./explorer";
+export * from "./fit-report";

@@ -1,0 +1,225 @@
+/**
+ * Text and markdown tables for notebook 02 (the cubic fit to sin x): pure functions from numbers to
+ * strings, so that the notebook only calls them and tests can check them.
+ */
+import type { Scalar, Tensor1D } from "@tensorflow/tfjs";
+import { describeStop, type Trajectory } from "./descent";
+import type { GradientCheckSubject } from "./gradient-check";
+import type { QuadraticDescentPrediction, Stability } from "./hessian";
+import { coefficientNames } from "./losses";
+import type { FitProgress, FitResult } from "./polyfit";
+import { loadTensorFlow } from "./tensorflow";
+import { describeValue, requireFinite, requireFiniteVector, requireInteger } from "./validate";
+
+/** A number for a table: `digits` significant digits, exponent notation outside [1e-4, 1e6). */
+export function formatNumber(value: number, digits = 6): string {
+  requireInteger("digits", digits, 1, 17);
+  if (!Number.isFinite(value)) return String(value);
+  if (value === 0) return "0";
+  const size = Math.abs(value);
+  if (size >= 1e-4 && size < 1e6) return String(Number(value.toPrecision(digits)));
+  const [mantissa, exponent] = value.toExponential(digits - 1).split("e");
+  return `${String(Number(mantissa))}e${exponent.replace("+", "")}`;
+}
+
+/** A markdown table; every row must have as many cells as there are headers. */
+export function markdownTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  if (!Array.isArray(headers) || headers.length === 0) {
+    throw new RangeError(`headers must be a non-empty array of strings, got ${describeValue(headers)}`);
+  }
+  rows.forEach((row, i) => {
+    if (!Array.isArray(row) || row.length !== headers.length) {
+      throw new RangeError(`rows[${i}] must have ${headers.length} cells, got ${describeValue(row)}`);
+    }
+  });
+  const line = (cells: readonly string[]): string =>
+    `| ${cells.map((c) => c.replace(/\|/g, "\\|")).join(" | ")} |`;
+  return [line(headers), `|${headers.map(() => "---").join("|")}|`, ...rows.map(line)].join("\n");
+}
+
+/** Coefficients side by side, one row per polynomial: name, a, b, c, d (…), and the loss if given. */
+export function coefficientsTable(
+  rows: readonly { name: string; coefficients: readonly number[]; loss?: number }[],
+  digits = 6,
+): string {
+  if (!Array.isArray(rows) || rows.length === 0) {
+    throw new RangeError(
+      `rows must be a non-empty array of { name, coefficients }, got ${describeValue(rows)}`,
+    );
+  }
+  const count = Math.max(
+    ...rows.map((row, i) => requireFiniteVector(`rows[${i}].coefficients`, row.coefficients).length),
+  );
+  const withLoss = rows.some((row) => row.loss !== undefined);
+  const headers = ["", ...coefficientNames(count), ...(withLoss ? ["loss"] : [])];
+  return markdownTable(
+    headers,
+    rows.map((row) => [
+      row.name,
+      ...Array.from({ length: count }, (_, k) =>
+        k < row.coefficients.length ? formatNumber(row.coefficients[k], digits) : "",
+      ),
+      ...(withLoss ? [row.loss === undefined ? "" : formatNumber(row.loss, digits)] : []),
+    ]),
+  );
+}
+
+export interface RunRow {
+  /** What distinguishes the run, e.g. "η = 1e-6" or "Legendre basis". */
+  label: string;
+  trajectory: Trajectory;
+}
+
+/**
+ * One row per descent: its label, learning rate, the learning rate as a multiple of 2/λ_max (when
+ * `largestStableLearningRate` is given), the iterations it ran, its last loss, the gap to the
+ * optimum's loss (when `optimumLoss` is given) and why it stopped. A diverged run shows no loss: its
+ * last finite value means nothing.
+ */
+export function runsTable(
+  runs: readonly RunRow[],
+  options: { largestStableLearningRate?: number; optimumLoss?: number } = {},
+): string {
+  if (!Array.isArray(runs) || runs.length === 0) {
+    throw new RangeError(
+      `runs must be a non-empty array of { label, trajectory }, got ${describeValue(runs)}`,
+    );
+  }
+  const bound =
+    options.largestStableLearningRate === undefined
+      ? undefined
+      : requireFinite("largestStableLearningRate", options.largestStableLearningRate);
+  const optimum =
+    options.optimumLoss === undefined ? undefined : requireFinite("optimumLoss", options.optimumLoss);
+  const headers = [
+    "run",
+    "learning rate η",
+    ...(bound === undefined ? [] : ["η ÷ (2/λ_max)"]),
+    "steps",
+    "final loss",
+    ...(optimum === undefined ? [] : ["final loss − optimum"]),
+    "outcome",
+  ];
+  const rows = runs.map(({ label, trajectory }) => {
+    const diverged = trajectory.stop.kind === "diverged";
+    const last = trajectory.values[trajectory.values.length - 1];
+    return [
+      label,
+      formatNumber(trajectory.learningRate, 4),
+      ...(bound === undefined ? [] : [formatNumber(trajectory.learningRate / bound, 3)]),
+      String(trajectory.points.length - 1),
+      diverged ? "—" : formatNumber(last, 8),
+      ...(optimum === undefined ? [] : [diverged ? "—" : formatNumber(last - optimum, 3)]),
+      describeStop(trajectory.stop),
+    ];
+  });
+  return markdownTable(headers, rows);
+}
+
+/** The Hessians' facts side by side: λ_min, λ_max, 2/λ_max and κ = λ_max/λ_min. */
+export function stabilityTable(rows: readonly { name: string; stability: Stability }[]): string {
+  if (!Array.isArray(rows) || rows.length === 0) {
+    throw new RangeError(`rows must be a non-empty array of { name, stability }, got ${describeValue(rows)}`);
+  }
+  return markdownTable(
+    ["", "λ_min", "λ_max", "largest stable learning rate 2/λ_max", "condition number λ_max/λ_min"],
+    rows.map(({ name, stability }) => [
+      name,
+      formatNumber(stability.smallest, 5),
+      formatNumber(stability.largest, 5),
+      formatNumber(stability.largestStableLearningRate, 5),
+      formatNumber(stability.conditionNumber, 5),
+    ]),
+  );
+}
+
+/**
+ * The descent seen along the Hessian's eigenvectors: per eigenvalue λ, the factor 1 − ηλ that each
+ * step multiplies the error by, the error at the start, and what is left of it after `iterations`.
+ */
+export function eigenModesTable(prediction: QuadraticDescentPrediction, iterations: number): string {
+  requireInteger("iterations", iterations);
+  return markdownTable(
+    [
+      "eigenvalue λ",
+      "factor per step 1 − ηλ",
+      "error at the start",
+      `error after ${iterations} steps`,
+      "share left",
+    ],
+    prediction.modes.map((mode) => [
+      formatNumber(mode.eigenvalue, 6),
+      formatNumber(mode.factor, 6),
+      formatNumber(mode.start, 4),
+      formatNumber(mode.end, 4),
+      mode.start === 0 ? "—" : formatNumber(mode.end / mode.start, 3),
+    ]),
+  );
+}
+
+/** The hand-derived gradient next to a reference (e.g. tf.grad), with the relative error per coordinate. */
+export function gradientComparisonTable(
+  names: readonly string[],
+  hand: readonly number[],
+  reference: readonly number[],
+  referenceName = "tf.grad",
+): string {
+  requireFiniteVector("hand", hand, names.length);
+  requireFiniteVector("reference", reference, names.length);
+  return markdownTable(
+    ["gradient", "by hand (chain rule)", referenceName, "relative error"],
+    names.map((name, k) => [
+      `grad_${name}`,
+      formatNumber(hand[k], 8),
+      formatNumber(reference[k], 8),
+      formatNumber(
+        Math.abs(hand[k] - reference[k]) / Math.max(Math.abs(hand[k]), Math.abs(reference[k]), 1),
+        2,
+      ),
+    ]),
+  );
+}
+
+/** TensorFlow.js's gradient of the subject's objective at `point` (float32, via tf.grad). */
+export function autodiffGradient(subject: GradientCheckSubject, point: readonly number[]): number[] {
+  const values = requireFiniteVector("point", point, subject.dimension);
+  const { tf } = loadTensorFlow();
+  const gradient = tf.grad((p) => subject.tensorObjective(tf, p as Tensor1D) as Scalar);
+  return tf.tidy(() => Array.from(gradient(tf.tensor1d([...values])).dataSync()));
+}
+
+/** The header of progressRow's lines: "iteration", the coefficient names, "loss". */
+export function progressHeader(count: number): string {
+  return [
+    "iteration".padStart(9),
+    ...coefficientNames(requireInteger("count", count, 1, 1000)).map((n) => n.padStart(12)),
+    "loss".padStart(16),
+  ].join(" ");
+}
+
+/** One line per observed iteration, aligned under progressHeader: the coefficients and the loss. */
+export function progressRow(progress: FitProgress): string {
+  return [
+    String(progress.iteration).padStart(9),
+    ...progress.coefficients.map((c) => formatNumber(c, 6).padStart(12)),
+    formatNumber(progress.loss, 10).padStart(16),
+  ].join(" ");
+}
+
+/**
+ * The fitted polynomial after each of `steps` updates (those the run reached), as monomial
+ * coefficients named "after k steps", for curvesFigure.
+ */
+export function trajectorySnapshots(
+  fit: Pick<FitResult, "trajectory" | "basis">,
+  steps: readonly number[],
+): { name: string; coefficients: number[] }[] {
+  const reached = fit.trajectory.points.length;
+  return steps
+    .map((k, i) => requireInteger(`steps[${i}]`, k))
+    .filter((k) => k < reached)
+    .map((k) => ({
+      name: k === 0 ? "start" : `after ${k} steps`,
+      coefficients: fit.basis.toMonomial(fit.trajectory.points[k]),
+    }));
+}
