@@ -17,7 +17,14 @@ export interface FigureHtmlOptions {
   includeLibrary?: boolean;
   /** Height in pixels; by default the layout's height, else 480. The width is always 100%. */
   height?: number;
+  /**
+   * Numbers are written with this many significant digits (1 to 17, default 7: finer than any
+   * screen shows, and half the size of full precision); 17 writes them exactly.
+   */
+  significantDigits?: number;
 }
+
+export const DEFAULT_SIGNIFICANT_DIGITS = 7;
 
 export function requireFigure(name: string, value: unknown): Figure {
   const figure = value as Figure;
@@ -30,9 +37,16 @@ export function requireFigure(name: string, value: unknown): Figure {
   return figure;
 }
 
-/** JSON that is safe inside a <script> element: no "<" can close it early. */
-export function scriptSafeJson(value: unknown): string {
-  return JSON.stringify(value)
+/** JSON that is safe inside a <script> element (no "<" can close it early), numbers rounded to `significantDigits`. */
+export function scriptSafeJson(value: unknown, significantDigits = 17): string {
+  const round =
+    significantDigits >= 17
+      ? undefined
+      : (_key: string, entry: unknown) =>
+          typeof entry === "number" && Number.isFinite(entry)
+            ? Number(entry.toPrecision(significantDigits))
+            : entry;
+  return JSON.stringify(value, round)
     .replace(/</g, "\\u003c")
     .replace(/\u2028/g, "\\u2028")
     .replace(/\u2029/g, "\\u2029");
@@ -60,13 +74,19 @@ export function figureHtml(figure: Figure, options: FigureHtmlOptions = {}): str
   const checked = requireFigure("figure", figure);
   const layout = { ...(checked.layout ?? {}) } as Record<string, unknown>;
   if (options.height !== undefined) layout.height = requireInteger("height", options.height, 50, 10_000);
+  const digits = requireInteger(
+    "significantDigits",
+    options.significantDigits ?? DEFAULT_SIGNIFICANT_DIGITS,
+    1,
+    17,
+  );
   const height = typeof layout.height === "number" ? layout.height : DEFAULT_FIGURE_HEIGHT;
   const id = `gd-${randomBytes(8).toString("hex")}`;
   return [
     `<div class="gd-figure" id="${id}" style="width:100%;height:${height}px">`,
     `<div class="gd-figure-message" style="padding:1em;color:#555;font-family:sans-serif">${escapeHtml(UNTRUSTED_MESSAGE)}</div>`,
     `</div>`,
-    `<script type="application/json" data-gd-figure="${id}">${scriptSafeJson({ data: checked.data, layout })}</script>`,
+    `<script type="application/json" data-gd-figure="${id}">${scriptSafeJson({ data: checked.data, layout }, digits)}</script>`,
     options.includeLibrary ? plotlyBundleElement() : "",
     `<script>${renderScript(id, PLOT_CONFIG)}</script>`,
   ].join("\n");

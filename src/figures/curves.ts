@@ -1,6 +1,6 @@
 import type { Layout, Plot } from "nodeplotlib";
-import { describeValue, evaluatePolynomial, formatPolynomial } from "../numerics";
-import { pathColor, requireOptions, requireTitle, toNumbers, type Figure } from "./figure";
+import { describeValue, evaluatePolynomial, formatPolynomial, requireInteger } from "../numerics";
+import { pathColor, requireOptions, requireTitle, sampledIndices, toNumbers, type Figure } from "./figure";
 
 export interface CurvesFigureOptions {
   /** Where the curves are drawn, e.g. the 2000 points of [−π, π]. */
@@ -10,7 +10,12 @@ export interface CurvesFigureOptions {
   /** Polynomials c0 + c1·x + c2·x² + … evaluated at x. */
   curves: { name: string; coefficients: readonly number[] }[];
   title?: string;
+  /** Draw at most about this many of the x values, evenly spread, keeping the last (default 500). */
+  maxPoints?: number;
 }
+
+/** Smooth curves need far fewer than the article's 2000 points on screen; fewer keep exports small. */
+export const DEFAULT_CURVE_POINTS = 500;
 
 function requireName(name: string, value: unknown): string {
   if (typeof value !== "string") throw new TypeError(`${name} must be a string, got ${describeValue(value)}`);
@@ -20,14 +25,18 @@ function requireName(name: string, value: unknown): string {
 /** The target (for example sin x) against one or more fitted polynomials, with a legend. */
 export function curvesFigure(options: CurvesFigureOptions): Figure {
   const checked = requireOptions("options", options);
-  const x = toNumbers("x", checked.x);
-  if (x.length === 0) throw new RangeError("x must not be empty");
+  const allX = toNumbers("x", checked.x);
+  if (allX.length === 0) throw new RangeError("x must not be empty");
+  const maxPoints = requireInteger("maxPoints", checked.maxPoints ?? DEFAULT_CURVE_POINTS, 2);
+  const shown = sampledIndices(allX.length, Math.max(1, Math.ceil(allX.length / maxPoints)));
+  const x = shown.map((i) => allX[i]);
   const target = requireOptions("target", checked.target);
   const targetName = requireName("target.name", target.name);
-  const targetY = toNumbers("target.y", target.y);
-  if (targetY.length !== x.length) {
-    throw new RangeError(`target.y must have as many values as x (${x.length}), got ${targetY.length}`);
+  const allTargetY = toNumbers("target.y", target.y);
+  if (allTargetY.length !== allX.length) {
+    throw new RangeError(`target.y must have as many values as x (${allX.length}), got ${allTargetY.length}`);
   }
+  const targetY = shown.map((i) => allTargetY[i]);
   if (!Array.isArray(checked.curves)) {
     throw new TypeError(
       `curves must be an array of { name, coefficients }, got ${describeValue(checked.curves)}`,

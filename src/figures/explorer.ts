@@ -38,7 +38,7 @@ function stepSubtitle(trajectory: Trajectory): string {
  * A plotly.js slider with one step per trajectory (computed in the kernel beforehand). Every path
  * is in the figure, hidden but the active one; each step shows its own path and names its stop
  * in the title, so the explorer works in an exported HTML file with no kernel. Diverged runs keep
- * their finite points and leave the frame, which is fixed to the grid.
+ * their finite points, and the axes widen to show them.
  */
 export function learningRateExplorerFigure(
   trajectories: Trajectory[],
@@ -88,17 +88,16 @@ export function learningRateExplorerFigure(
     ],
   }));
 
-  const grid = checked.grid;
+  // The axes follow the visible path (plotly.js autoranges over visible traces only), so a
+  // diverging run is seen leaving the function's grid instead of being cut off at its edge.
   let layout: Partial<Layout>;
   if (view === "surface") {
-    const zs = grid.z.flat();
-    const scene = (surfaceLayout("") as { scene: Record<string, Record<string, unknown>> }).scene;
-    scene.xaxis.range = [grid.xs[0], grid.xs[grid.xs.length - 1]];
-    scene.yaxis.range = [grid.ys[0], grid.ys[grid.ys.length - 1]];
-    scene.zaxis.range = [Math.min(...zs), Math.max(...zs)];
-    layout = { ...surfaceLayout(""), scene } as Partial<Layout>;
+    layout = surfaceLayout("");
   } else {
-    layout = contourLayout("", grid);
+    const flat = contourLayout("", checked.grid) as Record<string, Record<string, unknown>>;
+    delete flat.xaxis.range;
+    delete flat.yaxis.range;
+    layout = flat as Partial<Layout>;
   }
   return {
     data,

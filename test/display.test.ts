@@ -1,0 +1,187 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, describe, it } from "node:test";
+import { gunzipSync } from "node:zlib";
+import {
+  contourWithPathFigure,
+  descendArticleFunction,
+  figureHtml,
+  resetPlotlyDelivery,
+  show,
+  surfaceWithPathFigure,
+  writeFigureHtml,
+  type Figure,
+} from "../src";
+
+const BUNDLE_ELEMENT =
+  /<script type="application\/octet-stream" data-gd-plotly-bundle="[^"]+"[^>]*>([^<]*)<\/script>/g;
+
+function bundles(html: string): string[] {
+  return [...html.matchAll(BUNDLE_ELEMENT)].map((match) => match[1]);
+}
+
+interface FigureOutput {
+  id: string;
+  json: string;
+}
+
+/** Each `<div class="gd-figure" id>` with the JSON script that follows it. */
+function figureOutputs(html: string): FigureOutput[] {
+  const pattern =
+    /<div class="gd-figure" id="(gd-[0-9a-f]{16})"[^>]*>[\s\S]*?<\/div>\s*<\/div>\s*<script type="application\/json" data-gd-figure="(gd-[0-9a-f]{16})">([^<]*)<\/script>/g;
+  return [...html.matchAll(pattern)].map((match) => {
+    assert.equal(match[2], match[1], "the JSON names its figure");
+    return { id: match[1], json: match[3] };
+  });
+}
+
+/** An independent rounding to n significant digits, for comparing with the JSON. */
+function rounded(value: unknown, digits: number): unknown {
+  if (typeof value === "number") return Number.isFinite(value) ? Number(value.toPrecision(digits)) : null;
+  if (Array.isArray(value)) return value.map((entry) => rounded(entry, digits));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, entry]) => entry !== undefined)
+        .map(([key, entry]) => [key, rounded(entry, digits)]),
+    );
+  }
+  return value;
+}
+
+const run = descendArticleFunction({ learningRate: 0.1, iterations: 10, x: 2, y: 2 });
+const surface = surfaceWithPathFigure({ trajectories: [run] });
+const contour = contourWithPathFigure({ trajectories: [run] });
+const plotlyScript = readFileSync(require.resolve("plotly.js-dist-min"));
+
+describe("figureHtml", () => {
+  it("writes the figure's div and its JSON, which parses back to the figure", () => {
+    const html = figureHtml(surface, { significantDigits: 17 });
+    const outputs = figureOutputs(html);
+    assert.equal(outputs.length, 1);
+    assert.ok(!outputs[0].json.includes("<"), "no '<' can close the script early");
+    assert.deepEqual(JSON.parse(outputs[0].json), rounded(surface, 17));
+    assert.deepEqual(JSON.parse(outputs[0].json).data[1].x, surface.data[1].x);
+    assert.match(html, new RegExp(`__gdFigures\\.render\\("${outputs[0].id}"`));
+  });
+
+  it("rounds numbers to 7 significant digits by default", () => {
+    const [output] = figureOutputs(figureHtml(contour));
+    const parsed = JSON.parse(output.json) as { data: { x: number[] }[] };
+    assert.deepEqual(parsed, rounded(contour, 7));
+    assert.equal(parsed.data[0].x[1], -2.4, "−2.5 + 0.1 is written as −2.4");
+    assert.ok(Math.abs(parsed.data[1].x[10] - run.points[10][0]) < 1e-6);
+  });
+
+  it("gives each figure its own id, full width, and the layout's height or the one asked for", () => {
+    const first = figureHtml(surface);
+    const second = figureHtml(surface, { height: 700 });
+    assert.notEqual(figureOutputs(first)[0].id, figureOutputs(second)[0].id);
+    assert.match(first, /style="width:100%;height:560px"/);
+    assert.match(second, /style="width:100%;height:700px"/);
+    assert.equal(JSON.parse(figureOutputs(second)[0].json).layout.height, 700);
+    assert.match(figureHtml({ data: [], layout: {} }), /height:480px/);
+    assert.match(first, /"responsive":true,"displaylogo":false/);
+  });
+
+  it("carries plotly.js only when asked", () => {
+    assert.equal(bundles(figureHtml(surface)).length, 0);
+    assert.equal(bundles(figureHtml(surface, { includeLibrary: true })).length, 1);
+  });
+
+  it("carries plotly.min.js from node_modules, gzip-compressed and base64-encoded", () => {
+    const [payload] = bundles(figureHtml(surface, { includeLibrary: true }));
+    const unpacked = gunzipSync(Buffer.from(payload, "base64"));
+    assert.ok(unpacked.equals(plotlyScript), "decompresses to exactly plotly.min.js");
+    assert.ok(payload.length < plotlyScript.length / 2, `${payload.length} base64 characters`);
+  });
+
+  it("rejects bad input, naming it", () => {
+    assert.throws(() => figureHtml(undefined as unknown as Figure), /figure must be a figure/);
+    assert.throws(
+      () => figureHtml({ data: [], layout: 3 } as unknown as Figure),
+      /figure\.layout must be an object/,
+    );
+    assert.throws(() => figureHtml(surface, { height: -5 }), /height must be .* got -5/);
+    assert.throws(() => figureHtml(surface, { significantDigits: 30 }), /significantDigits/);
+  });
+});
+
+describe("show", () => {
+  it("sends plotly.js with the first figure of the session only, and again after resetPlotlyDelivery", () => {
+    const sent: string[] = [];
+    const display = { html: (html: string) => sent.push(html) };
+    resetPlotlyDelivery();
+    show(surface, { display });
+    show(contour, { display });
+    show(surface, { display, height: 300 });
+    resetPlotlyDelivery();
+    show(contour, { display });
+    assert.deepEqual(
+      sent.map((html) => bundles(html).length),
+      [1, 0, 0, 1],
+    );
+    assert.deepEqual(
+      sent.map((html) => figureOutputs(html).length),
+      [1, 1, 1, 1],
+    );
+    assert.match(sent[2], /height:300px/);
+  });
+
+  it("does not count a figure the display refused", () => {
+    resetPlotlyDelivery();
+    assert.throws(() =>
+      show(surface, {
+        display: {
+          html: () => {
+            throw new Error("refused");
+          },
+        },
+      }),
+    );
+    const sent: string[] = [];
+    show(surface, { display: { html: (html: string) => sent.push(html) } });
+    assert.equal(bundles(sent[0]).length, 1);
+  });
+
+  it("outside a tslab kernel says what to use instead", () => {
+    assert.throws(() => show(surface), /tslab notebook.*writeFigureHtml.*openInWindow/);
+  });
+});
+
+describe("writeFigureHtml", () => {
+  const folder = mkdtempSync(path.join(tmpdir(), "figures-"));
+  after(() => rmSync(folder, { recursive: true, force: true }));
+
+  it("writes one offline page with plotly.js once and every figure", () => {
+    const file = writeFigureHtml(path.join(folder, "sub", "page.html"), [surface, contour], {
+      title: "Descent <1>",
+    });
+    assert.equal(file, path.join(folder, "sub", "page.html"));
+    assert.ok(path.isAbsolute(file));
+    const html = readFileSync(file, "utf8");
+    assert.match(html, /^<!DOCTYPE html>/);
+    assert.match(html, /<title>Descent &lt;1&gt;<\/title>/);
+    assert.equal(bundles(html).length, 1);
+    assert.equal(figureOutputs(html).length, 2);
+    assert.doesNotMatch(
+      html,
+      /<(script|link|img|iframe)\b[^>]*\b(src|href)\s*=/i,
+      "nothing is loaded from elsewhere",
+    );
+    assert.doesNotMatch(html, /(src|href)\s*=\s*["']?(https?:|file:|\/\/)/i);
+  });
+
+  it("accepts one figure, returns an absolute path for a relative name, and rejects bad input", () => {
+    const relative = path.relative(process.cwd(), path.join(folder, "one.html"));
+    assert.equal(writeFigureHtml(relative, surface), path.join(folder, "one.html"));
+    assert.throws(() => writeFigureHtml("", surface), /file must be a file name/);
+    assert.throws(() => writeFigureHtml(path.join(folder, "x.html"), []), /figures must not be empty/);
+    assert.throws(
+      () => writeFigureHtml(path.join(folder, "x.html"), [surface, {} as Figure]),
+      /figures\[1\] must be a figure/,
+    );
+  });
+});
