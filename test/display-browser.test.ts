@@ -101,7 +101,7 @@ describe("figures in headless Chromium, offline", { skip }, () => {
   async function waitUntilDrawn(page: Page, count: number): Promise<void> {
     await page.waitForFunction(
       (expected) => {
-        const figures = [...document.querySelectorAll(".gd-figure")];
+        const figures = Array.from(document.querySelectorAll(".gd-figure"));
         return figures.length === expected && figures.every((figure) => figure.querySelector(".main-svg"));
       },
       count,
