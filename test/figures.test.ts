@@ -151,6 +151,10 @@ describe("the learning-rate explorer", () => {
   it("has one slider step per learning rate, each showing exactly its own path", () => {
     const figure = learningRateExplorerFigure(runs);
     const data = traces(figure);
+    assert.deepEqual(
+      data.map((trace) => trace.type),
+      ["contour", "scatter", "scatter", "scatter"],
+    );
     const slider = (
       figure.layout.sliders as { steps: { label: string; method: string; args: unknown[] }[] }[]
     )[0];
@@ -159,46 +163,44 @@ describe("the learning-rate explorer", () => {
     assert.equal(slider.steps[49].label, "η = 2.50");
     slider.steps.forEach((step, i) => {
       assert.equal(step.method, "update");
-      const [{ visible }, layoutUpdate] = step.args as [{ visible: boolean[] }, Record<string, string>];
-      assert.equal(visible.length, data.length);
-      assert.equal(visible[0], true, "the contour stays");
-      const shown = data.filter((_, t) => t > 0 && visible[t]);
-      assert.deepEqual(
-        shown.map((trace) => trace.name),
-        [shown[0].name, "start", "end"],
-      );
-      assert.deepEqual(
-        shown[0].x,
-        runs[i].points.map((point) => point[0]),
-      );
-      assert.deepEqual(
-        shown[0].y,
-        runs[i].points.map((point) => point[1]),
-      );
-      assert.deepEqual(shown[2].x, [runs[i].points[runs[i].points.length - 1][0]]);
+      const [traceUpdate, layoutUpdate, indices] = step.args as [
+        { x: number[][]; y: number[][]; name: string[] },
+        Record<string, string>,
+        number[],
+      ];
+      assert.deepEqual(indices, [1, 2, 3], "the path, start and end traces; the contour stays");
+      const xs = runs[i].points.map((point) => point[0]);
+      const ys = runs[i].points.map((point) => point[1]);
+      assert.deepEqual(traceUpdate.x, [xs, [xs[0]], [xs[xs.length - 1]]]);
+      assert.deepEqual(traceUpdate.y, [ys, [ys[0]], [ys[ys.length - 1]]]);
+      assert.match(traceUpdate.name[0], new RegExp(`^η = ${rates[i].toFixed(2)}`));
       assert.ok(layoutUpdate["title.text"].includes(describeStop(runs[i].stop)), `title of step ${i}`);
     });
   });
 
-  it("starts on the active step, with only that path visible", () => {
+  it("starts on the active step's path", () => {
     const figure = learningRateExplorerFigure(runs, { active: 19 });
-    const visible = traces(figure).map((trace) => trace.visible);
-    assert.notEqual(visible[0], false, "the contour is shown");
-    assert.equal(visible.filter((shown) => shown === true).length, 3, "path, start and end");
-    const visiblePath = traces(figure).find((trace, t) => t > 0 && trace.visible === true);
+    const [, path] = traces(figure);
     assert.deepEqual(
-      visiblePath?.x,
+      path.x,
       runs[19].points.map((point) => point[0]),
     );
     assert.equal((figure.layout.sliders as { active: number }[])[0].active, 19);
+    assert.match((figure.layout.title as { text: string }).text, /η = 1\.00/);
   });
 
   it("in the surface view puts each path at height f", () => {
-    const data = traces(learningRateExplorerFigure(runs.slice(0, 3), { view: "surface" }));
+    const figure = learningRateExplorerFigure(runs.slice(0, 3), { view: "surface" });
+    const data = traces(figure);
     assert.equal(data[0].type, "surface");
-    assert.equal(data.length, 1 + 3 * 3);
-    const path = data[4];
-    path.x.forEach((x, k) => close((path.z as number[])[k], f(x, path.y[k]), `z after ${k} steps`));
+    assert.equal(data.length, 4);
+    const slider = (
+      figure.layout.sliders as { steps: { args: [{ x: number[][]; y: number[][]; z: number[][] }] }[] }[]
+    )[0];
+    for (const step of slider.steps) {
+      const [{ x, y, z }] = step.args;
+      x[0].forEach((value, k) => close(z[0][k], f(value, y[0][k]), `z after ${k} steps`));
+    }
   });
 
   it("rejects bad input, naming it", () => {

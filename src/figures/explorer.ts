@@ -22,8 +22,11 @@ export interface LearningRateExplorerOptions {
   active?: number;
 }
 
-/** Traces per trajectory: path, start, end (see pathTraces). */
-export const TRACES_PER_PATH = 3;
+/** The traces a slider step restyles: the path, its start and its end (see pathTraces). */
+export const PATH_TRACE_INDICES = [1, 2, 3];
+
+/** What differs between two paths' traces; the styling stays. */
+const STEPPED_KEYS = ["x", "y", "customdata", "name", "hovertemplate"];
 
 /** The slider's label for a learning rate, e.g. "η = 0.10". */
 export function learningRateLabel(rate: number): string {
@@ -35,10 +38,10 @@ function stepSubtitle(trajectory: Trajectory): string {
 }
 
 /**
- * A plotly.js slider with one step per trajectory (computed in the kernel beforehand). Every path
- * is in the figure, hidden but the active one; each step shows its own path and names its stop
- * in the title, so the explorer works in an exported HTML file with no kernel. Diverged runs keep
- * their finite points, and the axes widen to show them.
+ * A plotly.js slider with one step per trajectory (computed in the kernel beforehand). Each step
+ * carries its path's points and puts them into the path's traces (plotly.js "update"), and names
+ * the run's stop in the title, so the explorer works in an exported HTML file with no kernel.
+ * Diverged runs keep their finite points, and the axes widen to show them.
  */
 export function learningRateExplorerFigure(
   trajectories: Trajectory[],
@@ -66,30 +69,24 @@ export function learningRateExplorerFigure(
     view === "surface"
       ? surfaceTrace(checked.grid, checked.colorscale)
       : contourTrace(checked.grid, checked.colorscale);
-  const data = [
-    background,
-    ...checked.trajectories.flatMap((trajectory, i) =>
-      pathTraces(trajectory, i, checked.func, view, i === active),
-    ),
-  ];
-  // One colour for every path: the slider changes the rate, not the series.
-  for (const trace of data.slice(1)) {
-    const styled = trace as { line?: { color?: string }; marker?: { color?: string } };
-    if (styled.line) styled.line.color = "#4fc3f7";
-    if (styled.marker) styled.marker.color = "#4fc3f7";
-  }
+  // The paths' traces, as each step sets them (path, start, end: see pathTraces).
+  const pathsByStep = checked.trajectories.map((trajectory) => pathTraces(trajectory, 0, checked.func, view));
+  const stepped = view === "surface" ? [...STEPPED_KEYS, "z"] : STEPPED_KEYS;
   const steps = checked.trajectories.map((trajectory, i) => ({
     label: learningRateLabel(trajectory.learningRate),
     value: formatLearningRate(trajectory.learningRate),
     method: "update",
     args: [
-      { visible: data.map((_, t) => t === 0 || Math.floor((t - 1) / TRACES_PER_PATH) === i) },
+      Object.fromEntries(
+        stepped.map((key) => [key, pathsByStep[i].map((trace) => (trace as Record<string, unknown>)[key])]),
+      ),
       { "title.text": titled(trajectory) },
+      PATH_TRACE_INDICES,
     ],
   }));
 
-  // The axes follow the visible path (plotly.js autoranges over visible traces only), so a
-  // diverging run is seen leaving the function's grid instead of being cut off at its edge.
+  // The axes follow the path (autorange), so a diverging run is seen leaving the function's grid
+  // instead of being cut off at its edge.
   let layout: Partial<Layout>;
   if (view === "surface") {
     layout = surfaceLayout("");
@@ -100,7 +97,7 @@ export function learningRateExplorerFigure(
     layout = flat as Partial<Layout>;
   }
   return {
-    data,
+    data: [background, ...pathsByStep[active]],
     layout: {
       ...layout,
       title: { text: titled(checked.trajectories[active]) },
