@@ -6,6 +6,7 @@ import {
   articleSurfaceGrid,
   descendArticleFunction,
   describeStop,
+  fitPolynomial,
   gradientDescent,
   gridAxis,
 } from "../src";
@@ -100,5 +101,33 @@ describe("the article's grid", () => {
 
   it("honours another range and step", () => {
     assert.deepEqual(gridAxis({ from: 0, to: 1, step: 0.25 }), [0, 0.25, 0.5, 0.75, 1]);
+  });
+});
+
+describe("the divergence rule ignores rounding noise", () => {
+  it("does not call a converged run diverged when its objective wobbles in the last digits", () => {
+    // At the minimum the objective alternates between 1 and 1 + 1e-15 (rounding noise): never divergence.
+    let calls = 0;
+    const run = gradientDescent({
+      start: [0],
+      evaluate: () => ({ value: 1 + (calls++ % 2) * 1e-15, gradient: [0] }),
+      learningRate: 1,
+      iterations: 20,
+      risingStepsToDiverge: 1,
+    });
+    assert.deepEqual(run.stop, { kind: "iterations", iteration: 20 });
+  });
+  it("still counts rises larger than the rounding slack", () => {
+    const run = gradientDescent({
+      start: [0],
+      evaluate: ([x]) => ({ value: 1 + 1e-9 * x * x, gradient: [-1] }),
+      learningRate: 1,
+      iterations: 20,
+    });
+    assert.deepEqual(run.stop, { kind: "diverged", iteration: 3, cause: "objective-rising" });
+  });
+  it("lets the article's descent run 10000 iterations to the optimum without a false divergence", () => {
+    const fit = fitPolynomial({ iterations: 10000 });
+    assert.equal(fit.trajectory.stop.kind, "iterations");
   });
 });

@@ -56,6 +56,17 @@ export interface Trajectory {
 
 export const DEFAULT_RISING_STEPS_TO_DIVERGE = 3;
 
+/**
+ * Rises smaller than this fraction of the objective do not count towards divergence: a converged
+ * run's objective wobbles in its last few digits from rounding (about 1e-14 relative for the
+ * article's 2000-point sum of squares), which is not the steady growth of a diverging run.
+ */
+export const ROUNDING_RISE = 1e-12;
+
+function rose(before: number, after: number): boolean {
+  return after - before > ROUNDING_RISE * Math.abs(before);
+}
+
 export function euclideanNorm(vector: readonly number[]): number {
   return Math.hypot(...vector);
 }
@@ -126,7 +137,7 @@ export function gradientDescent(options: DescentOptions): Trajectory {
       trajectory.stop = { kind: "diverged", iteration, cause: "non-finite" };
       break;
     }
-    risingSteps = evaluation.value > current.value ? risingSteps + 1 : 0;
+    risingSteps = rose(current.value, evaluation.value) ? risingSteps + 1 : 0;
     point = next;
     current = evaluation;
     trajectory.points.push(point);
