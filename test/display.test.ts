@@ -9,6 +9,7 @@ import {
   descendArticleFunction,
   figureHtml,
   resetPlotlyDelivery,
+  setUpFigures,
   show,
   surfaceWithPathFigure,
   writeFigureHtml,
@@ -128,6 +129,24 @@ describe("show", () => {
       [1, 1, 1, 1],
     );
     assert.match(sent[2], /height:300px/);
+  });
+
+  it("leaves plotly.js to setUpFigures when a notebook calls it first", () => {
+    const sent: string[] = [];
+    const display = { html: (html: string) => sent.push(html) };
+    resetPlotlyDelivery();
+    setUpFigures({ display });
+    show(surface, { display });
+    setUpFigures({ display });
+    assert.deepEqual(
+      sent.map((html) => [bundles(html).length, figureOutputs(html).length]),
+      [
+        [1, 0],
+        [0, 1],
+        [1, 0],
+      ],
+    );
+    assert.match(sent[0], /plotly\.js \d+\.\d+\.\d+ is stored in this output/);
   });
 
   it("does not count a figure the display refused", () => {

@@ -1,5 +1,6 @@
 import type { Figure } from "../figures";
-import { figureHtml, PLOT_CONFIG, requireFigure } from "./html";
+import { figureHtml, PLOT_CONFIG, plotlyBundleElement, requireFigure } from "./html";
+import { plotlyBundle } from "./plotly-bundle";
 
 /** Where show() sends HTML: tslab's `display` by default, or e.g. tslab's `newDisplay()`. */
 export interface HtmlDisplay {
@@ -29,12 +30,30 @@ function tslabDisplay(): HtmlDisplay {
  */
 export function show(figure: Figure, options: ShowOptions = {}): void {
   requireFigure("figure", figure);
-  const html = figureHtml(figure, { includeLibrary: !plotlyDelivered, height: options.height });
-  const target = options.display ?? tslabDisplay();
+  send(figureHtml(figure, { includeLibrary: !plotlyDelivered, height: options.height }), options.display);
+}
+
+/**
+ * Puts plotly.js into this cell's output, for the figures of the cells below: call it in a
+ * notebook's first code cell. Figures then survive rerunning any figure cell, because the
+ * library no longer travels with the first figure. Rerunning this cell sends it again.
+ */
+export function setUpFigures(options: { display?: HtmlDisplay } = {}): void {
+  const { version } = plotlyBundle();
+  send(
+    `<div class="gd-plotly-library" style="font:12px sans-serif;color:#666">` +
+      `Interactive figures: plotly.js ${version} is stored in this output (offline, about 2 MB) for the figures below.` +
+      `</div>\n${plotlyBundleElement()}`,
+    options.display,
+  );
+}
+
+function send(html: string, display: HtmlDisplay | undefined): void {
+  const target = display ?? tslabDisplay();
   try {
     target.html(html);
   } catch (error) {
-    if (options.display === undefined && error instanceof Error && error.message === "Not ready") {
+    if (display === undefined && error instanceof Error && error.message === "Not ready") {
       // eslint-disable-next-line preserve-caught-error -- tslab's "Not ready" says nothing more; lib ES2020 has no ErrorOptions
       throw new Error(
         "show() draws figures in a tslab notebook; outside one, use writeFigureHtml(file, figure) or openInWindow(figure)",
@@ -45,7 +64,7 @@ export function show(figure: Figure, options: ShowOptions = {}): void {
   plotlyDelivered = true;
 }
 
-/** Makes the next show() carry plotly.js again, e.g. after clearing the output that carried it. */
+/** Makes the next show() carry plotly.js again, e.g. after clearing or rerunning the output that carried it. */
 export function resetPlotlyDelivery(): void {
   plotlyDelivered = false;
 }
