@@ -16,6 +16,7 @@ import {
   learningRateExplorerFigure,
   lossFigure,
   MISSING_PLOTLY_MESSAGE,
+  setUpFigures,
   surfaceWithPathFigure,
   writeFigureHtml,
 } from "../src";
@@ -173,6 +174,29 @@ describe("figures in headless Chromium, offline", { skip }, () => {
     );
     const { page, errors } = await open(file);
     await waitUntilDrawn(page, 2);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it("unpacks plotly.js from setUpFigures' output at once, for the figures after it", async () => {
+    const outputs: string[] = [];
+    setUpFigures({ display: { html: (html) => outputs.push(html) } });
+    const file = path.join(folder, "set-up.html");
+    writeFileSync(
+      file,
+      `<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>${outputs[0]}</body></html>`,
+    );
+    const { page, errors } = await open(file);
+    await page.waitForFunction(() => typeof (window as unknown as { Plotly?: unknown }).Plotly === "object");
+    await page.evaluate((html) => document.body.insertAdjacentHTML("beforeend", html), figureHtml(loss));
+    await page.evaluate(() => {
+      // insertAdjacentHTML does not run scripts: run the figure's, as a notebook front end does.
+      const script = Array.from(document.querySelectorAll("script:not([type])")).pop();
+      const copy = document.createElement("script");
+      copy.textContent = script?.textContent ?? "";
+      document.body.appendChild(copy);
+    });
+    await waitUntilDrawn(page, 1);
     assert.deepEqual(errors, []);
     await page.close();
   });

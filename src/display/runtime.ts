@@ -64,6 +64,10 @@ const RUNTIME = `
       attempt();
     });
   };
+  kit.preload = function () {
+    var element = document.querySelector("[data-gd-plotly-bundle]");
+    if (element) kit.unpack(element).catch(function () {});
+  };
   kit.render = function (id, config) {
     var div = document.getElementById(id);
     var spec = document.querySelector('script[data-gd-figure="' + id + '"]');
@@ -85,4 +89,10 @@ const RUNTIME = `
 /** The page-wide runtime, then the call that draws figure `id`. */
 export function renderScript(id: string, config: object): string {
   return `${RUNTIME.trim()}\nwindow.__gdFigures.render(${JSON.stringify(id)}, ${JSON.stringify(config)});`;
+}
+
+/** The page-wide runtime, then unpacking plotly.js at once, so later figures find window.Plotly
+ * even where a front end detaches outputs scrolled out of view. */
+export function preloadScript(): string {
+  return `${RUNTIME.trim()}\nwindow.__gdFigures.preload();`;
 }

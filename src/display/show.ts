@@ -1,6 +1,7 @@
 import type { Figure } from "../figures";
 import { figureHtml, PLOT_CONFIG, plotlyBundleElement, requireFigure } from "./html";
 import { plotlyBundle } from "./plotly-bundle";
+import { preloadScript } from "./runtime";
 
 /** Where show() sends HTML: tslab's `display` by default, or e.g. tslab's `newDisplay()`. */
 export interface HtmlDisplay {
@@ -43,7 +44,7 @@ export function setUpFigures(options: { display?: HtmlDisplay } = {}): void {
   send(
     `<div class="gd-plotly-library" style="font:12px sans-serif;color:#666">` +
       `Interactive figures: plotly.js ${version} is stored in this output (offline, about 2 MB) for the figures below.` +
-      `</div>\n${plotlyBundleElement()}`,
+      `</div>\n${plotlyBundleElement()}\n<script>${preloadScript()}</script>`,
     options.display,
   );
 }
