@@ -8,6 +8,7 @@ import {
   contourWithPathFigure,
   descendArticleFunction,
   figureHtml,
+  openInWindow,
   resetPlotlyDelivery,
   setUpFigures,
   show,
@@ -167,6 +168,12 @@ describe("show", () => {
 
   it("outside a tslab kernel says what to use instead", () => {
     assert.throws(() => show(surface), /tslab notebook.*writeFigureHtml.*openInWindow/);
+  });
+});
+
+describe("openInWindow", () => {
+  it("checks the figure before starting nodeplotlib's server", () => {
+    assert.throws(() => openInWindow({ layout: {} } as unknown as Figure), /figure must be a figure/);
   });
 });
 
