@@ -146,7 +146,7 @@ describe("figures in headless Chromium, offline", { skip }, () => {
       });
     const title = (): Promise<string> =>
       page.$eval(".gd-figure .gtitle", (element) => element.textContent ?? "");
-    const firstX = runs[0].points.map((point) => Number(point[0].toPrecision(7)));
+    const firstX = runs[0].points.map((point) => Number(point[0].toPrecision(6)));
     assert.deepEqual(await visiblePathX(), firstX);
     assert.match(await title(), /η = 0\.05/);
 
@@ -158,7 +158,7 @@ describe("figures in headless Chromium, offline", { skip }, () => {
     await page.waitForFunction(() =>
       /η = 2\.50/.test(document.querySelector(".gd-figure .gtitle")?.textContent ?? ""),
     );
-    const lastX = runs[49].points.map((point) => Number(point[0].toPrecision(7)));
+    const lastX = runs[49].points.map((point) => Number(point[0].toPrecision(6)));
     assert.deepEqual(await visiblePathX(), lastX);
     assert.match(await title(), /diverged/);
     assert.deepEqual(errors, []);

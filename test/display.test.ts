@@ -69,10 +69,10 @@ describe("figureHtml", () => {
     assert.match(html, new RegExp(`__gdFigures\\.render\\("${outputs[0].id}"`));
   });
 
-  it("rounds numbers to 7 significant digits by default", () => {
+  it("rounds numbers to 6 significant digits by default", () => {
     const [output] = figureOutputs(figureHtml(contour));
     const parsed = JSON.parse(output.json) as { data: { x: number[] }[] };
-    assert.deepEqual(parsed, rounded(contour, 7));
+    assert.deepEqual(parsed, rounded(contour, 6));
     assert.equal(parsed.data[0].x[1], -2.4, "−2.5 + 0.1 is written as −2.4");
     assert.ok(Math.abs(parsed.data[1].x[10] - run.points[10][0]) < 1e-6);
   });

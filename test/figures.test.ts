@@ -228,7 +228,7 @@ describe("curvesFigure", () => {
     const [sine, fit] = traces(figure);
     assert.equal(sine.name, "sin(x)");
     assert.equal(fit.name, "fit");
-    assert.ok(sine.x.length <= 501 && sine.x.length >= 400, `${sine.x.length} points`);
+    assert.ok(sine.x.length <= 251 && sine.x.length >= 200, `${sine.x.length} points`);
     assert.equal(sine.x[sine.x.length - 1], Math.PI);
     sine.x.forEach((value, i) => {
       assert.equal(sine.y[i], Math.sin(value));

@@ -18,13 +18,13 @@ export interface FigureHtmlOptions {
   /** Height in pixels; by default the layout's height, else 480. The width is always 100%. */
   height?: number;
   /**
-   * Numbers are written with this many significant digits (1 to 17, default 7: finer than any
-   * screen shows, and half the size of full precision); 17 writes them exactly.
+   * Numbers are written with this many significant digits (1 to 17, default 6: finer than any
+   * screen shows, and under half the size of full precision); 17 writes them exactly.
    */
   significantDigits?: number;
 }
 
-export const DEFAULT_SIGNIFICANT_DIGITS = 7;
+export const DEFAULT_SIGNIFICANT_DIGITS = 6;
 
 export function requireFigure(name: string, value: unknown): Figure {
   const figure = value as Figure;

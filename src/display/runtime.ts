@@ -86,13 +86,19 @@ const RUNTIME = `
 })();
 `;
 
+/** The runtime as sent: every figure output carries it, so indentation and comments are dropped. */
+const COMPACT_RUNTIME = RUNTIME.split("\n")
+  .map((line) => line.trim())
+  .filter((line) => line !== "" && !line.startsWith("//"))
+  .join("\n");
+
 /** The page-wide runtime, then the call that draws figure `id`. */
 export function renderScript(id: string, config: object): string {
-  return `${RUNTIME.trim()}\nwindow.__gdFigures.render(${JSON.stringify(id)}, ${JSON.stringify(config)});`;
+  return `${COMPACT_RUNTIME}\nwindow.__gdFigures.render(${JSON.stringify(id)}, ${JSON.stringify(config)});`;
 }
 
 /** The page-wide runtime, then unpacking plotly.js at once, so later figures find window.Plotly
  * even where a front end detaches outputs scrolled out of view. */
 export function preloadScript(): string {
-  return `${RUNTIME.trim()}\nwindow.__gdFigures.preload();`;
+  return `${COMPACT_RUNTIME}\nwindow.__gdFigures.preload();`;
 }

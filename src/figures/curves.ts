@@ -10,12 +10,12 @@ export interface CurvesFigureOptions {
   /** Polynomials c0 + c1·x + c2·x² + … evaluated at x. */
   curves: { name: string; coefficients: readonly number[] }[];
   title?: string;
-  /** Draw at most about this many of the x values, evenly spread, keeping the last (default 500). */
+  /** Draw at most about this many of the x values, evenly spread, keeping the last (default 250). */
   maxPoints?: number;
 }
 
 /** Smooth curves need far fewer than the article's 2000 points on screen; fewer keep exports small. */
-export const DEFAULT_CURVE_POINTS = 500;
+export const DEFAULT_CURVE_POINTS = 250;
 
 function requireName(name: string, value: unknown): string {
   if (typeof value !== "string") throw new TypeError(`${name} must be a string, got ${describeValue(value)}`);

@@ -11,14 +11,14 @@ import {
 } from "./figure";
 
 /** Long runs are thinned to about this many points per line, so figures stay small in exports. */
-export const DEFAULT_MAX_POINTS = 1000;
+export const DEFAULT_MAX_POINTS = 500;
 
 export interface LossFigureOptions {
   /** A logarithmic y axis (default true): losses fall by orders of magnitude. */
   logY?: boolean;
   title?: string;
   yTitle?: string;
-  /** Thin each series to at most about this many points, keeping the last (default 1000). */
+  /** Thin each series to at most about this many points, keeping the last (default 500). */
   maxPoints?: number;
 }
 
@@ -78,7 +78,7 @@ export function lossFigure(
 export interface CoefficientsFigureOptions {
   /** One name per coefficient: a, b, c, d, then c4, c5, … by default. */
   names?: string[];
-  /** Draw every n-th iteration (and the last); by default about 1000 points per line. */
+  /** Draw every n-th iteration (and the last); by default about 500 points per line. */
   every?: number;
   title?: string;
 }
