@@ -5,7 +5,9 @@ import path from "node:path";
 import { after, describe, it } from "node:test";
 import { gunzipSync } from "node:zlib";
 import {
+  BASE85_ALPHABET,
   contourWithPathFigure,
+  encodeBase85,
   descendArticleFunction,
   figureHtml,
   openInWindow,
@@ -58,6 +60,41 @@ const surface = surfaceWithPathFigure({ trajectories: [run] });
 const contour = contourWithPathFigure({ trajectories: [run] });
 const plotlyScript = readFileSync(require.resolve("plotly.js-dist-min"));
 
+/** Ascii85 decoding written from its definition, with the kit's alphabet: the test's own decoder. */
+function decodeBase85(text: string): Buffer {
+  const bytes: number[] = [];
+  for (let start = 0; start < text.length; start += 5) {
+    const group = text.slice(start, start + 5).padEnd(5, BASE85_ALPHABET[84]);
+    const value = [...group].reduce((sum, character) => sum * 85 + BASE85_ALPHABET.indexOf(character), 0);
+    const four = [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255];
+    bytes.push(...four.slice(0, Math.min(5, text.length - start) - 1));
+  }
+  return Buffer.from(bytes);
+}
+
+describe("base85", () => {
+  it("uses 85 characters none of which HTML or JSON would escape", () => {
+    assert.equal(new Set(BASE85_ALPHABET).size, 85);
+    assert.doesNotMatch(BASE85_ALPHABET, /["'\\<>&`\s]/);
+    assert.equal(JSON.stringify(BASE85_ALPHABET), `"${BASE85_ALPHABET}"`);
+  });
+
+  it("encodes 4 bytes as 5 characters and round-trips every length", () => {
+    assert.equal(encodeBase85(new Uint8Array([0, 0, 0, 0])), BASE85_ALPHABET[0].repeat(5));
+    // 0xFFFFFFFF = 82·85⁴ + 23·85³ + 54·85² + 12·85 + 0.
+    assert.equal(
+      encodeBase85(new Uint8Array([255, 255, 255, 255])),
+      [82, 23, 54, 12, 0].map((d) => BASE85_ALPHABET[d]).join(""),
+    );
+    for (let length = 0; length <= 13; length++) {
+      const bytes = Uint8Array.from({ length }, (_, i) => (i * 89 + 251) % 256);
+      const text = encodeBase85(bytes);
+      assert.equal(text.length, Math.ceil((length * 5) / 4));
+      assert.deepEqual([...decodeBase85(text)], [...bytes], `length ${length}`);
+    }
+  });
+});
+
 describe("figureHtml", () => {
   it("writes the figure's div and its JSON, which parses back to the figure", () => {
     const html = figureHtml(surface, { significantDigits: 17 });
@@ -93,11 +130,13 @@ describe("figureHtml", () => {
     assert.equal(bundles(figureHtml(surface, { includeLibrary: true })).length, 1);
   });
 
-  it("carries plotly.min.js from node_modules, gzip-compressed and base64-encoded", () => {
-    const [payload] = bundles(figureHtml(surface, { includeLibrary: true }));
-    const unpacked = gunzipSync(Buffer.from(payload, "base64"));
+  it("carries plotly.min.js from node_modules, gzip-compressed and base85-encoded", () => {
+    const html = figureHtml(surface, { includeLibrary: true });
+    assert.match(html, /data-encoding="gzip\+base85"/);
+    const [payload] = bundles(html);
+    const unpacked = gunzipSync(decodeBase85(payload));
     assert.ok(unpacked.equals(plotlyScript), "decompresses to exactly plotly.min.js");
-    assert.ok(payload.length < plotlyScript.length / 2, `${payload.length} base64 characters`);
+    assert.ok(payload.length < plotlyScript.length / 2.4, `${payload.length} characters`);
   });
 
   it("rejects bad input, naming it", () => {

@@ -13,7 +13,7 @@ export const PLOT_CONFIG = { responsive: true, displaylogo: false } as const;
 export const DEFAULT_FIGURE_HEIGHT = 480;
 
 export interface FigureHtmlOptions {
-  /** Carry plotly.js (gzip + base64, about 2 MB) in this fragment. show() sets it for the first figure of a kernel session. */
+  /** Carry plotly.js (gzip + base85, about 1.9 MB) in this fragment. show() sets it for the first figure of a kernel session. */
   includeLibrary?: boolean;
   /** Height in pixels; by default the layout's height, else 480. The width is always 100%. */
   height?: number;
@@ -56,12 +56,12 @@ export function escapeHtml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
-/** The element carrying plotly.js: gzip-compressed, base64-encoded, unpacked in the page. */
+/** The element carrying plotly.js: gzip-compressed, base85-encoded, unpacked in the page. */
 export function plotlyBundleElement(): string {
   const bundle = plotlyBundle();
   return (
     `<script type="application/octet-stream" data-gd-plotly-bundle="${bundle.version}" ` +
-    `data-encoding="gzip+base64">${bundle.gzipBase64}</script>`
+    `data-encoding="gzip+base85">${bundle.gzipBase85}</script>`
   );
 }
 

@@ -3,3 +3,4 @@ export * from "./plotly-bundle";
 export * from "./runtime";
 export * from "./html";
 export * from "./show";
+export * from "./base85";

@@ -1,3 +1,13 @@
+import { BASE85_ALPHABET } from "./base85";
+
+export const MISSING_PLOTLY_MESSAGE =
+  "plotly.js is not in this page: it travels in the output of setUpFigures() or of the first figure of a kernel " +
+  "session, and that output is gone. " +
+  "Rerun the notebook (Restart kernel and run all), or run resetPlotlyDelivery() and then this cell again.";
+
+export const UNTRUSTED_MESSAGE =
+  "Interactive figure: run this cell (or trust the notebook) to draw it; it needs JavaScript.";
+
 /**
  * The script every figure output carries (plain ES2017, run by the browser). It defines, once per
  * page, window.__gdFigures: it finds the output carrying plotly.js (data-gd-plotly-bundle)
@@ -5,13 +15,6 @@
  * figures render in any order: after "Restart kernel and run all", after rerunning one cell, and
  * when a saved notebook or an exported HTML file is opened.
  */
-export const MISSING_PLOTLY_MESSAGE =
-  "plotly.js is not in this page: it travels with the first figure a kernel session shows, and that output is gone. " +
-  "Rerun the notebook (Restart kernel and run all), or run resetPlotlyDelivery() and then this cell again.";
-
-export const UNTRUSTED_MESSAGE =
-  "Interactive figure: run this cell (or trust the notebook) to draw it; it needs JavaScript.";
-
 const RUNTIME = `
 (function () {
   var w = window;
@@ -19,6 +22,20 @@ const RUNTIME = `
   var kit = { ready: "gd-plotly-ready", loading: null };
   w.__gdFigures = kit;
   function hasPlotly() { return !!(w.Plotly && w.Plotly.newPlot); }
+  function decodeBase85(text) {
+    var alphabet = ${JSON.stringify(BASE85_ALPHABET)};
+    var digit = new Uint8Array(128);
+    for (var a = 0; a < alphabet.length; a++) digit[alphabet.charCodeAt(a)] = a;
+    var rest = text.length % 5;
+    var bytes = new Uint8Array(Math.floor(text.length / 5) * 4 + (rest ? rest - 1 : 0));
+    for (var start = 0, out = 0; start < text.length; start += 5) {
+      var count = Math.min(5, text.length - start);
+      var value = 0;
+      for (var k = 0; k < 5; k++) value = value * 85 + (k < count ? digit[text.charCodeAt(start + k)] : 84);
+      for (var b = 0; b < count - 1; b++) bytes[out++] = Math.floor(value / Math.pow(256, 3 - b)) % 256;
+    }
+    return bytes;
+  }
   kit.unpack = function (element) {
     if (hasPlotly()) return Promise.resolve(w.Plotly);
     if (!kit.loading) {
@@ -26,9 +43,7 @@ const RUNTIME = `
         if (typeof DecompressionStream === "undefined") {
           throw new Error("this browser cannot unpack plotly.js (no DecompressionStream): use a current Chrome, Edge, Firefox or Safari");
         }
-        var binary = atob(element.textContent.replace(/\\s+/g, ""));
-        var bytes = new Uint8Array(binary.length);
-        for (var i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+        var bytes = decodeBase85(element.textContent.replace(/\\s+/g, ""));
         var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
         var code = await new Response(stream).text();
         // Hide AMD and CommonJS loaders (require.js in the classic Notebook and nbconvert pages),

@@ -1,0 +1,26 @@
+/**
+ * Base85 (Ascii85's arithmetic: 4 bytes ↔ 5 characters) with an alphabet that is safe, unescaped,
+ * inside an HTML <script> element, an HTML attribute-free text node and a JSON string: no
+ * `"`, `'`, `\`, `<`, `>`, `&` or backtick. plotly.js travels in it: a quarter longer than its
+ * bytes, where base64 is a third longer (about 120 kB less for plotly.js).
+ */
+export const BASE85_ALPHABET = Array.from({ length: 94 }, (_, i) => String.fromCharCode(0x21 + i))
+  .filter((character) => !"\"'\\<>&`$%".includes(character))
+  .join("");
+
+/** Encodes bytes; a last group of n < 4 bytes becomes n + 1 characters (Ascii85's rule). */
+export function encodeBase85(bytes: Uint8Array): string {
+  const characters: string[] = [];
+  const digits = new Array<string>(5);
+  for (let start = 0; start < bytes.length; start += 4) {
+    const count = Math.min(4, bytes.length - start);
+    let value = 0;
+    for (let k = 0; k < 4; k++) value = value * 256 + (k < count ? bytes[start + k] : 0);
+    for (let k = 4; k >= 0; k--) {
+      digits[k] = BASE85_ALPHABET[value % 85];
+      value = Math.floor(value / 85);
+    }
+    for (let k = 0; k <= count; k++) characters.push(digits[k]);
+  }
+  return characters.join("");
+}
