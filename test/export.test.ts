@@ -1,0 +1,131 @@
+/**
+ * `npm run export` end to end: every notebook executed and exported once, then each HTML file
+ * checked statically (nothing loaded from outside the file) and in headless Chromium with every
+ * request outside file: blocked (figures drawn, no errors, formulas rendered, code highlighted).
+ * A full-page screenshot is written next to each export: build/export/<name>.png.
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { pathToFileURL } from "node:url";
+import type { Browser } from "playwright-core";
+import { EXPORT_DIR } from "../src/tools/export";
+import { externalReferences } from "../src/tools/html-export";
+import { PROJECT_ROOT, hasJupyterCommand } from "../src/tools/jupyter";
+import { listNotebooks } from "../src/tools/notebooks";
+import { NO_CHROMIUM, figureReports, launchChromium, watchedPage } from "./support/chromium";
+
+/** Scratch notebooks (zz-scratch-*) are a developer's, not the kit's. */
+const notebooks = listNotebooks().filter((file) => !path.basename(file).startsWith("zz-scratch-"));
+const exported = notebooks.map((file) => path.join(EXPORT_DIR, path.basename(file, ".ipynb") + ".html"));
+
+/** LaTeX that a reader should never see: dollar-delimited formulas and common commands. */
+const RAW_LATEX =
+  /\$[^$\n]+\$|\\(frac|dfrac|tfrac|begin|end|sqrt|sum|cdot|partial|nabla|mathbf|text|left|right)\b/;
+
+const skip = hasJupyterCommand("nbconvert") ? false : "jupyter nbconvert is not installed (npm run setup)";
+
+describe("npm run export", { skip }, () => {
+  let exportLog = "";
+  let exportStatus: number | null = null;
+
+  before(() => {
+    const result = spawnSync(process.execPath, ["--import", "tsx", "src/tools/export.ts", ...notebooks], {
+      cwd: PROJECT_ROOT,
+      encoding: "utf8",
+      env: { ...process.env, FORCE_COLOR: "0" },
+      timeout: 30 * 60_000,
+    });
+    exportStatus = result.status;
+    exportLog = `${result.stdout}${result.stderr}`;
+  });
+
+  it("exits 0, reports progress and the size of each notebook's HTML file", () => {
+    assert.equal(exportStatus, 0, exportLog);
+    for (const [index, file] of notebooks.entries()) {
+      const name = path.basename(file);
+      assert.match(exportLog, new RegExp(`\\[${index + 1}/${notebooks.length}\\] ${name}: executing`));
+      assert.match(exportLog, new RegExp(`${name}: \\d+\\.\\d\\d MB`));
+      assert.ok(existsSync(exported[index]), `${exported[index]} was not written`);
+    }
+  });
+
+  it("writes HTML that loads nothing from outside the file and carries no MathJax or require.js", () => {
+    for (const file of exported) {
+      const html = readFileSync(file, "utf8");
+      assert.deepEqual(externalReferences(html), [], path.basename(file));
+      assert.doesNotMatch(html, /<script[^>]+src=/i, `${path.basename(file)} has a script with src`);
+      assert.doesNotMatch(html, /MathJax|require\.min\.js/, path.basename(file));
+      assert.doesNotMatch(html, /url\(\s*["']?(https?:|file:|\/\/)/i, path.basename(file));
+    }
+  });
+
+  describe("in headless Chromium, offline", { skip: NO_CHROMIUM }, () => {
+    let browser: Browser;
+    before(async () => {
+      browser = await launchChromium();
+    });
+    after(async () => {
+      await browser?.close();
+    });
+
+    for (const file of exported) {
+      it(`${path.basename(file)}: figures drawn, no errors or requests, formulas rendered, code highlighted`, async () => {
+        assert.ok(existsSync(file), `${file} was not exported`);
+        const { page, errors, blocked } = await watchedPage(browser, ["file:", "data:", "blob:"]);
+        try {
+          await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+          const figures = await figureReports(page);
+          for (const figure of figures) {
+            assert.ok(figure.drawn, `figure ${figure.id} has no plotly SVG`);
+            if (figure.threeD) assert.ok(figure.canvases > 0, `3-D figure ${figure.id} has no WebGL canvas`);
+          }
+          const source = readFileSync(file, "utf8");
+          assert.equal(figures.length, (source.match(/<div class="gd-figure"/g) ?? []).length);
+
+          const page_ = await page.evaluate(() => {
+            // What a reader sees outside code: markdown cells and outputs (tables, printed text, figures).
+            const readerText = Array.from(
+              document.querySelectorAll<HTMLElement>(".jp-MarkdownCell, .jp-OutputArea"),
+            )
+              .map((element) => element.innerText)
+              .join("\n");
+            const codeInputs = Array.from(document.querySelectorAll(".jp-CodeCell .jp-InputArea pre"));
+            const keyword = document.querySelector(".jp-CodeCell .highlight .kd, .jp-CodeCell .highlight .k");
+            const plain = document.querySelector(".jp-CodeCell .highlight pre");
+            return {
+              readerText,
+              mathCount: document.querySelectorAll(".jp-MarkdownCell math").length,
+              codeCells: codeInputs.length,
+              unhighlighted: codeInputs.filter(
+                (pre) => pre.textContent?.trim() && pre.querySelector("span[class]") === null,
+              ).length,
+              keywordColor: keyword ? getComputedStyle(keyword).color : null,
+              plainColor: plain ? getComputedStyle(plain).color : null,
+            };
+          });
+          assert.doesNotMatch(page_.readerText, RAW_LATEX, "raw LaTeX in a markdown cell or an output");
+          if (/\$[^$\n]+\$/.test(readFileSync(notebooksFor(file), "utf8"))) {
+            assert.ok(page_.mathCount > 0, "the notebook has formulas but the page has no MathML");
+          }
+          assert.ok(page_.codeCells > 0, "no code cells in the page");
+          assert.equal(page_.unhighlighted, 0, "code cells without syntax highlighting");
+          assert.ok(page_.keywordColor, "no highlighted keyword in the code cells");
+          assert.notEqual(page_.keywordColor, page_.plainColor, "keywords are not coloured");
+
+          assert.deepEqual(blocked, [], "requests outside the file");
+          assert.deepEqual(errors, [], "console or page errors");
+          await page.screenshot({ path: file.replace(/\.html$/, ".png"), fullPage: true });
+        } finally {
+          await page.close();
+        }
+      });
+    }
+  });
+});
+
+function notebooksFor(htmlFile: string): string {
+  return notebooks[exported.indexOf(htmlFile)];
+}
