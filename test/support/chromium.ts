@@ -33,7 +33,9 @@ export async function watchedPage(browser: Browser, allowedPrefixes: string[]): 
   const errors: string[] = [];
   const blocked: string[] = [];
   page.on("console", (message) => {
-    if (message.type() === "error") errors.push(`console: ${message.text()}`);
+    if (message.type() !== "error") return;
+    const where = message.location().url;
+    errors.push(`console: ${message.text()}${where ? ` (at ${where})` : ""}`);
   });
   page.on("pageerror", (error) => errors.push(`page error: ${error.message}`));
   await page.route("**", (route) => {
