@@ -6,7 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
@@ -14,7 +15,7 @@ import type { Browser } from "playwright-core";
 import { EXPORT_DIR } from "../src/tools/export";
 import { externalReferences } from "../src/tools/html-export";
 import { PROJECT_ROOT, hasJupyterCommand } from "../src/tools/jupyter";
-import { listNotebooks } from "../src/tools/notebooks";
+import { listNotebooks, type Notebook } from "../src/tools/notebooks";
 import { NO_CHROMIUM, figureReports, launchChromium, watchedPage } from "./support/chromium";
 
 /** Scratch notebooks (zz-scratch-*) are a developer's, not the kit's. */
@@ -123,6 +124,53 @@ describe("npm run export", { skip }, () => {
         }
       });
     }
+  });
+});
+
+describe("npm run export on broken notebooks", { skip }, () => {
+  const folder = mkdtempSync(path.join(tmpdir(), "gd-export-broken-"));
+  after(() => rmSync(folder, { recursive: true, force: true }));
+
+  function writeNotebook(name: string, cells: Notebook["cells"]): string {
+    const file = path.join(folder, name);
+    const valid = cells.map((cell, index) =>
+      cell.cell_type === "code"
+        ? { id: `c${index}`, execution_count: null, ...cell }
+        : { id: `c${index}`, ...cell },
+    );
+    const notebook = {
+      cells: valid,
+      metadata: { kernelspec: { name: "tslab", display_name: "TypeScript" } },
+    };
+    writeFileSync(file, JSON.stringify({ ...notebook, nbformat: 4, nbformat_minor: 5 }));
+    return file;
+  }
+
+  it("exits 1 naming the notebook and cell of a failing cell or an unreadable formula, writing no HTML", () => {
+    const throwing = writeNotebook("throwing.ipynb", [
+      { cell_type: "markdown", source: "# A cell that throws", metadata: {} },
+      { cell_type: "code", source: 'const x = 1;\nthrow new Error("boom " + x);', metadata: {}, outputs: [] },
+    ]);
+    const badFormula = writeNotebook("bad-formula.ipynb", [
+      { cell_type: "code", source: "const y = 2;", metadata: {}, outputs: [] },
+      { cell_type: "markdown", source: "A broken formula: $\\frac{1$.", metadata: {} },
+    ]);
+    const out = path.join(folder, "out");
+    const result = spawnSync(
+      process.execPath,
+      ["--import", "tsx", "src/tools/export.ts", "--out-dir", out, throwing, badFormula],
+      { cwd: PROJECT_ROOT, encoding: "utf8", timeout: 10 * 60_000 },
+    );
+    const log = `${result.stdout}${result.stderr}`;
+    assert.equal(result.status, 1, log);
+    assert.match(log, /export failed for 2 of 2 notebooks/);
+    assert.match(log, /throwing\.ipynb, cell 2 \(`const x = 1;`\)[^\n]*\n[\s\S]*boom 1/);
+    assert.match(
+      log,
+      /bad-formula\.ipynb, cell 2 \(`A broken formula: \$\\frac\{1\$\.`\): LaTeX that KaTeX cannot render/,
+    );
+    assert.equal(existsSync(path.join(out, "throwing.html")), false);
+    assert.equal(existsSync(path.join(out, "bad-formula.html")), false);
   });
 });
 

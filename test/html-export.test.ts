@@ -2,6 +2,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
+  customPropertyReferences,
+  dropCustomProperties,
   externalReferences,
   isExternalUrl,
   pruneCss,
@@ -114,6 +116,32 @@ describe("pruneCss", () => {
       slimExportHtml(page),
       "<!DOCTYPE html>\n<html><head><style>.a{color:blue}</style></head>\n" +
         '<body><div class="a">  <script>if (1 < 2) {}</script></div></body></html>',
+    );
+  });
+});
+
+describe("custom properties", () => {
+  it("finds var() references and drops declarations nothing reads", () => {
+    assert.deepEqual(
+      [...customPropertyReferences("a{color:var(--x)} b{margin:var( --y-2 , 1px)}")],
+      ["--x", "--y-2"],
+    );
+    assert.equal(
+      dropCustomProperties(":root{--x:red;--unused:blue}.a{--z:1px;color:var(--x)}", new Set(["--x"])),
+      ":root{--x:red}.a{color:var(--x)}",
+    );
+  });
+
+  it("slims a page's theme variables across stylesheets, transitively, keeping those style attributes read", () => {
+    const page =
+      "<html><head><style>:root{--a: var(--b); --b: red; --c: blue; --d: green; --e: 1px}</style>" +
+      '<style>.used{color:var(--c)}.unused{color:var(--a)}</style></head><body class="used">' +
+      '<p style="margin: var(--e)">x</p></body></html>';
+    assert.equal(
+      slimExportHtml(page),
+      "<html><head><style>:root{--c: blue;--e: 1px}</style>" +
+        '<style>.used{color:var(--c)}</style></head><body class="used">' +
+        '<p style="margin: var(--e)">x</p></body></html>',
     );
   });
 });

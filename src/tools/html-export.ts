@@ -180,25 +180,71 @@ export function pruneCss(css: string, used: { classes: Set<string>; ids: Set<str
   return csstree.generate(ast);
 }
 
-/** Replaces the text of every <style> element with `transform(text)`, leaving the rest byte for byte. */
-export function transformStyles(html: string, transform: (css: string) => string): string {
-  const document = parse(html, { sourceCodeLocationInfo: true });
-  const styles = [...elements(document)].filter((element) => element.tagName === "style");
-  let result = "";
-  let position = 0;
-  for (const style of styles) {
-    const location = style.sourceCodeLocation;
-    if (!location?.startTag || !location.endTag) continue;
-    result += html.slice(position, location.startTag.endOffset) + transform(textOf(style));
-    position = location.endTag.startOffset;
-  }
-  return result + html.slice(position);
+/** The custom properties `text` reads with var(--name). */
+export function customPropertyReferences(text: string): Set<string> {
+  return new Set([...text.matchAll(/var\(\s*(--[\w-]+)/g)].map((match) => match[1]));
 }
 
-/** nbconvert's page with its stylesheets pruned to what the page uses. */
+/** The stylesheet without declarations of custom properties outside `referenced`, and rules left empty. */
+export function dropCustomProperties(css: string, referenced: Set<string>): string {
+  const ast = csstree.parse(css);
+  csstree.walk(ast, {
+    visit: "Declaration",
+    enter(node, item, list) {
+      if (node.property.startsWith("--") && !referenced.has(node.property) && list) list.remove(item);
+    },
+  });
+  csstree.walk(ast, {
+    visit: "Rule",
+    enter(node, item, list) {
+      if (node.block.children.isEmpty && list) list.remove(item);
+    },
+  });
+  return csstree.generate(ast);
+}
+
+/** The texts of the page's <style> elements, and a function putting new texts in their place, byte for byte elsewhere. */
+export function styleTexts(html: string): { texts: string[]; replace(texts: string[]): string } {
+  const document = parse(html, { sourceCodeLocationInfo: true });
+  const styles = [...elements(document)].filter(
+    (element) =>
+      element.tagName === "style" &&
+      element.sourceCodeLocation?.startTag &&
+      element.sourceCodeLocation.endTag,
+  );
+  return {
+    texts: styles.map(textOf),
+    replace(texts: string[]): string {
+      let result = "";
+      let position = 0;
+      styles.forEach((style, index) => {
+        const location = style.sourceCodeLocation;
+        if (!location?.startTag || !location.endTag) return;
+        result += html.slice(position, location.startTag.endOffset) + texts[index];
+        position = location.endTag.startOffset;
+      });
+      return result + html.slice(position);
+    },
+  };
+}
+
+/**
+ * nbconvert's page with its stylesheets pruned to what the page uses: rules for classes and ids
+ * it has, then custom properties (JupyterLab's theme defines about 500) that nothing reads,
+ * repeated while a removal leaves others unread.
+ */
 export function slimExportHtml(html: string): string {
   const used = usedNames(html);
-  return transformStyles(html, (css) => pruneCss(css, used));
+  const styles = styleTexts(html);
+  const outsideStyles = styles.replace(styles.texts.map(() => ""));
+  let texts = styles.texts.map((css) => pruneCss(css, used));
+  for (;;) {
+    const referenced = customPropertyReferences(outsideStyles + texts.join("\n"));
+    const slimmer = texts.map((css) => dropCustomProperties(css, referenced));
+    if (slimmer.every((css, index) => css === texts[index])) break;
+    texts = slimmer;
+  }
+  return styles.replace(texts);
 }
 
 /** A URL that makes the browser fetch something from outside the file (data: and #fragments don't). */
