@@ -16,7 +16,7 @@ import { EXPORT_DIR } from "../src/tools/export";
 import { externalReferences } from "../src/tools/html-export";
 import { PROJECT_ROOT, hasJupyterCommand } from "../src/tools/jupyter";
 import { listNotebooks, type Notebook } from "../src/tools/notebooks";
-import { NO_CHROMIUM, figureReports, launchChromium, watchedPage } from "./support/chromium";
+import { NO_CHROMIUM, figureReports, launchChromium, moveSliders, watchedPage } from "./support/chromium";
 
 /** Scratch notebooks (zz-scratch-*) are a developer's, not the kit's. */
 const notebooks = listNotebooks().filter((file) => !path.basename(file).startsWith("zz-scratch-"));
@@ -73,7 +73,7 @@ describe("npm run export", { skip }, () => {
     });
 
     for (const file of exported) {
-      it(`${path.basename(file)}: figures drawn, no errors or requests, formulas rendered, code highlighted`, async () => {
+      it(`${path.basename(file)}: figures drawn and sliders live, no errors or requests, formulas rendered, code highlighted`, async () => {
         assert.ok(existsSync(file), `${file} was not exported`);
         const { page, errors, blocked } = await watchedPage(browser, ["file:", "data:", "blob:"]);
         try {
@@ -82,6 +82,10 @@ describe("npm run export", { skip }, () => {
           for (const figure of figures) {
             assert.ok(figure.drawn, `figure ${figure.id} has no plotly SVG`);
             if (figure.threeD) assert.ok(figure.canvases > 0, `3-D figure ${figure.id} has no WebGL canvas`);
+          }
+          // Sliders (the learning-rate explorer) switch paths with no kernel.
+          for (const slider of await moveSliders(page)) {
+            assert.notEqual(slider.after, slider.before, `the slider of figure ${slider.id} changes nothing`);
           }
           const source = readFileSync(file, "utf8");
           assert.equal(figures.length, (source.match(/<div class="gd-figure"/g) ?? []).length);
