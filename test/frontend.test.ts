@@ -1,9 +1,9 @@
 /**
  * A real Jupyter front end: Debian's classic Notebook server on 127.0.0.1 with the project's
- * kernel, a notebook with figures opened in headless Chromium, every cell run, the figures drawn
- * in the live page; then kernel and server stopped, with no process left and the notebook file
- * unchanged on disk (autosave is turned off; nothing is saved). A screenshot of the first figure in
- * the live page is written to build/frontend/<name>.png.
+ * kernel, a notebook with figures opened in headless Chromium, every cell run and the figures
+ * drawn in the live page, also after one figure cell is rerun; then kernel and server stopped,
+ * with no process left and the notebook file unchanged on disk (autosave is turned off; nothing
+ * is saved). A screenshot of the first figure is written to build/frontend/<name>.png.
  */
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -191,6 +191,39 @@ describe("the classic Notebook front end in headless Chromium", { skip }, () => 
         assert.ok(figure.drawn, `figure ${figure.id} is not drawn (no plotly SVG)`);
         if (figure.threeD) assert.ok(figure.canvases > 0, `3-D figure ${figure.id} has no WebGL canvas`);
       }
+
+      // Rerunning one cell, the first with a figure, replaces its output: its figure is drawn again
+      // and every other figure stays drawn.
+      const rerun = await page.evaluate(() => {
+        const notebook = (window as unknown as { Jupyter: { notebook: JupyterNotebook } }).Jupyter.notebook;
+        const index = notebook
+          .get_cells()
+          .findIndex(
+            (cell) => cell.cell_type === "code" && cell.element[0].querySelector(".gd-figure") !== null,
+          );
+        notebook.execute_cells([index]);
+        return index;
+      });
+      assert.ok(rerun >= 0);
+      await page.waitForFunction(
+        () => document.querySelectorAll(".code_cell.running").length === 0,
+        undefined,
+        {
+          timeout: 5 * 60_000,
+          polling: 500,
+        },
+      );
+      const afterRerun = await figureReports(page);
+      assert.equal(afterRerun.length, figures.length, "figures lost or duplicated by rerunning a cell");
+      assert.notDeepEqual(
+        afterRerun.map((figure) => figure.id),
+        figures.map((figure) => figure.id),
+        "the rerun cell's figure was not replaced",
+      );
+      for (const figure of afterRerun) {
+        assert.ok(figure.drawn, `after rerunning cell ${rerun + 1}, figure ${figure.id} is not drawn`);
+      }
+
       mkdirSync(SCREENSHOT_DIR, { recursive: true });
       // The page scrolls inside the notebook panel, so the first figure's output is shot, not the page.
       await page
@@ -233,4 +266,6 @@ interface JupyterNotebook {
   kernel?: { is_connected(): boolean };
   set_autosave_interval(milliseconds: number): void;
   execute_all_cells(): void;
+  execute_cells(indices: number[]): void;
+  get_cells(): { cell_type: string; element: ArrayLike<HTMLElement> }[];
 }
