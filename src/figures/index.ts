@@ -5,3 +5,4 @@ export * from "./surface";
 export * from "./curves";
 export * from "./training";
 export * from "./explorer";
+export * from "./article-figures";

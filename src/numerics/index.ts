@@ -11,3 +11,4 @@ export * from "./hessian";
 export * from "./losses";
 export * from "./explorer";
 export * from "./fit-report";
+export * from "./article-descent";
