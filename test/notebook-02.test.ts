@@ -4,22 +4,21 @@
  * checked against computations done here independently of src's own solvers.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { EigenvalueDecomposition, Matrix, QrDecomposition } from "ml-matrix";
 import { fitPolynomial, formatPolynomial } from "../src/numerics";
-import { NOTEBOOKS_DIR, PROJECT_ROOT } from "../src/tools/jupyter";
+import { NOTEBOOKS_DIR } from "../src/tools/jupyter";
+import { findProblems, joinText, readNotebook, type Notebook } from "../src/tools/notebooks";
 import {
-  executeNotebook,
-  findProblems,
-  joinText,
-  readNotebook,
-  withReruns,
-  type Notebook,
-  type NotebookCell,
-} from "../src/tools/notebooks";
+  cellsOf,
+  executeWithReruns,
+  figuresIn,
+  nonFiniteValues,
+  tagged,
+  withParameter,
+  type RerunSession,
+} from "./support/reruns";
 
 const NAME = "02-fitting-a-cubic-to-sin.ipynb";
 /** A faster learning rate, and one above 2/λ_max ≈ 3.558e-6 (which must be reported as diverged). */
@@ -41,26 +40,7 @@ const iterations = parameter(parametersSource, "iterations");
 const degree = parameter(parametersSource, "degree");
 
 function withLearningRate(rate: number): string {
-  const source = parametersSource.replace(/const learningRate = [^;]+;/, `const learningRate = ${rate};`);
-  assert.notEqual(source, parametersSource);
-  return source;
-}
-
-/** Cells of the first run (rerun undefined) or of rerun k. */
-function cellsOf(notebook: Notebook, rerun?: number): NotebookCell[] {
-  return notebook.cells.filter((cell) => cell.metadata.rerun === rerun);
-}
-
-function textOf(cell: NotebookCell): string {
-  return (cell.outputs ?? [])
-    .map((output) => joinText(output.text) + joinText(output.data?.["text/plain"] as string | string[]))
-    .join("");
-}
-
-function tagged(cells: NotebookCell[], tag: string): string {
-  const matching = cells.filter((cell) => cell.metadata.tags?.includes(tag));
-  assert.equal(matching.length, 1, `one cell tagged ${tag}`);
-  return textOf(matching[0]);
+  return withParameter(parametersSource, "learningRate", rate);
 }
 
 function numberAfter(text: string, label: string): number {
@@ -79,35 +59,6 @@ function close(actual: number, expected: number, relative: number, what: string)
   );
 }
 
-/** Every figure's {data, layout} JSON in the cells' HTML outputs. */
-function figuresIn(cells: NotebookCell[]): { data: unknown[] }[] {
-  const figures: { data: unknown[] }[] = [];
-  for (const cell of cells) {
-    for (const output of cell.outputs ?? []) {
-      const html = joinText(output.data?.["text/html"] as string | string[] | undefined);
-      for (const match of html.matchAll(
-        /<script type="application\/json" data-gd-figure="[^"]+">(.*?)<\/script>/gs,
-      )) {
-        figures.push(JSON.parse(match[1]) as { data: unknown[] });
-      }
-    }
-  }
-  return figures;
-}
-
-/** Paths to values that a finite plot cannot have: null (JSON's NaN and ±Infinity), "NaN" strings. */
-function nonFiniteValues(value: unknown, where: string, found: string[] = []): string[] {
-  if (value === null) found.push(where);
-  else if (typeof value === "number" && !Number.isFinite(value)) found.push(where);
-  else if (typeof value === "string" && /^(NaN|-?Infinity)$/.test(value)) found.push(where);
-  else if (Array.isArray(value)) value.forEach((entry, i) => nonFiniteValues(entry, `${where}[${i}]`, found));
-  else if (typeof value === "object") {
-    for (const [key, entry] of Object.entries(value as object))
-      nonFiniteValues(entry, `${where}.${key}`, found);
-  }
-  return found;
-}
-
 /** The article's 2000 points of [−π, π], computed here: x_i = −π + 2πi/1999. */
 const xs = Array.from({ length: 2000 }, (_, i) =>
   i === 1999 ? Math.PI : -Math.PI + (2 * Math.PI * i) / 1999,
@@ -115,28 +66,18 @@ const xs = Array.from({ length: 2000 }, (_, i) =>
 const vandermonde = new Matrix(xs.map((x) => Array.from({ length: degree + 1 }, (_, k) => x ** k)));
 const sines = Matrix.columnVector(xs.map(Math.sin));
 
+let session: RerunSession;
 let executed: Notebook;
-let workDir: string;
 
 before(
   async () => {
-    // The kernel runs in the notebook's folder and imports "../src": a scratch copy of the project's
-    // shape (links to src, build and node_modules) keeps the rerun notebook out of notebooks/.
-    workDir = mkdtempSync(path.join(os.tmpdir(), "notebook-02-"));
-    mkdirSync(path.join(workDir, "notebooks"));
-    for (const linked of ["src", "build", "node_modules"]) {
-      symlinkSync(path.join(PROJECT_ROOT, linked), path.join(workDir, linked));
-    }
-    const file = path.join(workDir, "notebooks", NAME);
-    writeFileSync(file, JSON.stringify(withReruns(original, RERUN_RATES.map(withLearningRate))));
-    executed = readNotebook(await executeNotebook(file, path.join(workDir, "executed"), 900));
+    session = await executeWithReruns(NAME, original, RERUN_RATES.map(withLearningRate));
+    executed = session.executed;
   },
   { timeout: 1_000_000 },
 );
 
-after(() => {
-  if (workDir) rmSync(workDir, { recursive: true, force: true });
-});
+after(() => session?.cleanup());
 
 describe("notebook 02 through the tslab kernel, with two reruns of its parameters cell", () => {
   it("executes clean: no error output, nothing on stderr, in the first run and both reruns", () => {
