@@ -12,3 +12,4 @@ export * from "./losses";
 export * from "./explorer";
 export * from "./fit-report";
 export * from "./article-descent";
+export * from "./sufficient-statistics";

@@ -2,7 +2,8 @@ import { basisForData, designMatrix, type Basis, type BasisName } from "./bases"
 import { gradientDescent, type DescentState, type Evaluation, type Trajectory } from "./descent";
 import { lossWithGradient, sumOfSquaresLoss, type Loss } from "./losses";
 import { randn } from "./random";
-import { requireFinite, requireFiniteVector, requireInteger } from "./validate";
+import { sufficientStatistics, sumOfSquaresFromStatistics } from "./sufficient-statistics";
+import { describeValue, requireFinite, requireFiniteVector, requireInteger } from "./validate";
 
 /** Sample points x and targets y, as Float64Arrays of equal, non-zero length. */
 export interface PolyData {
@@ -141,7 +142,15 @@ export interface FitOptions {
   basis?: BasisName;
   /** Passed to gradientDescent: the objective rising this many steps in a row means divergence. */
   risingStepsToDiverge?: number;
+  /**
+   * "per-point" (default) runs the article's loop over every point; "sufficient-statistics" sums
+   * the data once and then steps in O(degree²) (src/numerics/sufficient-statistics.ts): the same
+   * iterates up to rounding. Only for the sum of squares in the monomial basis.
+   */
+  method?: FitMethod;
 }
+
+export type FitMethod = "per-point" | "sufficient-statistics";
 
 export interface FitResult {
   /** The fitted polynomial's monomial coefficients a, b, c, … in x. */
@@ -168,11 +177,25 @@ export function fitPolynomial(options: FitOptions = {}): FitResult {
   // The article's own loop (sumOfSquaresWithGradient) for the article's loss and basis, so that the
   // default fit repeats its arithmetic exactly.
   const articleCase = loss === sumOfSquaresLoss && basis.name === "monomial";
+  const method = options.method ?? "per-point";
+  if (method !== "per-point" && method !== "sufficient-statistics") {
+    throw new RangeError(
+      `method must be "per-point" or "sufficient-statistics", got ${describeValue(method)}`,
+    );
+  }
+  if (method === "sufficient-statistics" && !articleCase) {
+    throw new RangeError(
+      `method "sufficient-statistics" needs the sum-of-squares loss in the monomial basis, got loss ${loss.name} in basis ${basis.name}`,
+    );
+  }
   const design = articleCase ? undefined : designMatrix(basis, data.x);
+  const statistics = method === "sufficient-statistics" ? sufficientStatistics(data, degree) : undefined;
   const evaluate = (coefficients: readonly number[]): Evaluation =>
-    design === undefined
-      ? sumOfSquaresWithGradient(coefficients, data)
-      : lossWithGradient(loss, design, data.y, coefficients);
+    statistics !== undefined
+      ? sumOfSquaresFromStatistics(statistics, coefficients)
+      : design === undefined
+        ? sumOfSquaresWithGradient(coefficients, data)
+        : lossWithGradient(loss, design, data.y, coefficients);
   const trajectory = gradientDescent({
     start,
     evaluate,

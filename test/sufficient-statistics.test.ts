@@ -1,0 +1,63 @@
+/** The sufficient-statistics form of the sum of squares: the same loss, gradient and iterates from a few sums. */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import {
+  fitPolynomial,
+  meanSquaredError,
+  sufficientStatistics,
+  sumOfSquaresFromStatistics,
+  sumOfSquaresWithGradient,
+} from "../src/numerics";
+
+const tiny = { x: new Float64Array([-1, 0, 2]), y: new Float64Array([1, 3, -2]) };
+
+describe("sufficient statistics of a polynomial fit", () => {
+  it("sums the powers of x and the moments x^k·y of a tiny dataset exactly", () => {
+    const statistics = sufficientStatistics(tiny, 1);
+    // S_m = Σ x^m: 3, (−1 + 0 + 2) = 1, (1 + 0 + 4) = 5; T_k = Σ x^k y: 1 + 3 − 2 = 2, −1 + 0 − 4 = −5.
+    assert.deepEqual([...statistics.powerSums], [3, 1, 5]);
+    assert.deepEqual([...statistics.momentSums], [2, -5]);
+    assert.equal(statistics.sumOfSquaredTargets, 14);
+  });
+
+  it("gives the loss and gradient of the per-point loop", () => {
+    const statistics = sufficientStatistics(tiny, 2);
+    for (const theta of [
+      [0, 0, 0],
+      [1, -2, 0.5],
+      [3, 0.25, -1],
+    ]) {
+      const direct = sumOfSquaresWithGradient(theta, tiny);
+      const fromStatistics = sumOfSquaresFromStatistics(statistics, theta);
+      assert.ok(Math.abs(direct.value - fromStatistics.value) < 1e-12, `loss at ${theta}`);
+      direct.gradient.forEach((g, k) => assert.ok(Math.abs(g - fromStatistics.gradient[k]) < 1e-12));
+    }
+    assert.throws(() => sumOfSquaresFromStatistics(statistics, [1, 2]), /coefficients/);
+  });
+
+  it("ends the article's 2000 iterations at the same coefficients within 1e-9", () => {
+    const perPoint = fitPolynomial();
+    const fast = fitPolynomial({ method: "sufficient-statistics" });
+    perPoint.coefficients.forEach((c, k) => {
+      const difference = Math.abs(c - fast.coefficients[k]) / Math.max(Math.abs(c), 1e-300);
+      assert.ok(difference <= 1e-9, `coefficient ${k}: ${c} vs ${fast.coefficients[k]}`);
+    });
+    assert.ok(Math.abs(perPoint.loss - fast.loss) <= 1e-9 * perPoint.loss);
+    assert.equal(fast.trajectory.stop.kind, "iterations");
+  });
+
+  it("runs 10 000 iterations to the optimum without a false divergence from rounding", () => {
+    assert.equal(
+      fitPolynomial({ method: "sufficient-statistics", iterations: 10_000 }).trajectory.stop.kind,
+      "iterations",
+    );
+  });
+
+  it("rejects other losses and unknown methods, naming the option", () => {
+    assert.throws(
+      () => fitPolynomial({ method: "sufficient-statistics", loss: meanSquaredError }),
+      /method "sufficient-statistics" needs the sum-of-squares loss.*mean squared error/,
+    );
+    assert.throws(() => fitPolynomial({ method: "fast" as never }), /method must be .* got "fast"/);
+  });
+});
