@@ -1,0 +1,47 @@
+"""Rerun latency through the Jupyter protocol: python3 rerun_latency.py CONFIG.json
+
+CONFIG: {"kernel": "tslab", "cwd": dir, "setup": [cell sources], "reruns": [[cell sources], ...],
+"marker": text that identifies the figure output}. For each rerun, all its cells are sent at once;
+the time runs from the first send until a display_data carrying the marker arrives.
+"""
+import json
+import sys
+import time
+
+from jupyter_client.manager import start_new_kernel
+
+config = json.load(open(sys.argv[1]))
+manager, client = start_new_kernel(kernel_name=config["kernel"], cwd=config["cwd"], startup_timeout=120)
+
+
+def run(sources, marker=None):
+    began = time.perf_counter()
+    ids = [client.execute(source) for source in sources]
+    arrived = None
+    errors = []
+    idle = set()
+    while len(idle) < len(ids):
+        message = client.get_iopub_msg(timeout=120)
+        kind = message["msg_type"]
+        parent = message["parent_header"].get("msg_id")
+        if kind == "error":
+            errors.append(message["content"].get("evalue", ""))
+        if kind == "display_data" and marker and arrived is None:
+            if marker in message["content"]["data"].get("text/html", ""):
+                arrived = time.perf_counter() - began
+        if kind == "status" and message["content"]["execution_state"] == "idle" and parent in ids:
+            idle.add(parent)
+    return arrived, errors
+
+
+try:
+    _, errors = run(config["setup"])
+    latencies = []
+    for sources in config["reruns"]:
+        latency, rerun_errors = run(sources, config["marker"])
+        errors += rerun_errors
+        latencies.append(latency)
+    print(json.dumps({"seconds": latencies, "errors": errors}))
+finally:
+    client.stop_channels()
+    manager.shutdown_kernel(now=True)
