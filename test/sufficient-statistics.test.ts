@@ -3,7 +3,9 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
   fitPolynomial,
+  leastSquaresPolynomial,
   meanSquaredError,
+  sineData,
   sufficientStatistics,
   sumOfSquaresFromStatistics,
   sumOfSquaresWithGradient,
@@ -51,6 +53,34 @@ describe("sufficient statistics of a polynomial fit", () => {
       fitPolynomial({ method: "sufficient-statistics", iterations: 10_000 }).trajectory.stop.kind,
       "iterations",
     );
+  });
+
+  it("keeps the loss near the optimum accurate to 1e-13 relative (θᵀGθ − 2θᵀT + Σy² loses ~1e-12)", () => {
+    const data = sineData();
+    const statistics = sufficientStatistics(data, 3);
+    const optimum = leastSquaresPolynomial().coefficients;
+    // At the optimum and a hair away from it, where the uncentred form cancels most.
+    for (const theta of [optimum, optimum.map((c, k) => c * (1 + 1e-7 * (k + 1)))]) {
+      const direct = sumOfSquaresWithGradient(theta, data).value;
+      const fromStatistics = sumOfSquaresFromStatistics(statistics, theta).value;
+      assert.ok(
+        Math.abs(fromStatistics - direct) <= 1e-13 * direct,
+        `${fromStatistics} vs the per-point ${direct}`,
+      );
+    }
+  });
+
+  it("falls back to the uncentred loss when the data cannot determine every coefficient", () => {
+    // Two distinct x for a quadratic: G is singular, there is no unique optimum to centre on.
+    const statistics = sufficientStatistics(
+      { x: new Float64Array([0, 1, 1]), y: new Float64Array([1, 2, 4]) },
+      2,
+    );
+    assert.equal(statistics.centre, undefined);
+    // θ = (1, 1, 1): predictions 1, 3, 3 → residuals 0, 1, −1 → loss 2; gradient 2Σ r·x^k = (0, 0, 0).
+    const evaluation = sumOfSquaresFromStatistics(statistics, [1, 1, 1]);
+    assert.equal(evaluation.value, 2);
+    assert.deepEqual(evaluation.gradient, [0, 0, 0]);
   });
 
   it("rejects other losses and unknown methods, naming the option", () => {

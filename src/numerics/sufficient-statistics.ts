@@ -7,8 +7,18 @@
  * where S_m = Σ_i x_i^m (m ≤ 2·degree) and T_k = Σ_i x_i^k y_i. They are computed once; then a
  * descent step costs O(degree²) instead of O(points): the same iterates as the article's loop, up
  * to rounding, for a fraction of the work.
+ *
+ * The loss is not taken from θᵀGθ − 2θᵀT + Σy² as written: near the optimum that is a difference
+ * of terms a thousand times larger than the loss, and its rounding (about 1e-12 relative) is as big
+ * as the rises the descent's divergence rule tolerates. It is centred on the least-squares optimum
+ * θ* instead: with d = θ − θ* and e = Gθ* − T (zero but for rounding),
+ *
+ *   loss = r* + 2 dᵀe + dᵀGd,   r* = Σ_i (ŷ*_i − y_i)² summed point by point once,
+ *
+ * an identity for any θ*, whose terms shrink with d, so the loss stays accurate to the last digits.
  */
 import type { Evaluation } from "./descent";
+import { solveSymmetricPositiveDefinite } from "./least-squares";
 import { checkData, requireDegree, type PolyData } from "./polyfit";
 import { requireFiniteVector } from "./validate";
 
@@ -20,6 +30,12 @@ export interface SufficientStatistics {
   momentSums: Float64Array;
   /** Σ y². */
   sumOfSquaredTargets: number;
+  /**
+   * The least-squares optimum θ*, its per-point sum of squares r* and its gradient residual
+   * e = Gθ* − T, which centre the loss; undefined when G is singular (fewer distinct x than
+   * coefficients), where the loss falls back to θᵀGθ − 2θᵀT + Σy².
+   */
+  centre?: { optimum: number[]; sumOfSquaresAtOptimum: number; gradientResidual: number[] };
 }
 
 /** The sums a polynomial fit of `degree` needs, in one pass over the data. */
@@ -38,7 +54,38 @@ export function sufficientStatistics(data: PolyData, degree: number): Sufficient
     }
     sumOfSquaredTargets += y[i] * y[i];
   }
-  return { degree, powerSums, momentSums, sumOfSquaredTargets };
+  const statistics: SufficientStatistics = { degree, powerSums, momentSums, sumOfSquaredTargets };
+  statistics.centre = centreOf(statistics, x, y);
+  return statistics;
+}
+
+function gramTimes(powerSums: Float64Array, vector: readonly number[]): number[] {
+  return vector.map((_, k) => vector.reduce((sum, value, j) => sum + powerSums[j + k] * value, 0));
+}
+
+function centreOf(
+  statistics: SufficientStatistics,
+  x: Float64Array,
+  y: Float64Array,
+): SufficientStatistics["centre"] {
+  const { degree, powerSums, momentSums } = statistics;
+  const gram = Array.from({ length: degree + 1 }, (_, j) =>
+    Array.from({ length: degree + 1 }, (_, k) => powerSums[j + k]),
+  );
+  let optimum: number[];
+  try {
+    optimum = solveSymmetricPositiveDefinite(gram, Array.from(momentSums));
+  } catch {
+    return undefined; // singular G: no unique optimum to centre on
+  }
+  let sumOfSquaresAtOptimum = 0;
+  for (let i = 0; i < x.length; i++) {
+    let prediction = 0;
+    for (let k = degree; k >= 0; k--) prediction = prediction * x[i] + optimum[k];
+    sumOfSquaresAtOptimum += (prediction - y[i]) ** 2;
+  }
+  const gradientResidual = gramTimes(powerSums, optimum).map((value, k) => value - momentSums[k]);
+  return { optimum, sumOfSquaresAtOptimum, gradientResidual };
 }
 
 /** The sum of squares and its gradient from the statistics alone: O(degree²) per call. */
@@ -46,19 +93,30 @@ export function sumOfSquaresFromStatistics(
   statistics: SufficientStatistics,
   coefficients: readonly number[],
 ): Evaluation {
-  const { degree, powerSums, momentSums, sumOfSquaredTargets } = statistics;
+  const { degree, powerSums, momentSums, sumOfSquaredTargets, centre } = statistics;
   const theta = requireFiniteVector("coefficients", coefficients, degree + 1);
   const gradient = new Array<number>(degree + 1);
-  let quadratic = 0;
-  let linear = 0;
   for (let k = 0; k <= degree; k++) {
     let gramRow = 0; // (Gθ)_k = Σ_j S_{j+k} θ_j
     for (let j = 0; j <= degree; j++) gramRow += powerSums[j + k] * theta[j];
     gradient[k] = 2 * (gramRow - momentSums[k]);
-    quadratic += theta[k] * gramRow;
-    linear += theta[k] * momentSums[k];
   }
-  // θᵀGθ − 2θᵀT + Σy²: a difference of large terms, so clamp the rounding below zero away.
-  const value = Math.max(0, quadratic - 2 * linear + sumOfSquaredTargets);
-  return { value, gradient };
+  if (centre === undefined) {
+    const gramTheta = gramTimes(powerSums, theta);
+    const value = theta.reduce((sum, t, k) => sum + t * (gramTheta[k] - 2 * momentSums[k]), 0);
+    // A difference of large terms: clamp the rounding below zero away.
+    return { value: Math.max(0, value + sumOfSquaredTargets), gradient };
+  }
+  // loss = r* + 2 dᵀe + dᵀGd with d = θ − θ* (see the top of the file).
+  const { optimum, sumOfSquaresAtOptimum, gradientResidual } = centre;
+  let crossTerm = 0;
+  let quadratic = 0;
+  for (let k = 0; k <= degree; k++) {
+    const dk = theta[k] - optimum[k];
+    let gramRow = 0;
+    for (let j = 0; j <= degree; j++) gramRow += powerSums[j + k] * (theta[j] - optimum[j]);
+    crossTerm += dk * gradientResidual[k];
+    quadratic += dk * gramRow;
+  }
+  return { value: Math.max(0, sumOfSquaresAtOptimum + 2 * crossTerm + quadratic), gradient };
 }
