@@ -38,6 +38,7 @@ const PEER_PACKAGES: Record<string, string> = {
   torch: "python3-torch",
   ipykernel: "python3-ipykernel",
   matplotlib: "python3-matplotlib",
+  jupyter_client: "python3-jupyter-client",
 };
 
 function pythonHas(module: string): boolean {
@@ -156,7 +157,7 @@ async function benchFit(peers: Set<string>, versions: Record<string, string>): P
   });
   console.log("  kit done");
   if (peers.has("numpy")) {
-    writeFileSync(configFile, JSON.stringify({ ...config, repeats: 5 }));
+    writeFileSync(configFile, JSON.stringify({ ...config, repeats: 5, warmUps: 1 }));
     const numpy = runPython("fit_numpy.py", [configFile]);
     versions.numpy = numpy.version;
     rows.push({
@@ -169,7 +170,7 @@ async function benchFit(peers: Set<string>, versions: Record<string, string>): P
     console.log("  numpy done");
   }
   if (peers.has("torch")) {
-    writeFileSync(configFile, JSON.stringify({ ...config, repeats: 3 }));
+    writeFileSync(configFile, JSON.stringify({ ...config, repeats: 3, warmUps: 1 }));
     for (const mode of ["hand", "autograd"]) {
       const torch = runPython("fit_torch.py", [configFile, mode]);
       versions.torch = torch.version;
@@ -284,7 +285,19 @@ async function benchNotebooks(peers: Set<string>): Promise<NotebookRow[]> {
 }
 
 /** 4: rerun latency through the Jupyter protocol, on notebook 01's parameters and figure cells. */
-function benchReruns(): { seconds: number[]; errors: string[] } | undefined {
+interface RerunResult {
+  /** From sending the changed parameters cell (and the cells up to the figure) to the figure's output. */
+  seconds: number[];
+  /** An empty cell's round trip, send to idle: the kernel's floor per cell. */
+  emptyCellSeconds: number[];
+  errors: string[];
+}
+
+function benchReruns(peers: Set<string>): RerunResult | undefined {
+  if (!peers.has("jupyter_client")) {
+    console.log("skipped: rerun latency (it drives the kernel with jupyter_client)");
+    return undefined;
+  }
   const file = listNotebooks().find((name) => path.basename(name).startsWith("01-"));
   if (!file) {
     console.log("skipped: rerun latency (no notebooks/01-*.ipynb)");
@@ -313,10 +326,11 @@ function benchReruns(): { seconds: number[]; errors: string[] } | undefined {
     maxBuffer: 1 << 26,
   });
   if (run.status !== 0) throw new Error(`rerun_latency.py failed:\n${run.stderr}`);
-  return JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}") as { seconds: number[]; errors: string[] };
+  return JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}") as RerunResult;
 }
 
 async function main(): Promise<void> {
+  const loadAtStart = os.loadavg()[0];
   mkdirSync(RESULTS_DIR, { recursive: true });
   const build = spawnSync(
     process.execPath,
@@ -336,7 +350,7 @@ async function main(): Promise<void> {
   console.log("3. execute and export");
   const notebooks = await benchNotebooks(peers);
   console.log("4. rerun latency");
-  const reruns = benchReruns();
+  const reruns = benchReruns(peers);
 
   const ours = fit[0];
   const fast = fit[1];
@@ -415,7 +429,7 @@ async function main(): Promise<void> {
     ]),
   ];
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
-  const machine = `${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${versions.node}, ${versions.python}, numpy ${versions.numpy ?? "—"}, torch ${versions.torch ?? "—"}, ${versions.tensorflow}`;
+  const machine = `${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${versions.node}, ${versions.python}, numpy ${versions.numpy ?? "—"}, torch ${versions.torch ?? "—"}, ${versions.tensorflow}; load average ${loadAtStart.toFixed(2)} when the bench started (other processes on the machine share its cores, so times are indicative)`;
   const markdown = [
     `Machine: ${machine}. Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC with \`npm run bench\`.`,
     "",
@@ -427,7 +441,7 @@ async function main(): Promise<void> {
     "",
     notebookTable,
     "",
-    `**Rerun latency** through the Jupyter protocol (notebook 01: a changed parameters cell and the cells up to its figure, ${RERUNS} reruns): median ${rerunMedian === undefined ? "not measured" : formatSeconds(rerunMedian)}${reruns ? `, min ${formatSeconds(Math.min(...reruns.seconds))}, max ${formatSeconds(Math.max(...reruns.seconds))}` : ""}${reruns?.errors.length ? `; errors: ${reruns.errors.join("; ")}` : ""}.`,
+    `**Rerun latency** through the Jupyter protocol (notebook 01: a changed parameters cell and the cells up to its figure, ${RERUNS} reruns): median ${rerunMedian === undefined ? "not measured" : formatSeconds(rerunMedian)}${reruns ? `, min ${formatSeconds(Math.min(...reruns.seconds))}, max ${formatSeconds(Math.max(...reruns.seconds))}` : ""}${reruns ? `; an empty cell's round trip (the kernel's floor per cell): median ${formatSeconds(median(reruns.emptyCellSeconds))}` : ""}${reruns?.errors.length ? `; errors: ${reruns.errors.join("; ")}` : ""}.`,
     "",
     "**Goals**:",
     "",

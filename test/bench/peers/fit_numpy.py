@@ -27,6 +27,8 @@ def fit(start, learning_rate, iterations, points):
 
 
 config = json.load(open(sys.argv[1]))
+for _ in range(config["warmUps"]):  # untimed: first-call costs (imports, allocator, dispatch caches)
+    fit(config["start"], config["learningRate"], config["iterations"], config["points"])
 times = []
 for _ in range(config["repeats"]):
     began = time.perf_counter()

@@ -46,6 +46,8 @@ def fit_autograd(start, learning_rate, iterations, points):
 
 config = json.load(open(sys.argv[1]))
 fit = fit_hand if sys.argv[2] == "hand" else fit_autograd
+for _ in range(config["warmUps"]):  # untimed: first-call costs (imports, allocator, dispatch caches)
+    fit(config["start"], config["learningRate"], config["iterations"], config["points"])
 times = []
 for _ in range(config["repeats"]):
     began = time.perf_counter()

@@ -2,7 +2,8 @@
 
 CONFIG: {"kernel": "tslab", "cwd": dir, "setup": [cell sources], "reruns": [[cell sources], ...],
 "marker": text that identifies the figure output}. For each rerun, all its cells are sent at once;
-the time runs from the first send until a display_data carrying the marker arrives.
+the time runs from the first send until a display_data carrying the marker arrives. Also times an
+empty cell's round trip (send to idle), the per-cell floor of the kernel.
 """
 import json
 import sys
@@ -36,12 +37,18 @@ def run(sources, marker=None):
 
 try:
     _, errors = run(config["setup"])
+    # The kernel's floor: an empty cell's round trip, start to idle, which every rerun pays per cell.
+    floor = []
+    for _ in range(len(config["reruns"])):
+        began = time.perf_counter()
+        run([";"])
+        floor.append(time.perf_counter() - began)
     latencies = []
     for sources in config["reruns"]:
         latency, rerun_errors = run(sources, config["marker"])
         errors += rerun_errors
         latencies.append(latency)
-    print(json.dumps({"seconds": latencies, "errors": errors}))
+    print(json.dumps({"seconds": latencies, "emptyCellSeconds": floor, "errors": errors}))
 finally:
     client.stop_channels()
     manager.shutdown_kernel(now=True)
