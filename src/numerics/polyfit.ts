@@ -83,25 +83,65 @@ export function sumOfSquares(coefficients: readonly number[], data: PolyData): n
  * grad_a = Σ 2(ŷ − y), grad_b = Σ 2(ŷ − y)·x, grad_c = Σ 2(ŷ − y)·x², grad_d = Σ 2(ŷ − y)·x³.
  */
 export function sumOfSquaresWithGradient(coefficients: readonly number[], data: PolyData): Evaluation {
-  const degree = coefficients.length - 1;
-  const gradient = new Array<number>(degree + 1).fill(0);
-  const powers = new Float64Array(degree + 1);
-  let loss = 0;
-  for (let i = 0; i < data.x.length; i++) {
-    const x = data.x[i];
+  return sumOfSquaresEvaluator(data, coefficients.length - 1)(coefficients);
+}
+
+/**
+ * The same loss and gradient as a function of the coefficients alone, for a descent that calls it
+ * thousands of times on the same data: the powers xᵢ^k are computed once (as xᵢ·xᵢ·…, the same
+ * products the loop would form, so the arithmetic and its rounding are unchanged) and the sums run
+ * over flat arrays.
+ */
+export function sumOfSquaresEvaluator(
+  data: PolyData,
+  degree: number,
+): (coefficients: readonly number[]) => Evaluation {
+  const { x, y } = data;
+  const count = x.length;
+  const columns = Array.from({ length: degree + 1 }, () => new Float64Array(count));
+  for (let i = 0; i < count; i++) {
     let power = 1;
-    let prediction = 0;
     for (let k = 0; k <= degree; k++) {
-      powers[k] = power;
-      prediction += coefficients[k] * power;
-      power *= x;
+      columns[k][i] = power;
+      power *= x[i];
     }
-    const residual = prediction - data.y[i];
-    loss += residual * residual;
-    const gradPrediction = 2 * residual;
-    for (let k = 0; k <= degree; k++) gradient[k] += gradPrediction * powers[k];
   }
-  return { value: loss, gradient };
+  const targets = Float64Array.from(y);
+  if (degree === 3) {
+    // The article's cubic, unrolled: the whole fit is this loop.
+    const [, x1, x2, x3] = columns;
+    return (coefficients) => {
+      const [a, b, c, d] = coefficients;
+      let loss = 0;
+      let gradA = 0;
+      let gradB = 0;
+      let gradC = 0;
+      let gradD = 0;
+      for (let i = 0; i < count; i++) {
+        const residual = a + b * x1[i] + c * x2[i] + d * x3[i] - targets[i];
+        loss += residual * residual;
+        const gradPrediction = 2 * residual;
+        gradA += gradPrediction;
+        gradB += gradPrediction * x1[i];
+        gradC += gradPrediction * x2[i];
+        gradD += gradPrediction * x3[i];
+      }
+      return { value: loss, gradient: [gradA, gradB, gradC, gradD] };
+    };
+  }
+  return (coefficients) => {
+    const gradient = new Array<number>(degree + 1).fill(0);
+    let loss = 0;
+    for (let i = 0; i < count; i++) {
+      let prediction = 0;
+      for (let k = 0; k <= degree; k++) prediction += coefficients[k] * columns[k][i];
+      const residual = prediction - targets[i];
+      loss += residual * residual;
+      const gradPrediction = 2 * residual;
+      for (let k = 0; k <= degree; k++) gradient[k] += gradPrediction * columns[k][i];
+    }
+    return { value: loss, gradient };
+  };
 }
 
 /** The hand-derived gradient alone: [grad_a, grad_b, grad_c, grad_d] for a cubic. */
@@ -190,12 +230,12 @@ export function fitPolynomial(options: FitOptions = {}): FitResult {
   }
   const design = articleCase ? undefined : designMatrix(basis, data.x);
   const statistics = method === "sufficient-statistics" ? sufficientStatistics(data, degree) : undefined;
-  const evaluate = (coefficients: readonly number[]): Evaluation =>
+  const evaluate: (coefficients: readonly number[]) => Evaluation =
     statistics !== undefined
-      ? sumOfSquaresFromStatistics(statistics, coefficients)
+      ? (coefficients) => sumOfSquaresFromStatistics(statistics, coefficients)
       : design === undefined
-        ? sumOfSquaresWithGradient(coefficients, data)
-        : lossWithGradient(loss, design, data.y, coefficients);
+        ? sumOfSquaresEvaluator(data, degree)
+        : (coefficients) => lossWithGradient(loss, design, data.y, coefficients);
   const trajectory = gradientDescent({
     start,
     evaluate,
