@@ -35,6 +35,12 @@ describe("sufficient statistics of a polynomial fit", () => {
       direct.gradient.forEach((g, k) => assert.ok(Math.abs(g - fromStatistics.gradient[k]) < 1e-12));
     }
     assert.throws(() => sumOfSquaresFromStatistics(statistics, [1, 2]), /coefficients/);
+    assert.throws(() => sumOfSquaresFromStatistics(statistics, [1, NaN, 2]), /coefficients\[1\]/);
+    assert.throws(
+      () => sufficientStatistics({ x: new Float64Array([0, Infinity]), y: new Float64Array(2) }, 1),
+      /data\.x\[1\]/,
+    );
+    assert.throws(() => sufficientStatistics({ x: [0, 1], y: [1] } as never, 1), /same length/);
   });
 
   it("ends the article's 2000 iterations at the same coefficients within 1e-9", () => {

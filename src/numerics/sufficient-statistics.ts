@@ -40,7 +40,7 @@ export interface SufficientStatistics {
 
 /** The sums a polynomial fit of `degree` needs, in one pass over the data. */
 export function sufficientStatistics(data: PolyData, degree: number): SufficientStatistics {
-  const { x, y } = checkData(data);
+  const { x, y } = isCheckedData(data) ? data : checkData(data);
   requireDegree(degree);
   const powerSums = new Float64Array(2 * degree + 1);
   const momentSums = new Float64Array(degree + 1);
@@ -57,6 +57,23 @@ export function sufficientStatistics(data: PolyData, degree: number): Sufficient
   const statistics: SufficientStatistics = { degree, powerSums, momentSums, sumOfSquaredTargets };
   statistics.centre = centreOf(statistics, x, y);
   return statistics;
+}
+
+// Fast checks for the hot path (a descent calls the evaluation thousands of times): valid input
+// passes without copies or per-entry messages; anything else goes to the checks that name the fault.
+function isFiniteVector(values: unknown, length: number): values is readonly number[] {
+  if (!Array.isArray(values) || values.length !== length) return false;
+  for (let i = 0; i < length; i++) if (!Number.isFinite(values[i])) return false;
+  return true;
+}
+
+function isCheckedData(data: unknown): data is PolyData {
+  if (data === null || typeof data !== "object") return false;
+  const { x, y } = data as { x?: unknown; y?: unknown };
+  if (!(x instanceof Float64Array && y instanceof Float64Array)) return false;
+  if (x.length === 0 || x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i]) || !Number.isFinite(y[i])) return false;
+  return true;
 }
 
 function gramTimes(powerSums: Float64Array, vector: readonly number[]): number[] {
@@ -94,7 +111,9 @@ export function sumOfSquaresFromStatistics(
   coefficients: readonly number[],
 ): Evaluation {
   const { degree, powerSums, momentSums, sumOfSquaredTargets, centre } = statistics;
-  const theta = requireFiniteVector("coefficients", coefficients, degree + 1);
+  const theta = isFiniteVector(coefficients, degree + 1)
+    ? coefficients
+    : requireFiniteVector("coefficients", coefficients, degree + 1);
   const gradient = new Array<number>(degree + 1);
   for (let k = 0; k <= degree; k++) {
     let gramRow = 0; // (Gθ)_k = Σ_j S_{j+k} θ_j
