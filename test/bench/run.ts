@@ -288,8 +288,10 @@ async function benchNotebooks(peers: Set<string>): Promise<NotebookRow[]> {
 interface RerunResult {
   /** From sending the changed parameters cell (and the cells up to the figure) to the figure's output. */
   seconds: number[];
-  /** An empty cell's round trip, send to idle: the kernel's floor per cell. */
+  /** An empty cell's round trip, send to idle: the messaging floor per cell. */
   emptyCellSeconds: number[];
+  /** A one-line declaration's round trip: tslab's compile of a cell, before any work. */
+  declarationCellSeconds: number[];
   errors: string[];
 }
 
@@ -441,7 +443,7 @@ async function main(): Promise<void> {
     "",
     notebookTable,
     "",
-    `**Rerun latency** through the Jupyter protocol (notebook 01: a changed parameters cell and the cells up to its figure, ${RERUNS} reruns): median ${rerunMedian === undefined ? "not measured" : formatSeconds(rerunMedian)}${reruns ? `, min ${formatSeconds(Math.min(...reruns.seconds))}, max ${formatSeconds(Math.max(...reruns.seconds))}` : ""}${reruns ? `; an empty cell's round trip (the kernel's floor per cell): median ${formatSeconds(median(reruns.emptyCellSeconds))}` : ""}${reruns?.errors.length ? `; errors: ${reruns.errors.join("; ")}` : ""}.`,
+    `**Rerun latency** through the Jupyter protocol (notebook 01: a changed parameters cell and the cells up to its figure, ${RERUNS} reruns): median ${rerunMedian === undefined ? "not measured" : formatSeconds(rerunMedian)}${reruns ? `, min ${formatSeconds(Math.min(...reruns.seconds))}, max ${formatSeconds(Math.max(...reruns.seconds))}` : ""}${reruns ? `; per cell, the kernel's floor (send to idle, median): ${formatSeconds(median(reruns.emptyCellSeconds))} for an empty cell, ${formatSeconds(median(reruns.declarationCellSeconds))} for \`const benchProbe = 1;\` (tslab compiles every cell with TypeScript)` : ""}${reruns?.errors.length ? `; errors: ${reruns.errors.join("; ")}` : ""}.`,
     "",
     "**Goals**:",
     "",

@@ -2,8 +2,8 @@
 
 CONFIG: {"kernel": "tslab", "cwd": dir, "setup": [cell sources], "reruns": [[cell sources], ...],
 "marker": text that identifies the figure output}. For each rerun, all its cells are sent at once;
-the time runs from the first send until a display_data carrying the marker arrives. Also times an
-empty cell's round trip (send to idle), the per-cell floor of the kernel.
+the time runs from the first send until a display_data carrying the marker arrives. Also times the
+round trips (send to idle) of an empty cell and of a one-line declaration: the kernel's floor per cell.
 """
 import json
 import sys
@@ -37,18 +37,20 @@ def run(sources, marker=None):
 
 try:
     _, errors = run(config["setup"])
-    # The kernel's floor: an empty cell's round trip, start to idle, which every rerun pays per cell.
-    floor = []
+    # The kernel's floor per cell, send to idle: an empty cell (messaging alone) and a one-line
+    # declaration (what tslab's TypeScript compile of a cell costs before any work is done).
+    floor = {"empty": [], "declaration": []}
     for _ in range(len(config["reruns"])):
-        began = time.perf_counter()
-        run([";"])
-        floor.append(time.perf_counter() - began)
+        for kind, source in (("empty", ";"), ("declaration", "const benchProbe = 1;")):
+            began = time.perf_counter()
+            run([source])
+            floor[kind].append(time.perf_counter() - began)
     latencies = []
     for sources in config["reruns"]:
         latency, rerun_errors = run(sources, config["marker"])
         errors += rerun_errors
         latencies.append(latency)
-    print(json.dumps({"seconds": latencies, "emptyCellSeconds": floor, "errors": errors}))
+    print(json.dumps({"seconds": latencies, "emptyCellSeconds": floor["empty"], "declarationCellSeconds": floor["declaration"], "errors": errors}))
 finally:
     client.stop_channels()
     manager.shutdown_kernel(now=True)
