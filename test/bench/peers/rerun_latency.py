@@ -40,8 +40,8 @@ try:
     # The kernel's floor per cell, send to idle: an empty cell (messaging alone) and a one-line
     # declaration (what tslab's TypeScript compile of a cell costs before any work is done).
     floor = {"empty": [], "declaration": []}
-    for _ in range(len(config["reruns"])):
-        for kind, source in (("empty", ";"), ("declaration", "const benchProbe = 1;")):
+    for kind, source in (("empty", ";"), ("declaration", "const benchProbe = 1;")):
+        for _ in range(len(config["reruns"])):
             began = time.perf_counter()
             run([source])
             floor[kind].append(time.perf_counter() - began)
