@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
   ARTICLE_MINIMUM,
+  euclideanNorm,
   articleFunction,
   articleSurfaceGrid,
   descendArticleFunction,
@@ -129,5 +130,16 @@ describe("the divergence rule ignores rounding noise", () => {
   it("lets the article's descent run 10000 iterations to the optimum without a false divergence", () => {
     const fit = fitPolynomial({ iterations: 10000 });
     assert.equal(fit.trajectory.stop.kind, "iterations");
+  });
+});
+
+describe("the gradient norm", () => {
+  it("is √(Σ gᵢ²), without overflow for a diverging run's huge gradients", () => {
+    assert.equal(euclideanNorm([3, 4]), 5);
+    assert.equal(euclideanNorm([0, 0, 0]), 0);
+    assert.ok(Math.abs(euclideanNorm([3e200, -4e200]) / 5e200 - 1) < 1e-15);
+    assert.ok(Math.abs(euclideanNorm([1e-200, 1e-200]) / (Math.SQRT2 * 1e-200) - 1) < 1e-15);
+    assert.ok(Number.isNaN(euclideanNorm([NaN, 1])));
+    assert.equal(euclideanNorm([-Infinity, 1]), Infinity);
   });
 });

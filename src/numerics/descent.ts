@@ -67,8 +67,14 @@ function rose(before: number, after: number): boolean {
   return after - before > ROUNDING_RISE * Math.abs(before);
 }
 
+/** √(Σ vᵢ²), scaled by the largest |vᵢ| so that a diverging run's huge gradient does not overflow. */
 export function euclideanNorm(vector: readonly number[]): number {
-  return Math.hypot(...vector);
+  let largest = 0;
+  for (const value of vector) largest = Math.max(largest, Math.abs(value));
+  if (largest === 0 || !Number.isFinite(largest)) return largest;
+  let sum = 0;
+  for (const value of vector) sum += (value / largest) ** 2;
+  return largest * Math.sqrt(sum);
 }
 
 function isFiniteEvaluation(evaluation: Evaluation): boolean {
