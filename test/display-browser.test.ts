@@ -20,16 +20,7 @@ import {
   surfaceWithPathFigure,
   writeFigureHtml,
 } from "../src";
-
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--no-first-run",
-];
+import { CHROMIUM, CHROMIUM_ARGS, skipOutsideCI } from "./support/chromium";
 
 interface OpenedPage {
   page: Page;
@@ -43,7 +34,7 @@ interface FigureState {
   message: string | null;
 }
 
-const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM}`;
+const skip = skipOutsideCI(existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM}`);
 
 describe("figures in headless Chromium, offline", { skip }, () => {
   let browser: Browser;

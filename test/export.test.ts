@@ -16,7 +16,14 @@ import { EXPORT_DIR } from "../src/tools/export";
 import { externalReferences } from "../src/tools/html-export";
 import { PROJECT_ROOT, hasJupyterCommand } from "../src/tools/jupyter";
 import { listNotebooks, type Notebook } from "../src/tools/notebooks";
-import { NO_CHROMIUM, figureReports, launchChromium, moveSliders, watchedPage } from "./support/chromium";
+import {
+  NO_CHROMIUM,
+  figureReports,
+  launchChromium,
+  moveSliders,
+  skipOutsideCI,
+  watchedPage,
+} from "./support/chromium";
 
 /** Scratch notebooks (zz-scratch-*) are a developer's, not the kit's. */
 const notebooks = listNotebooks().filter((file) => !path.basename(file).startsWith("zz-scratch-"));
@@ -26,7 +33,9 @@ const exported = notebooks.map((file) => path.join(EXPORT_DIR, path.basename(fil
 const RAW_LATEX =
   /\$[^$\n]+\$|\\(frac|dfrac|tfrac|begin|end|sqrt|sum|cdot|partial|nabla|mathbf|text|left|right)\b/;
 
-const skip = hasJupyterCommand("nbconvert") ? false : "jupyter nbconvert is not installed (npm run setup)";
+const skip = skipOutsideCI(
+  hasJupyterCommand("nbconvert") ? false : "jupyter nbconvert is not installed (npm run setup)",
+);
 
 describe("npm run export", { skip }, () => {
   let exportLog = "";

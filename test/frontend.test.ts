@@ -22,7 +22,7 @@ import {
   kernelSpecPath,
 } from "../src/tools/jupyter";
 import { joinText, listNotebooks, readNotebook } from "../src/tools/notebooks";
-import { NO_CHROMIUM, figureReports, launchChromium, watchedPage } from "./support/chromium";
+import { NO_CHROMIUM, figureReports, launchChromium, skipOutsideCI, watchedPage } from "./support/chromium";
 
 /** Where a screenshot of the live notebook goes, for a person to look at. */
 const SCREENSHOT_DIR = path.join(PROJECT_ROOT, "build", "frontend");
@@ -67,9 +67,11 @@ function processesMentioning(text: string): string[] {
 }
 
 const notebook = notebookWithFigures();
-const skip = !hasJupyterCommand("notebook")
-  ? "the classic Notebook (jupyter notebook) is not installed"
-  : NO_CHROMIUM || (notebook ? false : "no notebook in notebooks/ calls show()");
+const skip = skipOutsideCI(
+  !hasJupyterCommand("notebook")
+    ? "the classic Notebook (jupyter notebook) is not installed"
+    : NO_CHROMIUM || (notebook ? false : "no notebook in notebooks/ calls show()"),
+);
 
 describe("the classic Notebook front end in headless Chromium", { skip }, () => {
   const token = randomBytes(16).toString("hex");

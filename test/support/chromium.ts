@@ -12,8 +12,16 @@ export const CHROMIUM_ARGS = [
   "--no-first-run",
 ];
 
+/**
+ * A reason to skip, outside CI only: on CI (CI=true, where .ci/run installs Chromium and Jupyter)
+ * a missing tool must fail the run instead of passing it silently.
+ */
+export function skipOutsideCI(reason: string | false): string | false {
+  return process.env.CI ? false : reason;
+}
+
 /** A reason to skip browser tests, or false. */
-export const NO_CHROMIUM = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM}`;
+export const NO_CHROMIUM = skipOutsideCI(existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM}`);
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
