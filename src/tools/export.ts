@@ -3,7 +3,7 @@
  * the project's kernel and writes one self-contained HTML file per notebook into build/export/.
  * Exits non-zero, naming notebook and cell, on any error output, stderr or unrenderable formula.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -15,15 +15,14 @@ import {
   slimExportHtml,
   withRenderedMarkdown,
 } from "./html-export";
-import { PROJECT_ROOT, jupyterEnv } from "./jupyter";
-import { executeNotebook, findProblems, listNotebooks, readNotebook } from "./notebooks";
+import { PROJECT_ROOT } from "./jupyter";
+import { executeNotebook, findProblems, listNotebooks, readNotebook, runNbconvert } from "./notebooks";
 
 export const EXPORT_DIR = path.join(PROJECT_ROOT, "build", "export");
 
 /** nbconvert's HTML exporter with this project's template, without In/Out prompts (tslab numbers none). */
 function convertToHtml(notebookFile: string, outputDir: string): Promise<string> {
   const args = [
-    "nbconvert",
     "--to",
     "html",
     `--TemplateExporter.extra_template_basedirs=${EXPORT_TEMPLATE_BASE_DIR}`,
@@ -34,19 +33,8 @@ function convertToHtml(notebookFile: string, outputDir: string): Promise<string>
     outputDir,
     notebookFile,
   ];
-  return new Promise((resolve, reject) => {
-    const child = spawn("jupyter", args, { env: jupyterEnv(), stdio: ["ignore", "pipe", "pipe"] });
-    let log = "";
-    child.stdout.on("data", (chunk) => (log += chunk));
-    child.stderr.on("data", (chunk) => (log += chunk));
-    child.on("error", reject);
-    child.on("exit", (code) => {
-      const html = path.join(outputDir, path.basename(notebookFile, ".ipynb") + ".html");
-      if (code === 0) resolve(html);
-      else
-        reject(new Error(`converting ${path.basename(notebookFile)} to HTML failed (exit ${code}):\n${log}`));
-    });
-  });
+  const html = path.join(outputDir, path.basename(notebookFile, ".ipynb") + ".html");
+  return runNbconvert(args, `converting ${path.basename(notebookFile)} to HTML`, html);
 }
 
 export interface ExportResult {

@@ -66,13 +66,33 @@ export function findProblems(notebook: Notebook, name: string): string[] {
 }
 
 /**
+ * `jupyter nbconvert …args` with the project's Jupyter path; resolves to `output` once it exits
+ * cleanly, rejects with the end of its log (naming `what`) otherwise.
+ */
+export function runNbconvert(args: readonly string[], what: string, output: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("jupyter", ["nbconvert", ...args], {
+      env: jupyterEnv(),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let log = "";
+    child.stdout.on("data", (chunk) => (log += chunk));
+    child.stderr.on("data", (chunk) => (log += chunk));
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      if (code === 0) resolve(output);
+      else reject(new Error(`${what} failed (exit ${code}):\n${log.slice(-4000)}`));
+    });
+  });
+}
+
+/**
  * Runs every cell of `file` in a fresh kernel and writes the executed copy into `outputDir`.
  * Errors do not stop the run (--allow-errors), so that one report names them all.
  */
 export function executeNotebook(file: string, outputDir: string, timeoutSeconds = 600): Promise<string> {
   mkdirSync(outputDir, { recursive: true });
   const args = [
-    "nbconvert",
     "--to",
     "notebook",
     "--execute",
@@ -83,17 +103,7 @@ export function executeNotebook(file: string, outputDir: string, timeoutSeconds 
     outputDir,
     file,
   ];
-  return new Promise((resolve, reject) => {
-    const child = spawn("jupyter", args, { env: jupyterEnv(), stdio: ["ignore", "pipe", "pipe"] });
-    let log = "";
-    child.stdout.on("data", (chunk) => (log += chunk));
-    child.stderr.on("data", (chunk) => (log += chunk));
-    child.on("error", reject);
-    child.on("exit", (code) => {
-      if (code === 0) resolve(path.join(outputDir, path.basename(file)));
-      else reject(new Error(`executing ${path.basename(file)} failed (exit ${code}):\n${log.slice(-4000)}`));
-    });
-  });
+  return runNbconvert(args, `executing ${path.basename(file)}`, path.join(outputDir, path.basename(file)));
 }
 
 /** The outputs of code cells carrying `tag`, as text (stream text and text/plain). */
