@@ -77,8 +77,17 @@ export function euclideanNorm(vector: readonly number[]): number {
   return largest * Math.sqrt(sum);
 }
 
+function allFinite(values: readonly number[]): boolean {
+  // v − v is 0 for every finite number, NaN for NaN and ±Infinity: a cheaper Number.isFinite.
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (typeof value !== "number" || value - value !== 0) return false;
+  }
+  return true;
+}
+
 function isFiniteEvaluation(evaluation: Evaluation): boolean {
-  return Number.isFinite(evaluation.value) && evaluation.gradient.every(Number.isFinite);
+  return Number.isFinite(evaluation.value) && allFinite(evaluation.gradient);
 }
 
 /**
@@ -137,8 +146,10 @@ export function gradientDescent(options: DescentOptions): Trajectory {
       break;
     }
     observe(iteration - 1, false);
-    const next = point.map((coordinate, i) => coordinate - learningRate * current.gradient[i]);
-    const evaluation = next.every(Number.isFinite) ? options.evaluate(next) : undefined;
+    // Plain loops: this line runs once per step, and a cheap objective makes it the step's main cost.
+    const next = new Array<number>(point.length);
+    for (let i = 0; i < point.length; i++) next[i] = point[i] - learningRate * current.gradient[i];
+    const evaluation = allFinite(next) ? options.evaluate(next) : undefined;
     if (evaluation === undefined || !isFiniteEvaluation(evaluation)) {
       trajectory.stop = { kind: "diverged", iteration, cause: "non-finite" };
       break;

@@ -25,7 +25,8 @@ export function linspace(from: number, to: number, count: number): Float64Array 
   requireInteger("count", count, 2, 10_000_000);
   if (!(to > from)) throw new RangeError(`to must be greater than from (${from}), got ${to}`);
   const step = (to - from) / (count - 1);
-  const values = Float64Array.from({ length: count }, (_, i) => from + i * step);
+  const values = new Float64Array(count);
+  for (let i = 0; i < count; i++) values[i] = from + i * step;
   values[count - 1] = to;
   return values;
 }
