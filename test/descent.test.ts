@@ -10,6 +10,8 @@ import {
   fitPolynomial,
   gradientDescent,
   gridAxis,
+  plainStep,
+  type StepRule,
 } from "../src";
 
 describe("gradient descent on the first article's f(x, y) = ½x² + x + ¼y² − 2", () => {
@@ -48,17 +50,88 @@ describe("gradient descent on the first article's f(x, y) = ½x² + x + ¼y² �
   });
 
   it("stops as diverged on a non-finite value and keeps only finite points", () => {
+    // The objective falls at every step, so only the non-finite value at x = 6 can stop it.
     const run = gradientDescent({
       start: [1],
-      evaluate: ([x]) => ({ value: x ** 4, gradient: [4 * x ** 3] }),
-      learningRate: 10,
+      evaluate: ([x]) => ({ value: x > 5 ? NaN : -x, gradient: [-1] }),
+      learningRate: 1,
       iterations: 50,
-      risingStepsToDiverge: 1000,
+    });
+    assert.deepEqual(run.stop, { kind: "diverged", iteration: 5, cause: "non-finite" });
+    assert.deepEqual(run.points, [[1], [2], [3], [4], [5]]);
+  });
+
+  it("stops a blow-up whose objective does not rise on consecutive steps (growth by orders of magnitude)", () => {
+    // |x| alternates between growing ×10 and shrinking ×0.5: never three rises in a row, but
+    // |x| climbs 5× every two steps; from f(1) = 1 the objective passes 1000 × 1 at |x| > 1001.
+    const factors = [10, 0.5];
+    let calls = 0;
+    const run = gradientDescent({
+      start: [1],
+      evaluate: ([x]) => ({ value: Math.abs(x), gradient: [x * (1 - factors[calls++ % 2])] }),
+      learningRate: 1,
+      iterations: 100,
     });
     assert.equal(run.stop.kind, "diverged");
-    assert.ok(run.stop.kind === "diverged" && run.stop.cause === "non-finite");
-    for (const point of run.points) assert.ok(point.every(Number.isFinite));
-    assert.ok(run.values.every(Number.isFinite));
+    assert.ok(run.stop.kind === "diverged" && run.stop.cause === "objective-grew");
+    const last = run.values[run.values.length - 1];
+    assert.ok(last > 1000 && run.values.slice(0, -1).every((v) => v <= 1001), `${run.values}`);
+    assert.match(describeStop(run.stop), /grew 1000 times/);
+  });
+
+  it("runs any step rule: plainStep(η) gives the same iterates as learningRate: η", () => {
+    const evaluate = ([x, y]: readonly number[]) => ({
+      value: articleFunction(x, y),
+      gradient: [x + 1, y / 2],
+    });
+    const byRate = gradientDescent({ start: [2, 2], evaluate, learningRate: 0.3, iterations: 7 });
+    const byRule = gradientDescent({ start: [2, 2], evaluate, rule: plainStep(0.3), iterations: 7 });
+    assert.deepEqual(byRule.points, byRate.points);
+    assert.equal(byRule.rule, "plain");
+    assert.equal(byRule.learningRate, 0.3);
+  });
+
+  it("passes the rule's state from step to step", () => {
+    // A rule that steps −1, −2, −3, … (its state counts the steps): x = 10, 9, 7, 4.
+    const counting: StepRule<number> = {
+      name: "counting",
+      learningRate: 1,
+      init: () => 0,
+      update: (_gradient, count) => ({ step: [-(count + 1)], state: count + 1 }),
+    };
+    const run = gradientDescent({
+      start: [10],
+      evaluate: ([x]) => ({ value: -x, gradient: [-1] }),
+      rule: counting,
+      iterations: 3,
+    });
+    assert.deepEqual(run.points, [[10], [9], [7], [4]]);
+  });
+
+  it("names a malformed evaluate or options instead of failing deep inside", () => {
+    assert.throws(
+      () =>
+        gradientDescent({
+          start: [1, 2],
+          evaluate: () => ({ value: 1, gradient: [1] }),
+          learningRate: 1,
+          iterations: 1,
+        }),
+      /gradient of length 1 for a point of length 2/,
+    );
+    assert.throws(
+      () =>
+        gradientDescent({ start: [1], evaluate: (() => undefined) as never, learningRate: 1, iterations: 1 }),
+      /evaluate must return \{ value: number, gradient: number\[\] \}, got undefined/,
+    );
+    assert.throws(
+      () => gradientDescent(undefined as never),
+      /options of gradientDescent must be an object, got undefined/,
+    );
+    assert.throws(
+      () => gradientDescent({ start: [1], evaluate: () => ({ value: 1, gradient: [1] }), iterations: 1 }),
+      /learningRate must be given/,
+    );
   });
 
   it("with a tolerance stops as converged at the first iteration whose gradient norm is below it", () => {
@@ -112,6 +185,18 @@ describe("the divergence rule ignores rounding noise", () => {
     const run = gradientDescent({
       start: [0],
       evaluate: () => ({ value: 1 + (calls++ % 2) * 1e-15, gradient: [0] }),
+      learningRate: 1,
+      iterations: 20,
+      risingStepsToDiverge: 1,
+    });
+    assert.deepEqual(run.stop, { kind: "iterations", iteration: 20 });
+  });
+  it("does not count rises within the noise the objective reports for itself", () => {
+    // A tiny loss (1e-12) whose last digits wobble by 1e-18 each step, and which says so.
+    let calls = 0;
+    const run = gradientDescent({
+      start: [0],
+      evaluate: () => ({ value: 1e-12 + (calls++ % 2) * 1e-18, gradient: [0], noise: 2e-18 }),
       learningRate: 1,
       iterations: 20,
       risingStepsToDiverge: 1,

@@ -67,6 +67,7 @@ describe("coefficientsTable", () => {
 
 const run = (learningRate: number, values: number[], stop: Trajectory["stop"]): Trajectory => ({
   learningRate,
+  rule: "plain",
   points: values.map((v) => [v]),
   values,
   gradientNorms: values.map(() => 1),

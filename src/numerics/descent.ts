@@ -1,4 +1,6 @@
 import {
+  MAX_ITERATIONS,
+  describeValue,
   requireFiniteVector,
   requireFunction,
   requireInteger,
@@ -11,9 +13,45 @@ import {
 export interface Evaluation {
   value: number;
   gradient: number[];
+  /**
+   * How far rounding alone may move `value` (absolute), when the objective can tell: a sum of
+   * many terms knows its own noise. Rises below it are not counted as the objective rising.
+   * Without it the descent assumes ROUNDING_RISE × |value|.
+   */
+  noise?: number;
 }
 
 export type Evaluate = (point: readonly number[]) => Evaluation;
+
+/**
+ * A step rule in the shape of optax's gradient transformations: `init` makes the rule's state
+ * from the start point, `update` turns the gradient at the current point into the step to add.
+ * Plain descent's step is −η∇f and its state is nothing; momentum keeps a velocity, Adam two
+ * moment estimates, Newton's method none but it reads the point to evaluate the Hessian there.
+ */
+export interface StepRule<State = unknown> {
+  /** For tables and legends: "plain", "momentum (β = 0.9)", … */
+  readonly name: string;
+  /** η, the scale of the steps; figures and tables label a run with it. */
+  readonly learningRate: number;
+  init(start: readonly number[]): State;
+  update(
+    gradient: readonly number[],
+    state: State,
+    point: readonly number[],
+  ): { step: number[]; state: State };
+}
+
+/** Plain gradient descent's rule: step = −η ∇f(x), no state. */
+export function plainStep(learningRate: number): StepRule<null> {
+  const eta = requirePositive("learningRate", learningRate);
+  return {
+    name: "plain",
+    learningRate: eta,
+    init: () => null,
+    update: (gradient, state) => ({ step: gradient.map((g) => -eta * g), state }),
+  };
+}
 
 /** What the observer sees: the point after `iteration` updates. */
 export interface DescentState {
@@ -26,8 +64,10 @@ export interface DescentState {
 export interface DescentOptions {
   start: readonly number[];
   evaluate: Evaluate;
-  /** η in x ← x − η ∇f(x): a finite positive number. */
-  learningRate: number;
+  /** η in x ← x − η ∇f(x): a finite positive number. Needed unless `rule` is given. */
+  learningRate?: number;
+  /** How a gradient becomes a step (default: plain descent with `learningRate`). */
+  rule?: StepRule<any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- each rule has its own state
   /** Number of updates, 0 to MAX_ITERATIONS. */
   iterations: number;
   /** Stop as converged once the gradient norm is ≤ tolerance. */
@@ -40,13 +80,17 @@ export interface DescentOptions {
   observeEvery?: number;
 }
 
+export type DivergenceCause = "non-finite" | "objective-rising" | "objective-grew";
+
 export type StopReason =
   | { kind: "iterations"; iteration: number }
   | { kind: "converged"; iteration: number }
-  | { kind: "diverged"; iteration: number; cause: "non-finite" | "objective-rising" };
+  | { kind: "diverged"; iteration: number; cause: DivergenceCause };
 
 export interface Trajectory {
   learningRate: number;
+  /** The step rule's name ("plain" for plain descent). */
+  rule: string;
   /** points[k] is the point after k updates; all finite. */
   points: number[][];
   values: number[];
@@ -57,14 +101,31 @@ export interface Trajectory {
 export const DEFAULT_RISING_STEPS_TO_DIVERGE = 3;
 
 /**
- * Rises smaller than this fraction of the objective do not count towards divergence: a converged
- * run's objective wobbles in its last few digits from rounding (about 1e-14 relative for the
- * article's 2000-point sum of squares), which is not the steady growth of a diverging run.
+ * Rounding noise assumed for an objective that does not report its own (`Evaluation.noise`):
+ * a converged run's objective wobbles in its last few digits, which is not the steady growth of
+ * a diverging run.
  */
 export const ROUNDING_RISE = 1e-12;
 
-function rose(before: number, after: number): boolean {
-  return after - before > ROUNDING_RISE * Math.abs(before);
+/**
+ * The objective grew by this factor over its scale (the larger of its start's height above the
+ * best value seen and |best value|): divergence even when the rises are not consecutive, as with
+ * non-smooth losses or momentum, whose objective can fall on some steps while it blows up.
+ */
+export const GROWTH_TO_DIVERGE = 1e3;
+
+/** The divergence rule in words, for notebooks and --help (stays true if the constants change). */
+export function divergenceRuleText(risingSteps = DEFAULT_RISING_STEPS_TO_DIVERGE): string {
+  return (
+    `a run is stopped as diverged when a coordinate, the objective or the gradient stops being a finite number, ` +
+    `when the objective rises on ${risingSteps} consecutive steps by more than its own rounding noise, ` +
+    `or when it climbs to ${GROWTH_TO_DIVERGE} times its starting scale above the lowest value reached`
+  );
+}
+
+function risesAboveNoise(before: Evaluation, after: Evaluation): boolean {
+  const noise = Math.max(before.noise ?? 0, after.noise ?? 0, ROUNDING_RISE * Math.abs(before.value));
+  return after.value - before.value > noise;
 }
 
 /** √(Σ vᵢ²), scaled by the largest |vᵢ| so that a diverging run's huge gradient does not overflow. */
@@ -86,82 +147,70 @@ function allFinite(values: readonly number[]): boolean {
   return true;
 }
 
-function isFiniteEvaluation(evaluation: Evaluation): boolean {
-  return Number.isFinite(evaluation.value) && allFinite(evaluation.gradient);
+function isFiniteEvaluation(evaluation: Evaluation, dimension: number): boolean {
+  return (
+    Number.isFinite(evaluation.value) &&
+    evaluation.gradient.length === dimension &&
+    allFinite(evaluation.gradient)
+  );
 }
 
 /**
- * Plain gradient descent x_{k+1} = x_k − η ∇f(x_k), keeping the whole trajectory.
+ * Gradient descent x_{k+1} = x_k + step, with step = −η ∇f(x_k) for plain descent (or what
+ * `rule` makes of the gradient), keeping the whole trajectory.
  *
  * It stops when the iterations are done, when the gradient norm falls to `tolerance`
- * (converged), or when the run diverges: a non-finite coordinate, objective or gradient (the
- * path keeps its last finite point), or the objective rising on `risingStepsToDiverge`
- * consecutive updates. A descent step with a suitable η never raises a smooth objective, so
- * repeated rises mean η is too large for this function.
+ * (converged), or when the run diverges (see `divergenceRuleText`). A descent step with a
+ * suitable η never raises a smooth objective by more than rounding, so repeated rises mean η is
+ * too large for this function.
  */
 export function gradientDescent(options: DescentOptions): Trajectory {
-  const start = requireFiniteVector("start", options.start);
-  requireFunction("evaluate", options.evaluate);
-  const learningRate = requirePositive("learningRate", options.learningRate);
-  const iterations = requireIterations("iterations", options.iterations);
-  const tolerance =
-    options.tolerance === undefined ? undefined : requireNonNegative("tolerance", options.tolerance);
-  const risingStepsToDiverge = requireInteger(
-    "risingStepsToDiverge",
-    options.risingStepsToDiverge ?? DEFAULT_RISING_STEPS_TO_DIVERGE,
-    1,
-  );
-  const observeEvery = requireInteger("observeEvery", options.observeEvery ?? 1, 1);
-  if (options.observe !== undefined) requireFunction("observe", options.observe);
+  const { evaluate, start, rule, iterations, tolerance, risingStepsToDiverge, observe } =
+    checkOptions(options);
 
   let point = [...start];
-  let current = options.evaluate(point);
-  if (!isFiniteEvaluation(current)) {
-    throw new RangeError(`start (${start.join(", ")}) gives a non-finite objective or gradient`);
-  }
+  let current = evaluate(point);
+  if (!isFiniteEvaluation(current, point.length)) throw new RangeError(describeBadStart(start, current));
+  let state = rule.init(point);
   const trajectory: Trajectory = {
-    learningRate,
+    learningRate: rule.learningRate,
+    rule: rule.name,
     points: [point],
     values: [current.value],
     gradientNorms: [euclideanNorm(current.gradient)],
     stop: { kind: "iterations", iteration: iterations },
   };
-  let lastObserved = -1;
-  const observe = (iteration: number, last: boolean): void => {
-    if (options.observe && iteration !== lastObserved && (last || (iteration + 1) % observeEvery === 0)) {
-      lastObserved = iteration;
-      options.observe({
-        iteration,
-        point,
-        value: current.value,
-        gradientNorm: trajectory.gradientNorms[iteration],
-      });
-    }
-  };
-
+  const startValue = current.value;
+  let best = current.value;
   let risingSteps = 0;
   for (let iteration = 1; iteration <= iterations; iteration++) {
     if (tolerance !== undefined && trajectory.gradientNorms[iteration - 1] <= tolerance) {
       trajectory.stop = { kind: "converged", iteration: iteration - 1 };
       break;
     }
-    observe(iteration - 1, false);
-    // Plain loops: this line runs once per step, and a cheap objective makes it the step's main cost.
-    const next = new Array<number>(point.length);
-    for (let i = 0; i < point.length; i++) next[i] = point[i] - learningRate * current.gradient[i];
-    const evaluation = allFinite(next) ? options.evaluate(next) : undefined;
-    if (evaluation === undefined || !isFiniteEvaluation(evaluation)) {
+    observe(iteration - 1, point, current, trajectory, false);
+    const update = rule.update(current.gradient, state, point);
+    const next = point.map((p, i) => p + update.step[i]);
+    const evaluation = allFinite(next) ? evaluate(next) : undefined;
+    if (evaluation === undefined || !isFiniteEvaluation(evaluation, next.length)) {
       trajectory.stop = { kind: "diverged", iteration, cause: "non-finite" };
       break;
     }
-    risingSteps = rose(current.value, evaluation.value) ? risingSteps + 1 : 0;
+    risingSteps = risesAboveNoise(current, evaluation) ? risingSteps + 1 : 0;
     point = next;
     current = evaluation;
+    state = update.state;
+    best = Math.min(best, current.value);
     trajectory.points.push(point);
     trajectory.values.push(current.value);
     trajectory.gradientNorms.push(euclideanNorm(current.gradient));
     if (risingSteps >= risingStepsToDiverge) {
       trajectory.stop = { kind: "diverged", iteration, cause: "objective-rising" };
+      break;
+    }
+    const scale = Math.max(startValue - best, Math.abs(best), current.noise ?? 0);
+    if (current.value - best > GROWTH_TO_DIVERGE * scale) {
+      trajectory.stop = { kind: "diverged", iteration, cause: "objective-grew" };
       break;
     }
   }
@@ -173,8 +222,96 @@ export function gradientDescent(options: DescentOptions): Trajectory {
   ) {
     trajectory.stop = { kind: "converged", iteration: last };
   }
-  observe(last, true);
+  observe(last, point, current, trajectory, true);
   return trajectory;
+}
+
+// ——— Below: the checks and bookkeeping that keep the loop above short. ———
+
+function checkOptions(options: DescentOptions) {
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(`the options of gradientDescent must be an object, got ${describeValue(options)}`);
+  }
+  const start = requireFiniteVector("start", options.start);
+  requireFunction("evaluate", options.evaluate);
+  const rule: StepRule<unknown> =
+    options.rule === undefined
+      ? plainStep(requireLearningRate(options.learningRate))
+      : requireRule(options.rule);
+  const iterations = requireIterations("iterations", options.iterations);
+  const tolerance =
+    options.tolerance === undefined ? undefined : requireNonNegative("tolerance", options.tolerance);
+  const risingStepsToDiverge = requireInteger(
+    "risingStepsToDiverge",
+    options.risingStepsToDiverge ?? DEFAULT_RISING_STEPS_TO_DIVERGE,
+    1,
+    MAX_ITERATIONS,
+  );
+  const observeEvery = requireInteger("observeEvery", options.observeEvery ?? 1, 1, MAX_ITERATIONS);
+  if (options.observe !== undefined) requireFunction("observe", options.observe);
+  const userEvaluate = options.evaluate;
+  const evaluate = (point: readonly number[]): Evaluation => {
+    const evaluation = userEvaluate(point);
+    if (evaluation === null || typeof evaluation !== "object" || !Array.isArray(evaluation.gradient)) {
+      throw new TypeError(
+        `evaluate must return { value: number, gradient: number[] }, got ${describeValue(evaluation)}`,
+      );
+    }
+    if (evaluation.gradient.length !== point.length) {
+      throw new RangeError(
+        `evaluate returned a gradient of length ${evaluation.gradient.length} for a point of length ${point.length}`,
+      );
+    }
+    return evaluation;
+  };
+  let lastObserved = -1;
+  const observe = (
+    iteration: number,
+    point: readonly number[],
+    current: Evaluation,
+    trajectory: Trajectory,
+    last: boolean,
+  ): void => {
+    if (options.observe && iteration !== lastObserved && (last || (iteration + 1) % observeEvery === 0)) {
+      lastObserved = iteration;
+      options.observe({
+        iteration,
+        point,
+        value: current.value,
+        gradientNorm: trajectory.gradientNorms[iteration],
+      });
+    }
+  };
+  return { evaluate, start, rule, iterations, tolerance, risingStepsToDiverge, observe };
+}
+
+function requireLearningRate(learningRate: unknown): number {
+  if (learningRate === undefined) throw new TypeError("learningRate must be given (or a step rule as rule)");
+  return requirePositive("learningRate", learningRate);
+}
+
+function requireRule(rule: unknown): StepRule<unknown> {
+  const candidate = rule as Partial<StepRule<unknown>> | null;
+  if (
+    candidate === null ||
+    typeof candidate !== "object" ||
+    typeof candidate.init !== "function" ||
+    typeof candidate.update !== "function" ||
+    typeof candidate.name !== "string"
+  ) {
+    throw new TypeError(
+      `rule must be a step rule { name, learningRate, init, update }, got ${describeValue(rule)}`,
+    );
+  }
+  requirePositive("rule.learningRate", candidate.learningRate);
+  return candidate as StepRule<unknown>;
+}
+
+function describeBadStart(start: readonly number[], evaluation: Evaluation): string {
+  const what = Number.isFinite(evaluation.value) ? "gradient" : "objective";
+  return `the ${what} is not a finite number at the start (${start.join(", ")}): ${what} = ${
+    Number.isFinite(evaluation.value) ? `[${evaluation.gradient.join(", ")}]` : evaluation.value
+  }`;
 }
 
 /** One sentence for a notebook or the command line: why the run stopped. */
@@ -187,6 +324,8 @@ export function describeStop(stop: StopReason): string {
     case "diverged":
       return stop.cause === "non-finite"
         ? `diverged at iteration ${stop.iteration}: the next point was not a finite number`
-        : `diverged at iteration ${stop.iteration}: the objective rose on consecutive steps`;
+        : stop.cause === "objective-rising"
+          ? `diverged at iteration ${stop.iteration}: the objective rose on consecutive steps`
+          : `diverged at iteration ${stop.iteration}: the objective grew ${GROWTH_TO_DIVERGE} times past its starting scale`;
   }
 }
