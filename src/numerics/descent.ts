@@ -34,6 +34,12 @@ export interface StepRule<State = unknown> {
   readonly name: string;
   /** η, the scale of the steps; figures and tables label a run with it. */
   readonly learningRate: number;
+  /**
+   * True for rules whose objective rises for a while on runs that converge (momentum overshoots
+   * and swings back; Adam bounces around the optimum): rises in a row then say nothing about
+   * divergence, so the descent judges such a rule by non-finite values and growth alone.
+   */
+  readonly objectiveMayRise?: boolean;
   init(start: readonly number[]): State;
   update(
     gradient: readonly number[],
@@ -85,7 +91,13 @@ export type DivergenceCause = "non-finite" | "objective-rising" | "objective-gre
 export type StopReason =
   | { kind: "iterations"; iteration: number }
   | { kind: "converged"; iteration: number }
-  | { kind: "diverged"; iteration: number; cause: DivergenceCause };
+  | {
+      kind: "diverged";
+      iteration: number;
+      cause: DivergenceCause;
+      /** For "objective-grew" under a rule whose objective may rise: its growth factor. */
+      factor?: number;
+    };
 
 export interface Trajectory {
   learningRate: number;
@@ -114,12 +126,22 @@ export const ROUNDING_RISE = 1e-12;
  */
 export const GROWTH_TO_DIVERGE = 1e3;
 
+/**
+ * The growth factor for rules whose objective may rise while they converge: momentum's objective
+ * can climb about κ/4-fold (κ the condition number) before it falls, 10⁵-fold on the cubic over
+ * [−4π, 4π], so only growth far beyond that counts; a diverging run grows geometrically and gets
+ * there in a few hundred steps.
+ */
+export const GROWTH_TO_DIVERGE_MAY_RISE = 1e12;
+
 /** The divergence rule in words, for notebooks and --help (stays true if the constants change). */
 export function divergenceRuleText(risingSteps = DEFAULT_RISING_STEPS_TO_DIVERGE): string {
   return (
     `a run is stopped as diverged when a coordinate, the objective or the gradient stops being a finite number, ` +
     `when the objective rises on ${risingSteps} consecutive steps by more than its own rounding noise, ` +
-    `or when it climbs to ${GROWTH_TO_DIVERGE} times its starting scale above the lowest value reached`
+    `or when it climbs to ${GROWTH_TO_DIVERGE} times its starting scale above the lowest value reached ` +
+    `(for momentum and Adam, whose objective may rise for a while and still converge: only a non-finite number, ` +
+    `or growth to ${GROWTH_TO_DIVERGE_MAY_RISE} times that scale)`
   );
 }
 
@@ -165,7 +187,7 @@ function isFiniteEvaluation(evaluation: Evaluation, dimension: number): boolean 
  * too large for this function.
  */
 export function gradientDescent(options: DescentOptions): Trajectory {
-  const { evaluate, start, rule, iterations, tolerance, risingStepsToDiverge, observe } =
+  const { evaluate, start, rule, iterations, tolerance, risingStepsToDiverge, growthToDiverge, observe } =
     checkOptions(options);
 
   let point = [...start];
@@ -209,8 +231,9 @@ export function gradientDescent(options: DescentOptions): Trajectory {
       break;
     }
     const scale = Math.max(startValue - best, Math.abs(best), current.noise ?? 0);
-    if (current.value - best > GROWTH_TO_DIVERGE * scale) {
+    if (current.value - best > growthToDiverge * scale) {
       trajectory.stop = { kind: "diverged", iteration, cause: "objective-grew" };
+      if (growthToDiverge !== GROWTH_TO_DIVERGE) trajectory.stop.factor = growthToDiverge;
       break;
     }
   }
@@ -241,12 +264,15 @@ function checkOptions(options: DescentOptions) {
   const iterations = requireIterations("iterations", options.iterations);
   const tolerance =
     options.tolerance === undefined ? undefined : requireNonNegative("tolerance", options.tolerance);
-  const risingStepsToDiverge = requireInteger(
-    "risingStepsToDiverge",
-    options.risingStepsToDiverge ?? DEFAULT_RISING_STEPS_TO_DIVERGE,
-    1,
-    MAX_ITERATIONS,
-  );
+  const risingStepsToDiverge =
+    options.risingStepsToDiverge === undefined && rule.objectiveMayRise === true
+      ? Number.POSITIVE_INFINITY // see StepRule.objectiveMayRise
+      : requireInteger(
+          "risingStepsToDiverge",
+          options.risingStepsToDiverge ?? DEFAULT_RISING_STEPS_TO_DIVERGE,
+          1,
+          MAX_ITERATIONS,
+        );
   const observeEvery = requireInteger("observeEvery", options.observeEvery ?? 1, 1, MAX_ITERATIONS);
   if (options.observe !== undefined) requireFunction("observe", options.observe);
   const userEvaluate = options.evaluate;
@@ -282,7 +308,8 @@ function checkOptions(options: DescentOptions) {
       });
     }
   };
-  return { evaluate, start, rule, iterations, tolerance, risingStepsToDiverge, observe };
+  const growthToDiverge = rule.objectiveMayRise === true ? GROWTH_TO_DIVERGE_MAY_RISE : GROWTH_TO_DIVERGE;
+  return { evaluate, start, rule, iterations, tolerance, risingStepsToDiverge, growthToDiverge, observe };
 }
 
 function requireLearningRate(learningRate: unknown): number {
@@ -326,6 +353,6 @@ export function describeStop(stop: StopReason): string {
         ? `diverged at iteration ${stop.iteration}: the next point was not a finite number`
         : stop.cause === "objective-rising"
           ? `diverged at iteration ${stop.iteration}: the objective rose on consecutive steps`
-          : `diverged at iteration ${stop.iteration}: the objective grew ${GROWTH_TO_DIVERGE} times past its starting scale`;
+          : `diverged at iteration ${stop.iteration}: the objective grew ${stop.factor ?? GROWTH_TO_DIVERGE} times past its starting scale`;
   }
 }

@@ -13,3 +13,6 @@ export * from "./explorer";
 export * from "./fit-report";
 export * from "./article-descent";
 export * from "./sufficient-statistics";
+export * from "./step-rules";
+export * from "./rates";
+export * from "./framework";
