@@ -14,6 +14,9 @@ import {
   decayingStep,
   describeStop,
   evaluateArticleFunction,
+  fitPolynomial,
+  minibatchDescent,
+  shuffledIndices,
   gradientDescent,
   largestPointDifference,
   leastSquaresPolynomial,
@@ -384,6 +387,51 @@ describe("makeStepRule and the rules' checks", () => {
           1,
         ),
       /the Hessian must be a 2 × 2 array of rows/,
+    );
+  });
+});
+
+describe("minibatch SGD on the cubic", () => {
+  it("with a batch of all points is full-batch descent (same iterates up to the order of the sums)", () => {
+    const sgd = minibatchDescent({ batchSize: 2000, epochs: 30, learningRate: 1e-6 });
+    const full = fitPolynomial({ learningRate: 1e-6, iterations: 30 });
+    assertClose(sgd.trajectory.points[30], full.trajectory.points[30], 1e-9, "after 30 steps");
+    assert.deepEqual(sgd.gradientEvaluations.slice(0, 3), [0, 2000, 4000]);
+  });
+
+  it("draws every point once per epoch, from a seeded shuffle: one seed, one run", () => {
+    const a = minibatchDescent({ batchSize: 300, epochs: 2, learningRate: 1e-6, seed: 5 });
+    const b = minibatchDescent({ batchSize: 300, epochs: 2, learningRate: 1e-6, seed: 5 });
+    assert.deepEqual(a.trajectory.points, b.trajectory.points);
+    assert.equal(a.stepsPerEpoch, 7); // six batches of 300 and one of 200
+    assert.equal(a.gradientEvaluations[7], 2000);
+    assert.equal(a.gradientEvaluations[14], 4000);
+    const order = shuffledIndices(10, () => 0.5);
+    assert.deepEqual(
+      [...order].sort((x, y) => x - y),
+      [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    );
+  });
+
+  it("is judged by growth, not by noisy rises, and reports a learning rate that is too large", () => {
+    const noisy = minibatchDescent({ batchSize: 5, epochs: 5, learningRate: 1e-6 });
+    assert.equal(noisy.trajectory.stop.kind, "iterations");
+    const tooLarge = minibatchDescent({ batchSize: 20, epochs: 5, learningRate: 1e-5 });
+    assert.equal(tooLarge.trajectory.stop.kind, "diverged");
+  });
+
+  it("names bad settings", () => {
+    assert.throws(
+      () => minibatchDescent({ batchSize: 0, epochs: 1, learningRate: 1e-6 }),
+      /batchSize must be a whole number from 1 to 2000, got 0/,
+    );
+    assert.throws(
+      () => minibatchDescent({ batchSize: 1, epochs: 1000, learningRate: 1e-6 }),
+      /epochs must be a whole number from 1 to 500, got 1000/,
+    );
+    assert.throws(
+      () => minibatchDescent({ batchSize: 10, epochs: 1, learningRate: -1 }),
+      /learningRate must be a finite positive number, got -1/,
     );
   });
 });

@@ -16,3 +16,4 @@ export * from "./sufficient-statistics";
 export * from "./step-rules";
 export * from "./rates";
 export * from "./framework";
+export * from "./minibatch";
