@@ -6,3 +6,4 @@ export * from "./curves";
 export * from "./training";
 export * from "./explorer";
 export * from "./article-figures";
+export * from "./optimizers";

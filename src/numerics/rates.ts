@@ -242,3 +242,49 @@ export function compareRates(options: RateComparisonOptions): RateMeasurement[] 
     };
   });
 }
+
+/** The most points a step-size × momentum sweep may hold: it travels in a notebook's HTML. */
+export const MAX_SWEEP_POINTS = 20_000;
+
+export interface MomentumSweep {
+  learningRates: number[];
+  momenta: number[];
+  /** runs[j][i]: heavy-ball momentum with momenta[j] and learningRates[i]. */
+  runs: Trajectory[][];
+}
+
+/**
+ * Heavy-ball momentum for every step size and momentum, all from one start, for the explorer
+ * with two sliders. β = 0 is plain descent. Bounded: (iterations + 1) × runs ≤ MAX_SWEEP_POINTS.
+ */
+export function momentumSweep(options: {
+  learningRates: readonly number[];
+  momenta: readonly number[];
+  start: readonly number[];
+  evaluate: Evaluate;
+  iterations: number;
+}): MomentumSweep {
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(`the options must be an object, got ${describeValue(options)}`);
+  }
+  const learningRates = [...requireFiniteVector("learningRates", options.learningRates)];
+  const momenta = [...requireFiniteVector("momenta", options.momenta)];
+  const iterations = requireIterations("iterations", options.iterations);
+  const points = (iterations + 1) * learningRates.length * momenta.length;
+  if (points > MAX_SWEEP_POINTS) {
+    throw new RangeError(
+      `the sweep would hold ${points} points ((iterations + 1) × step sizes × momenta), more than ${MAX_SWEEP_POINTS}: use fewer`,
+    );
+  }
+  const runs = momenta.map((momentum) =>
+    learningRates.map((learningRate) =>
+      gradientDescent({
+        start: options.start,
+        evaluate: options.evaluate,
+        rule: momentumStep(learningRate, momentum),
+        iterations,
+      }),
+    ),
+  );
+  return { learningRates, momenta, runs };
+}
