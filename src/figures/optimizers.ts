@@ -141,7 +141,7 @@ export function momentumExplorerFigure(
   const activeMomentum = requireInteger("activeMomentum", checked.activeMomentum ?? 0, 0, momenta.length - 1);
   const baseTitle = requireTitle("title", checked.title) ?? "Momentum on f(x, y) = ½x² + x + ¼y² − 2";
   const titleFor = (i: number): string =>
-    `${baseTitle}<br><sub>step size η = ${formatLearningRate(learningRates[i])}; the legend names the momentum, the verdict and the rate</sub>`;
+    `${baseTitle}<br><sub>step size η = ${formatLearningRate(learningRates[i])}</sub>`;
   const nameOf = (run: Trajectory, j: number, i: number): string => {
     const rate = momentumRate(eigenvalues, learningRates[i], momenta[j]);
     return `β = ${formatLearningRate(momenta[j])}, η = ${formatLearningRate(learningRates[i])}: ${describeStop(run.stop)} (rate ${rate.toPrecision(3)} per step)`;
@@ -200,13 +200,13 @@ export function momentumExplorerFigure(
   return {
     data: [contourTrace(grid, DEFAULT_COLORSCALE), ...pathTraces, startTrace],
     layout: {
-      title: { text: titleFor(activeRate) },
+      title: { text: titleFor(activeRate), y: 0.98, yanchor: "top" },
       xaxis: { title: { text: "X" }, range, constrain: "domain" },
       yaxis: { title: { text: "Y" }, range, scaleanchor: "x", constrain: "domain" },
       showlegend: true,
-      legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom", bgcolor: "rgba(255,255,255,0.8)" },
+      legend: { orientation: "h", x: 0, y: 1.01, yanchor: "bottom", bgcolor: "rgba(255,255,255,0.8)" },
       height: 760,
-      margin: { t: 110, b: 150, l: 50, r: 20 },
+      margin: { t: 120, b: 150, l: 50, r: 20 },
       sliders: [
         {
           active: activeRate,

@@ -40,7 +40,7 @@ export function momentumStep(learningRate: number, momentum = DEFAULT_MOMENTUM):
   return {
     name: `momentum (β = ${short(beta)})`,
     learningRate: eta,
-    objectiveMayRise: true,
+    objectiveMayRise: beta > 0, // β = 0 is plain descent, judged as plain descent
     init: (start) => start.map(() => 0),
     update: (gradient, velocity) => {
       const next = velocity.map((v, i) => beta * v + gradient[i]);
