@@ -27,6 +27,12 @@ import {
   requirePositive,
 } from "./validate";
 
+/** The first article's Hessian: ∂²f/∂x² = 1, ∂²f/∂y² = ½, constant (f is quadratic). */
+export const ARTICLE_HESSIAN: readonly (readonly number[])[] = [
+  [1, 0],
+  [0, 0.5],
+];
+
 export interface RateTheory {
   smallest: number;
   largest: number;
