@@ -25,10 +25,25 @@ const parametersCell = original.cells.find((cell) => cell.metadata.tags?.include
 assert.ok(parametersCell, "notebook 03 has a cell tagged parameters");
 const parametersSource = joinText(parametersCell.source);
 
-/** Rerun 1: every rule on f(x, y) past its stability limit; rerun 2: SGD too large, batch 20. */
+/** Rerun 3: the ends of the ranges — no steps at all, one epoch, full batch, β = 0, a tiny accuracy. */
+const EDGES = {
+  iterations: 0,
+  frameworkIterations: 0,
+  cubicIterations: 1,
+  batchSize: 2000,
+  epochs: 1,
+  momentum: 0,
+  accuracy: 1e-14,
+};
+
+/** Rerun 1: every rule on f(x, y) past its stability limit; rerun 2: SGD too large, batch 20; rerun 3: EDGES. */
 const RERUNS = [
   withParameter(withParameter(parametersSource, "learningRate", 5), "adamLearningRate", 5),
   withParameter(withParameter(parametersSource, "sgdLearningRate", 1e-5), "batchSize", 20),
+  Object.entries(EDGES).reduce(
+    (source, [name, value]) => withParameter(source, name, value),
+    parametersSource,
+  ),
 ];
 
 let session: RerunSession;
@@ -103,8 +118,21 @@ describe("notebook 03 through the tslab kernel, with diverging reruns of its par
     );
   });
 
+  it("runs the ends of the ranges: no steps, one full-batch epoch, β = 0, an accuracy below rounding", () => {
+    const rules = tagged(cellsOf(executed, 3), "rules-on-article");
+    assert.match(rules, /\| plain \| 0\.3 \| ran all 0 iterations \| \(2, 2\) \|/);
+    assert.match(
+      tagged(cellsOf(executed, 3), "sgd-batches"),
+      /\| 2000 \| 1 \| 1 \| 2000 \| ran all 1 iterations \|/,
+    );
+    assert.match(
+      tagged(cellsOf(executed, 3), "framework"),
+      /\| tf\.train\.sgd\(0\.000001\) \| ran all 0 iterations \| 0 \|/,
+    );
+  });
+
   it("draws every figure with finite numbers in every run, the explorer with its two sliders", () => {
-    for (const rerun of [undefined, 1, 2]) {
+    for (const rerun of [undefined, 1, 2, 3]) {
       const figures = figuresIn(cellsOf(executed, rerun));
       assert.ok(figures.length >= 5, `run ${rerun ?? 0} draws its figures (found ${figures.length})`);
       figures.forEach((figure, i) =>
