@@ -518,3 +518,48 @@ describe("notebook 03's figures", () => {
     );
   });
 });
+
+describe("tensorflowDescent", () => {
+  it("records the loss of every point, and stops where float32 overflows, keeping only finite points", () => {
+    const run = tensorflowDescent({
+      optimizer: "sgd",
+      learningRate: 3,
+      start: [2, 2],
+      iterations: 200,
+      objective: articleTensorObjective,
+    });
+    // x + 1 is multiplied by −2 per step: float32 overflows after about 128 doublings of its square.
+    assert.equal(run.stop.kind, "diverged");
+    assert.equal(run.values.length, run.points.length);
+    assert.ok(run.points.flat().every(Number.isFinite) && run.values.every(Number.isFinite));
+    run.points.forEach(([x, y], k) =>
+      assert.ok(
+        Math.abs(run.values[k] - (0.5 * x * x + x + 0.25 * y * y - 2)) <=
+          1e-5 * Math.max(1, Math.abs(run.values[k])),
+        `loss at ${k}`,
+      ),
+    );
+    assert.throws(
+      () =>
+        tensorflowDescent({
+          optimizer: "sgd",
+          learningRate: 1,
+          start: [1e30, 0],
+          iterations: 1,
+          objective: articleTensorObjective,
+        }),
+      /the loss is not a finite float32 number at the start \(1e\+30, 0\): Infinity/,
+    );
+    assert.throws(
+      () =>
+        tensorflowDescent({
+          optimizer: "rmsprop" as "sgd",
+          learningRate: 1,
+          start: [0, 0],
+          iterations: 1,
+          objective: articleTensorObjective,
+        }),
+      /optimizer must be one of sgd, momentum, nesterov, adam, got "rmsprop"/,
+    );
+  });
+});

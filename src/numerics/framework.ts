@@ -86,25 +86,42 @@ export function tensorflowDescent(options: FrameworkRunOptions): FrameworkRun {
   const optimizer = makeOptimizer(tf, options);
   const parameters = tf.variable(tf.tensor1d([...start]));
   const loss = (): Scalar => options.objective(tf, parameters as unknown as Tensor1D);
-  const read = (): { point: number[]; value: number } =>
-    tf.tidy(() => ({ point: Array.from(parameters.dataSync()), value: loss().dataSync()[0] }));
+  const startLoss = tf.tidy(() => loss().dataSync()[0]);
+  if (!Number.isFinite(startLoss)) {
+    parameters.dispose();
+    optimizer.dispose();
+    throw new RangeError(
+      `the loss is not a finite float32 number at the start (${start.join(", ")}): ${startLoss}`,
+    );
+  }
   const began = performance.now();
-  const first = read();
-  const points = [first.point];
-  const values = [first.value];
+  const points = [Array.from(parameters.dataSync())];
+  const values: number[] = [];
   let stop: FrameworkRun["stop"] = { kind: "iterations", iteration: iterations };
   try {
     for (let t = 1; t <= iterations; t++) {
-      tf.tidy(() => {
-        optimizer.minimize(loss);
-      });
-      const { point, value } = read();
-      if (!point.every(Number.isFinite) || !Number.isFinite(value)) {
+      // minimize returns the loss at the point it stepped from: values[t − 1] belongs to points[t − 1].
+      const before = tf.tidy(() => optimizer.minimize(loss, true)?.dataSync()[0] ?? NaN);
+      const point = Array.from(parameters.dataSync());
+      if (!Number.isFinite(before)) {
+        points.pop(); // float32 overflowed at the point itself
+        stop = { kind: "diverged", iteration: t - 1 };
+        break;
+      }
+      values.push(before);
+      if (!point.every(Number.isFinite)) {
         stop = { kind: "diverged", iteration: t };
         break;
       }
       points.push(point);
-      values.push(value);
+    }
+    if (values.length < points.length) {
+      const last = tf.tidy(() => loss().dataSync()[0]);
+      if (Number.isFinite(last)) values.push(last);
+      else {
+        points.pop();
+        stop = { kind: "diverged", iteration: points.length };
+      }
     }
   } finally {
     parameters.dispose();
@@ -112,11 +129,9 @@ export function tensorflowDescent(options: FrameworkRunOptions): FrameworkRun {
   }
   const milliseconds = performance.now() - began;
   const settings =
-    options.optimizer === "adam"
+    options.optimizer === "adam" || options.optimizer === "sgd"
       ? `${options.learningRate}`
-      : options.optimizer === "sgd"
-        ? `${options.learningRate}`
-        : `${options.learningRate}, ${options.momentum ?? 0.9}${options.optimizer === "nesterov" ? ", true" : ""}`;
+      : `${options.learningRate}, ${options.momentum ?? 0.9}${options.optimizer === "nesterov" ? ", true" : ""}`;
   const name = options.optimizer === "nesterov" ? "momentum" : options.optimizer;
   return {
     points,
