@@ -1,18 +1,21 @@
 /** The pure HTML export steps: markdown with MathML formulas, stylesheet pruning, external references. */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { parseFragment, type DefaultTreeAdapterMap } from "parse5";
 import {
   customPropertyReferences,
   dropCustomProperties,
   externalReferences,
   isExternalUrl,
+  markdownToHtml,
+  normalizedHtml,
   pruneCss,
   renderMarkdown,
   slimExportHtml,
   usedNames,
   withRenderedMarkdown,
 } from "../src/tools/html-export";
-import type { Notebook } from "../src/tools/notebooks";
+import { joinText, listNotebooks, readNotebook, type Notebook } from "../src/tools/notebooks";
 
 describe("renderMarkdown", () => {
   it("renders inline and display formulas as MathML, leaving no dollar signs", () => {
@@ -39,6 +42,159 @@ describe("renderMarkdown", () => {
     assert.throws(() => renderMarkdown("unknown $\\foo{a}$"), /\\foo/);
     // A later good render is not affected by an earlier failure.
     assert.match(renderMarkdown("$x$"), /<mi>x<\/mi>/);
+  });
+});
+
+type ParsedNode = DefaultTreeAdapterMap["node"];
+type ParsedElement = DefaultTreeAdapterMap["element"];
+
+/** Every element of an HTML fragment as a browser parses it. */
+function elementsOf(html: string): ParsedElement[] {
+  const found: ParsedElement[] = [];
+  const visit = (node: ParsedNode): void => {
+    if ("tagName" in node) found.push(node);
+    const children =
+      "content" in node ? node.content.childNodes : "childNodes" in node ? node.childNodes : [];
+    children.forEach(visit);
+  };
+  visit(parseFragment(html));
+  return found;
+}
+
+/** normalizedHtml with style attributes written alike ("a: b; c: d" and "a:b;c:d"). */
+function canonical(html: string): string {
+  return normalizedHtml(html).replace(
+    /style="([^"]*)"/g,
+    (_, style: string) => `style="${style.replace(/\s*([:;])\s*/g, "$1").replace(/;$/, "")}"`,
+  );
+}
+
+/**
+ * Markdown that runs script in a page unless sanitized, one per class: script elements, event
+ * handlers (on elements the sanitizer drops and on ones it keeps), frames, plugins, javascript:
+ * and data: URLs, CSS that runs or loads, and markup that shadows page globals.
+ */
+export const HOSTILE_MARKDOWN: [string, string][] = [
+  ["script tag", "<script>top.postMessage('xss:script', '*')</script>"],
+  ["img onerror", `<img src="data:image/png;base64,AAAA" onerror="top.postMessage('xss:img', '*')">`],
+  ["svg onload", `<svg onload="top.postMessage('xss:svg', '*')"><circle r="1"/></svg>`],
+  ["iframe srcdoc", `<iframe srcdoc="<script>top.postMessage('xss:iframe', '*')</script>"></iframe>`],
+  ["javascript: link", `<a href="javascript:top.postMessage('xss:link', '*')">a link</a>`],
+  [
+    "javascript: link, entity-encoded",
+    `<a href="&#106;avascript:top.postMessage('xss:link2', '*')">a link</a>`,
+  ],
+  ["markdown javascript: link", "[a markdown link](javascript:top.postMessage('xss:mdlink','*'))"],
+  [
+    "style expression and url",
+    `<p style="width: expression(top.postMessage('xss:css', '*')); background: url(javascript:top.postMessage('xss:css2', '*')); color: red">styled</p>`,
+  ],
+  ["style element", "<style>.jp-Notebook { visibility: hidden }</style>"],
+  ["object", `<object data="data:text/html,<script>top.postMessage('xss:object', '*')</script>"></object>`],
+  ["embed", `<embed src="data:text/html,<script>top.postMessage('xss:embed', '*')</script>">`],
+  [
+    "event on an allowed tag",
+    `<details open ontoggle="top.postMessage('xss:details', '*')"><summary>more</summary>text</details>`,
+  ],
+  ["click handler on a kept link", `<a href="#top" onclick="top.postMessage('xss:click', '*')">up</a>`],
+  ["data: link", `<a href="data:text/html,<script>top.postMessage('xss:datalink', '*')</script>">data</a>`],
+  ["form", `<form action="javascript:top.postMessage('xss:form', '*')"><button>go</button></form>`],
+  ["math href", `<math href="javascript:top.postMessage('xss:math', '*')"><mi>x</mi></math>`],
+  [
+    "meta refresh",
+    `<meta http-equiv="refresh" content="0; url=javascript:top.postMessage('xss:meta', '*')">`,
+  ],
+  ["base href", `<base href="javascript:top.postMessage('xss:base', '*')//">`],
+  [
+    "shadowing a global",
+    `<a id="__gdFigures">anchor</a><img name="__gdFigures" src="data:image/png;base64,AAAA">`,
+  ],
+];
+
+describe("renderMarkdown sanitizes as the live front ends do", () => {
+  for (const [name, markdown] of HOSTILE_MARKDOWN) {
+    it(`removes what runs or loads: ${name}`, () => {
+      const html = renderMarkdown(`Before.\n\n${markdown}\n\nAfter.`);
+      const elements = elementsOf(html);
+      const tags = elements.map((element) => element.tagName);
+      for (const tag of [
+        "script",
+        "svg",
+        "iframe",
+        "object",
+        "embed",
+        "style",
+        "form",
+        "meta",
+        "base",
+        "button",
+      ]) {
+        assert.ok(!tags.includes(tag), `<${tag}> kept`);
+      }
+      for (const element of elements) {
+        for (const { name, value } of element.attrs) {
+          assert.doesNotMatch(name, /^on/i, `<${element.tagName} ${name}> kept`);
+          assert.ok(
+            !["id", "name"].includes(name) || value !== "__gdFigures",
+            `<${element.tagName} ${name}> kept`,
+          );
+          if (["href", "src", "action", "data", "formaction"].includes(name)) {
+            assert.doesNotMatch(
+              value,
+              /^\s*(javascript|vbscript|data:text)/i,
+              `<${element.tagName} ${name}>`,
+            );
+          }
+          if (name === "style") assert.doesNotMatch(value, /expression|url\(/i, `<${element.tagName} style>`);
+        }
+      }
+      assert.match(html, /<p>Before\.<\/p>[\s\S]*<p>After\.<\/p>/, "the text around it stays");
+    });
+  }
+
+  it("keeps harmless HTML, safe styles, section ids, links and images in the file", () => {
+    const html = renderMarkdown(
+      '## A section\n\n<span class="note" style="color: #c00; position: fixed">note</span> ' +
+        '<a href="https://example.org/x">out</a> <a href="#A-section">up</a> <a id="here">here</a>\n\n' +
+        '<details><summary>Answer</summary>42</details>\n\n<img alt="dot" src="data:image/png;base64,AAAA">',
+    );
+    assert.match(html, /<h2 id="A-section">A section<\/h2>/);
+    assert.match(html, /<span class="note" style="color:#c00">note<\/span>/);
+    assert.match(html, /<a href="https:\/\/example\.org\/x" rel="noopener noreferrer">out<\/a>/);
+    assert.match(html, /<a href="#A-section" rel="noopener noreferrer">up<\/a>/);
+    assert.match(html, /<a rel="noopener noreferrer" data-jupyter-id="here">here<\/a>/);
+    assert.match(html, /<details><summary>Answer<\/summary>42<\/details>/);
+    assert.match(html, /<img alt="dot" src="data:image\/png;base64,AAAA" \/>/);
+  });
+
+  it("changes nothing the kit's notebooks render: every markdown cell, formulas and tables included", () => {
+    let cells = 0;
+    for (const file of listNotebooks()) {
+      for (const cell of readNotebook(file).cells.filter((each) => each.cell_type === "markdown")) {
+        const source = joinText(cell.source);
+        assert.equal(canonical(renderMarkdown(source)), canonical(markdownToHtml(source)), source);
+        cells++;
+      }
+    }
+    assert.ok(cells > 20, `only ${cells} markdown cells found`);
+  });
+
+  it("keeps KaTeX's MathML whole, from fractions and matrices to colours, boxes and spaces", () => {
+    const formulas = [
+      "$x^2$",
+      "$$\\frac{a}{b} \\tag{1}$$",
+      "$$\\begin{aligned} a &= b \\\\ c &= \\sqrt[3]{d} \\end{aligned}$$",
+      "$\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix} \\begin{cases} a & b \\\\ c & d \\end{cases}$",
+      "$\\color{red}{x} \\boxed{y} \\overbrace{abc}^{n} \\hat{x} \\not= \\rule{1em}{2pt} \\cancel{x}$",
+      "$\\underset{a}{b} \\phantom{x} \\hspace{1em} \\mathbb{R} \\left(\\frac12\\right) \\sum_{i=1}^n \\textcolor{blue}{z}$",
+      "$\\nabla f = \\begin{bmatrix} \\partial f/\\partial x \\\\ \\partial f/\\partial y \\end{bmatrix}, \\quad \\eta \\in (0, 2), \\; \\lVert x \\rVert_2$",
+      "$\\operatorname{argmin}_\\theta \\mathcal{L}(\\theta) \\xrightarrow{k \\to \\infty} \\vec{v} \\, \\underbrace{x}_{y} \\stackrel{?}{=} \\mathrm{d}x \\text{ text } \\fcolorbox{red}{yellow}{A}$",
+    ];
+    for (const formula of formulas) {
+      const unsanitized = markdownToHtml(formula);
+      assert.match(unsanitized, /<math/);
+      assert.equal(canonical(renderMarkdown(formula)), canonical(unsanitized), formula);
+    }
   });
 });
 

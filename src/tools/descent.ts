@@ -1,59 +1,115 @@
 /**
  * The first article's program: gradient descent on f(x, y) = ½x² + x + ¼y² − 2 from a start point,
- * printing every position, and drawing the path over the 3-D surface.
+ * printing the positions, and drawing the path over the 3-D surface.
  *
  *   npm run descent -- --learning-rate 0.1 --iterations 10 --x 2 --y 2 --out descent.html
  */
-import path from "node:path";
-import { parseArgs } from "node:util";
 import { openInWindow, writeFigureHtml } from "../display";
 import { surfaceWithPathFigure } from "../figures";
 import {
   ARTICLE_HESSIAN,
+  MAX_ITERATIONS,
   STEP_METHODS,
+  describeStop,
   evaluateArticleFunction,
+  formatNumber,
   gradientDescent,
   makeStepRule,
-  positionsText,
-  requireFinite,
+  positionRows,
   type StepMethod,
+  type Trajectory,
 } from "../numerics";
+import {
+  UsageError,
+  hasDisplay,
+  integerOption,
+  numberOption,
+  outputFile,
+  parseOptions,
+  runProgram,
+  writeOutput,
+} from "./program";
 
 /** The notebook's defaults (notebooks/01-…, its parameters cell). */
 export const DEFAULTS = { learningRate: 0.1, iterations: 10, x: 2, y: 2 } as const;
+
+/** Longer tables show their first and last rows only (--all prints every one). */
+export const TABLE_HEAD_ROWS = 21;
+export const TABLE_TAIL_ROWS = 10;
 
 const USAGE = `Gradient descent on f(x, y) = ½x² + x + ¼y² − 2 (the first article's program).
 
 Usage: npm run descent -- [options]
 
-  -l, --learning-rate <η>   step size, a positive number         (default ${DEFAULTS.learningRate})
-  -i, --iterations <n>      number of steps, a whole number ≥ 0  (default ${DEFAULTS.iterations})
-  -x, --x <x>               start x                              (default ${DEFAULTS.x})
-  -y, --y <y>               start y                              (default ${DEFAULTS.y})
-  -m, --method <rule>       ${STEP_METHODS.join(" | ")}    (default plain)
-      --momentum <β>        momentum and nesterov: 0 ≤ β < 1     (default 0.9)
-      --beta1 <β₁>          adam: 0 ≤ β₁ < 1                     (default 0.9)
-      --beta2 <β₂>          adam: 0 ≤ β₂ < 1                     (default 0.999)
-      --epsilon <ε>         adam: a positive number              (default 1e-8)
+  -l, --learning-rate <η>   step size, a positive number                (default ${DEFAULTS.learningRate})
+  -i, --iterations <n>      number of steps, a whole number 0 … ${MAX_ITERATIONS}  (default ${DEFAULTS.iterations})
+  -x, --x <x>               start x                                     (default ${DEFAULTS.x})
+  -y, --y <y>               start y                                     (default ${DEFAULTS.y})
+  -m, --method <rule>       ${STEP_METHODS.join(" | ")}           (default plain)
+      --momentum <β>        momentum and nesterov: 0 ≤ β < 1            (default 0.9)
+      --beta1 <β₁>          adam: 0 ≤ β₁ < 1                            (default 0.9)
+      --beta2 <β₂>          adam: 0 ≤ β₂ < 1                            (default 0.999)
+      --epsilon <ε>         adam: a positive number                     (default 1e-8)
   -o, --out <file.html>     write the 3-D surface with the path to an offline HTML file
-  -s, --show                open the figure in nodeplotlib's browser window (needs internet)
+  -s, --show                open the figure in nodeplotlib's browser window (needs a display and internet)
+  -a, --all                 print every position (by default a long table shows its first
+                            ${TABLE_HEAD_ROWS} and last ${TABLE_TAIL_ROWS} rows)
   -h, --help                print this help
 
-A negative value needs "=": --x=-2 (or -x-2). For newton the learning rate is the fraction of the
-Newton step (default 1: the minimum in one step).
+Numbers are plain decimals (2, -0.5, 1e-3). A negative value needs "=": --x=-2 (or -x-2).
+For newton the learning rate is the fraction of the Newton step (default 1: the minimum in one step).
 
 Example: npm run descent -- --learning-rate 2 --iterations 10 --x 2 --y 2 --out eta-2.html`;
 
-/** A command-line mistake: reported as one line and exit code 2. */
-class UsageError extends Error {}
+const OPTIONS = {
+  "learning-rate": { type: "string", short: "l" },
+  iterations: { type: "string", short: "i" },
+  x: { type: "string", short: "x" },
+  y: { type: "string", short: "y" },
+  method: { type: "string", short: "m" },
+  momentum: { type: "string" },
+  beta1: { type: "string" },
+  beta2: { type: "string" },
+  epsilon: { type: "string" },
+  out: { type: "string", short: "o" },
+  show: { type: "boolean", short: "s" },
+  all: { type: "boolean", short: "a" },
+  help: { type: "boolean", short: "h" },
+} as const;
 
-function numberOption(option: string, text: string | undefined, fallback: number): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (text.trim() === "" || !Number.isFinite(value)) {
-    throw new UsageError(`--${option} must be a number, got ${JSON.stringify(text)}`);
+const HEADERS = ["step", "x", "y", "f(x, y)", "f − f_min"];
+
+/**
+ * The positions as a plain-text table with aligned columns, then why the descent stopped; past
+ * TABLE_HEAD_ROWS + TABLE_TAIL_ROWS rows only the first and the last ones unless `all`.
+ */
+export function positionsTable(trajectory: Trajectory, all = false): string {
+  const rows = positionRows(trajectory);
+  const cut = !all && rows.length > TABLE_HEAD_ROWS + TABLE_TAIL_ROWS;
+  const shown = cut ? [...rows.slice(0, TABLE_HEAD_ROWS), ...rows.slice(-TABLE_TAIL_ROWS)] : rows;
+  const cells = [
+    HEADERS,
+    ...shown.map((row) => [
+      String(row.step),
+      formatNumber(row.x, 8),
+      formatNumber(row.y, 8),
+      formatNumber(row.value, 8),
+      formatNumber(row.aboveMinimum, 4),
+    ]),
+  ];
+  const widths = HEADERS.map((_, column) =>
+    cells.reduce((width, row) => Math.max(width, row[column].length), 0),
+  );
+  const lines = cells.map((row) => row.map((cell, column) => cell.padStart(widths[column])).join("  "));
+  if (cut) {
+    const hidden = rows.length - TABLE_HEAD_ROWS - TABLE_TAIL_ROWS;
+    lines.splice(
+      TABLE_HEAD_ROWS + 1,
+      0,
+      `${"⋮".padStart(widths[0])}  (${hidden} more steps; --all prints them)`,
+    );
   }
-  return value;
+  return [...lines, `learning rate ${trajectory.learningRate}: ${describeStop(trajectory.stop)}`].join("\n");
 }
 
 /** The step rules' own errors name their parameters (momentum, beta1, …): name the options instead. */
@@ -75,101 +131,69 @@ function withOptionNames<T>(build: () => T): T {
 }
 
 export function main(argv: string[]): number {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        "learning-rate": { type: "string", short: "l" },
-        iterations: { type: "string", short: "i" },
-        x: { type: "string", short: "x" },
-        y: { type: "string", short: "y" },
-        method: { type: "string", short: "m" },
-        momentum: { type: "string" },
-        beta1: { type: "string" },
-        beta2: { type: "string" },
-        epsilon: { type: "string" },
-        out: { type: "string", short: "o" },
-        show: { type: "boolean", short: "s" },
-        help: { type: "boolean", short: "h" },
-      },
-      allowPositionals: false,
-      strict: true,
-    });
-  } catch (error) {
-    // parseArgs names the unknown option or the missing value; one line, with its hint.
-    console.error(`descent: ${(error as Error).message.replace(/\s+/g, " ")} (try --help)`);
-    return 2;
-  }
-  const options = parsed.values;
+  const { values: options } = parseOptions(argv, OPTIONS);
   if (options.help) {
     console.log(USAGE);
     return 0;
   }
-  let trajectory;
-  try {
-    const method = (options.method ?? "plain") as StepMethod;
-    if (!STEP_METHODS.includes(method)) {
-      throw new UsageError(
-        `--method must be one of ${STEP_METHODS.join(", ")}, got ${JSON.stringify(options.method)}`,
-      );
-    }
-    const learningRate = numberOption(
-      "learning-rate",
-      options["learning-rate"],
-      method === "newton" ? 1 : DEFAULTS.learningRate,
+  const method = (options.method ?? "plain") as StepMethod;
+  if (!STEP_METHODS.includes(method)) {
+    throw new UsageError(
+      `--method must be one of ${STEP_METHODS.join(", ")}, got ${JSON.stringify(options.method)}`,
     );
-    const iterations = numberOption("iterations", options.iterations, DEFAULTS.iterations);
-    if (!(learningRate > 0)) {
-      throw new UsageError(`--learning-rate must be a positive number, got ${learningRate}`);
-    }
-    if (!Number.isSafeInteger(iterations) || iterations < 0) {
-      throw new UsageError(`--iterations must be a whole number ≥ 0, got ${iterations}`);
-    }
-    if (options.out !== undefined && !options.out.endsWith(".html")) {
-      throw new UsageError(`--out must name an .html file, got ${JSON.stringify(options.out)}`);
-    }
-    const optional = (name: "momentum" | "beta1" | "beta2" | "epsilon"): number | undefined =>
-      options[name] === undefined ? undefined : numberOption(name, options[name], NaN);
-    const rule = withOptionNames(() =>
-      makeStepRule({
-        method,
-        learningRate,
-        momentum: optional("momentum"),
-        beta1: optional("beta1"),
-        beta2: optional("beta2"),
-        epsilon: optional("epsilon"),
-        hessian: method === "newton" ? () => ARTICLE_HESSIAN : undefined,
-      }),
-    );
-    trajectory = gradientDescent({
-      start: [
-        requireFinite("x", numberOption("x", options.x, DEFAULTS.x)),
-        requireFinite("y", numberOption("y", options.y, DEFAULTS.y)),
-      ],
-      evaluate: evaluateArticleFunction,
-      rule,
-      iterations,
-    });
-  } catch (error) {
-    // src's own checks (e.g. the iteration cap) name the parameter and the value too.
-    if (error instanceof UsageError || error instanceof RangeError || error instanceof TypeError) {
-      console.error(`descent: ${error.message}`);
-      return 2;
-    }
-    throw error;
   }
+  const learningRateText =
+    options["learning-rate"] ?? (method === "newton" ? "1" : String(DEFAULTS.learningRate));
+  const learningRate = numberOption("learning-rate", learningRateText);
+  if (!(learningRate > 0)) {
+    throw new UsageError(`--learning-rate must be a positive number, got ${learningRateText}`);
+  }
+  const iterations = integerOption(
+    "iterations",
+    options.iterations ?? String(DEFAULTS.iterations),
+    0,
+    MAX_ITERATIONS,
+  );
+  const x = numberOption("x", options.x ?? String(DEFAULTS.x));
+  const y = numberOption("y", options.y ?? String(DEFAULTS.y));
+  const optional = (name: "momentum" | "beta1" | "beta2" | "epsilon"): number | undefined => {
+    const text = options[name];
+    return text === undefined ? undefined : numberOption(name, text);
+  };
+  const rule = withOptionNames(() =>
+    makeStepRule({
+      method,
+      learningRate,
+      momentum: optional("momentum"),
+      beta1: optional("beta1"),
+      beta2: optional("beta2"),
+      epsilon: optional("epsilon"),
+      hessian: method === "newton" ? () => ARTICLE_HESSIAN : undefined,
+    }),
+  );
+  // Checked before the descent runs, so a mistake costs nothing.
+  const out = options.out === undefined ? undefined : outputFile("out", options.out, ".html");
+  if (options.show && !hasDisplay()) {
+    throw new UsageError(
+      "--show needs a display to open a browser window, and there is none here (DISPLAY is not set); " +
+        "write the figure to a file instead: --out figure.html",
+    );
+  }
+  // src's own checks (a start where f overflows, …) name the parameter and the value too.
+  const trajectory = withOptionNames(() =>
+    gradientDescent({ start: [x, y], evaluate: evaluateArticleFunction, rule, iterations }),
+  );
   if (trajectory.rule !== "plain") console.log(`method: ${trajectory.rule}`);
-  console.log(positionsText(trajectory));
+  console.log(positionsTable(trajectory, options.all));
+  if (out === undefined && !options.show) return 0;
   const figure = surfaceWithPathFigure({ trajectories: [trajectory] });
-  if (options.out !== undefined) {
-    const file = writeFigureHtml(path.resolve(options.out), figure, {
-      title: `Gradient descent, learning rate ${trajectory.learningRate}`,
-    });
+  if (out !== undefined) {
+    const title = `Gradient descent, learning rate ${trajectory.learningRate}`;
+    const file = writeOutput("out", () => writeFigureHtml(out, figure, { title }));
     console.log(`figure written to ${file}`);
   }
   if (options.show) openInWindow(figure);
   return 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+if (require.main === module) runProgram("descent", main);

@@ -1,13 +1,12 @@
 /**
- * `npm run export [notebook.ipynb …]`: executes each notebook (all of notebooks/ by default) in
- * the project's kernel and writes one self-contained HTML file per notebook into build/export/.
- * Exits non-zero, naming notebook and cell, on any error output, stderr or unrenderable formula.
+ * `npm run export [notebook.ipynb …]`: compiles src/ and registers the kernel (the set-up), then
+ * executes each notebook (all of notebooks/ by default) in the project's kernel and writes one
+ * self-contained HTML file per notebook into build/export/. Exits 1, naming notebook and cell, on
+ * any error output, stderr or unrenderable formula; 2 with one line on a mistake in its arguments.
  */
-import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import {
   EXPORT_TEMPLATE_BASE_DIR,
   EXPORT_TEMPLATE_NAME,
@@ -16,7 +15,16 @@ import {
   withRenderedMarkdown,
 } from "./html-export";
 import { PROJECT_ROOT } from "./jupyter";
-import { executeNotebook, findProblems, listNotebooks, readNotebook, runNbconvert } from "./notebooks";
+import {
+  executeNotebook,
+  findProblems,
+  listNotebooks,
+  readNotebook,
+  runNbconvert,
+  stopNbconvert,
+} from "./notebooks";
+import { UsageError, onInterrupt, parseOptions, runProgram, writableFolder } from "./program";
+import { setup } from "./setup";
 
 export const EXPORT_DIR = path.join(PROJECT_ROOT, "build", "export");
 
@@ -44,10 +52,31 @@ export interface ExportResult {
   problems: string[];
 }
 
-/** Executes and exports one notebook; problems (named by notebook and cell) instead of a file if any. */
+/** Temporary folders and half-written files of exports in progress: removed on Ctrl+C. */
+const scratch = new Set<string>();
+
+function removeScratch(): void {
+  for (const entry of scratch) rmSync(entry, { recursive: true, force: true });
+  scratch.clear();
+}
+
+/** The HTML file exportNotebook writes for `notebook` into `outputDir`. */
+export function htmlFileFor(notebook: string, outputDir = EXPORT_DIR): string {
+  return path.join(outputDir, path.basename(notebook).replace(/\.ipynb$/, "") + ".html");
+}
+
+/**
+ * Executes and exports one notebook; problems (named by notebook and cell) instead of a file if
+ * any. The previous HTML file of the notebook is deleted first, so that a failed or interrupted
+ * export never leaves an old page looking current; the new one appears whole (written beside it,
+ * then renamed) or not at all. Needs the set-up (setup() from ./setup) to have run.
+ */
 export async function exportNotebook(file: string, outputDir = EXPORT_DIR): Promise<ExportResult> {
   const name = path.basename(file);
+  const target = htmlFileFor(file, outputDir);
+  rmSync(target, { force: true });
   const workDir = mkdtempSync(path.join(os.tmpdir(), "gd-export-"));
+  scratch.add(workDir);
   try {
     const executed = readNotebook(await executeNotebook(file, path.join(workDir, "executed")));
     const problems = findProblems(executed, name);
@@ -68,11 +97,17 @@ export async function exportNotebook(file: string, outputDir = EXPORT_DIR): Prom
         problems: external.map((reference) => `${name} loads from outside: ${reference}`),
       };
     }
-    const target = path.join(outputDir, name.replace(/\.ipynb$/, ".html"));
-    writeFileSync(target, html);
+    const partial = `${target}.partial-${process.pid}`;
+    scratch.add(partial);
+    writeFileSync(partial, html);
+    renameSync(partial, target);
+    scratch.delete(partial);
     return { notebook: file, html: target, bytes: statSync(target).size, problems: [] };
   } finally {
-    rmSync(workDir, { recursive: true, force: true });
+    for (const entry of [workDir, `${target}.partial-${process.pid}`]) {
+      rmSync(entry, { recursive: true, force: true });
+      scratch.delete(entry);
+    }
   }
 }
 
@@ -80,28 +115,71 @@ function megabytes(bytes: number): string {
   return `${(bytes / 1e6).toFixed(2)} MB`;
 }
 
-export async function main(argv = process.argv.slice(2)): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { "out-dir": { type: "string", default: EXPORT_DIR } },
+const USAGE = `Executes notebooks in the project's kernel and writes one self-contained HTML file for each.
+
+Usage: npm run export -- [options] [notebook.ipynb …]
+
+  notebook.ipynb …          the notebooks to export (default: every notebook in notebooks/)
+  -o, --out-dir <folder>    where the HTML files go (default build/export)
+  -h, --help                print this help
+
+Example: npm run export -- notebooks/01-the-gradient-descent-algorithm.ipynb --out-dir handouts`;
+
+/** The options; main reads them all in one place. */
+const OPTIONS = {
+  "out-dir": { type: "string", short: "o" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** A notebook named on the command line: an existing .ipynb file holding a notebook, or a UsageError. */
+export function notebookArgument(text: string): string {
+  const file = path.resolve(text);
+  if (!existsSync(file)) throw new UsageError(`no such notebook: ${text}`);
+  if (statSync(file).isDirectory()) {
+    throw new UsageError(
+      `${text} is a folder; name .ipynb files (or none, for every notebook in notebooks/)`,
+    );
+  }
+  if (!file.endsWith(".ipynb")) throw new UsageError(`${text} is not a notebook (an .ipynb file)`);
+  let cells: unknown;
+  try {
+    cells = (JSON.parse(readFileSync(file, "utf8")) as { cells?: unknown }).cells;
+  } catch (error) {
+    const why = error instanceof SyntaxError ? "its JSON does not parse" : (error as Error).message;
+    throw new UsageError(`${text} is not a readable notebook: ${why}`);
+  }
+  if (!Array.isArray(cells)) throw new UsageError(`${text} is not a Jupyter notebook: it has no cells`);
+  return file;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseOptions(argv, OPTIONS, true);
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const notebooks = positionals.length > 0 ? positionals.map(notebookArgument) : listNotebooks();
+  if (notebooks.length === 0) throw new UsageError("no notebooks to export in notebooks/");
+  const htmlFiles = notebooks.map((file) => htmlFileFor(file));
+  const clash = htmlFiles.find((file, index) => htmlFiles.indexOf(file) !== index);
+  if (clash) throw new UsageError(`two notebooks would both be exported to ${path.basename(clash)}`);
+  const outputDir = writableFolder("out-dir", values["out-dir"] ?? EXPORT_DIR);
+
+  let interrupted = false;
+  onInterrupt(async () => {
+    interrupted = true;
+    console.error("\nexport: interrupted; stopping the kernel and removing temporary files");
+    await stopNbconvert();
+    removeScratch();
   });
-  const outputDir = path.resolve(values["out-dir"] ?? EXPORT_DIR);
-  const notebooks = positionals.length > 0 ? positionals.map((file) => path.resolve(file)) : listNotebooks();
-  // Notebooks import "../src", which resolves to the compiled build/src.
-  const tsc = spawnSync(
-    process.execPath,
-    [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"],
-    {
-      cwd: PROJECT_ROOT,
-      stdio: "inherit",
-    },
-  );
-  if (tsc.status !== 0) {
-    console.error("export: compiling src failed");
+  // A fresh clone has no kernel registered yet, and an edit of src/ needs compiling: the
+  // notebooks import "../src", which is the compiled build/src.
+  try {
+    setup();
+  } catch (error) {
+    console.error(`export: the set-up failed: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
-  mkdirSync(outputDir, { recursive: true });
   const results: ExportResult[] = [];
   for (const [index, file] of notebooks.entries()) {
     const label = `[${index + 1}/${notebooks.length}] ${path.basename(file)}`;
@@ -110,6 +188,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
       notebook: file,
       problems: [`${path.basename(file)}: ${error instanceof Error ? error.message : String(error)}`],
     }));
+    if (interrupted) return 130;
     results.push(result);
     if (result.html && result.bytes !== undefined) {
       console.log(
@@ -134,12 +213,4 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   return 0;
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => (process.exitCode = code),
-    (error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runProgram("export", main);

@@ -1,5 +1,5 @@
 /** Executing notebooks through the project's kernel with nbconvert, and reading what went wrong. */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { KERNEL_NAME, NOTEBOOKS_DIR, jupyterEnv } from "./jupyter";
@@ -65,25 +65,59 @@ export function findProblems(notebook: Notebook, name: string): string[] {
   return problems;
 }
 
+/** The nbconvert processes running now, for stopNbconvert. */
+const running = new Set<ChildProcess>();
+let stopped = false;
+
 /**
  * `jupyter nbconvert …args` with the project's Jupyter path; resolves to `output` once it exits
- * cleanly, rejects with the end of its log (naming `what`) otherwise.
+ * cleanly, rejects with the end of its log (naming `what`) otherwise. It runs in its own process
+ * group, so that a Ctrl+C reaches it once, through stopNbconvert.
  */
 export function runNbconvert(args: readonly string[], what: string, output: string): Promise<string> {
+  if (stopped) return Promise.reject(new Error(`${what}: stopped`));
   return new Promise((resolve, reject) => {
     const child = spawn("jupyter", ["nbconvert", ...args], {
       env: jupyterEnv(),
       stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
     });
+    running.add(child);
     let log = "";
-    child.stdout.on("data", (chunk) => (log += chunk));
-    child.stderr.on("data", (chunk) => (log += chunk));
-    child.on("error", reject);
-    child.on("exit", (code) => {
+    child.stdout?.on("data", (chunk) => (log += chunk));
+    child.stderr?.on("data", (chunk) => (log += chunk));
+    child.on("error", (error) => {
+      running.delete(child);
+      reject(error);
+    });
+    child.on("exit", (code, signal) => {
+      running.delete(child);
       if (code === 0) resolve(output);
-      else reject(new Error(`${what} failed (exit ${code}):\n${log.slice(-4000)}`));
+      else reject(new Error(`${what} failed (${signal ?? `exit ${code}`}):\n${log.slice(-4000)}`));
     });
   });
+}
+
+/**
+ * Stops every running nbconvert and starts no more: SIGTERM, on which nbclient shuts its kernel
+ * down (tslab would outlive a killed nbconvert), then SIGKILL after `graceMs`.
+ */
+export async function stopNbconvert(graceMs = 15_000): Promise<void> {
+  stopped = true;
+  await Promise.all(
+    [...running].map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+          child.once("exit", () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          child.kill("SIGTERM");
+        }),
+    ),
+  );
 }
 
 /**

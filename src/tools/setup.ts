@@ -3,6 +3,8 @@
  * src/ for the kernel and registers the project's tslab kernel. Running it again is harmless.
  */
 import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
+import path from "node:path";
 import {
   APT_PACKAGES,
   PROJECT_ROOT,
@@ -39,8 +41,26 @@ function ensureJupyter(): JupyterInventory {
   return found;
 }
 
+/**
+ * tsc's incremental build trusts its build info and checks no output: with build/src deleted, or
+ * a compiled file missing or older than its source, it would emit nothing and leave the kernel
+ * the stale build. Then the build info goes, and tsc compiles everything.
+ */
+export function forgetStaleBuildInfo(): void {
+  const sources = path.join(PROJECT_ROOT, "src");
+  const outputs = path.join(PROJECT_ROOT, "build", "src");
+  const stale = (readdirSync(sources, { recursive: true }) as string[])
+    .filter((file) => file.endsWith(".ts") && !file.endsWith(".d.ts"))
+    .some((file) => {
+      const output = path.join(outputs, file.replace(/\.ts$/, ".js"));
+      return !existsSync(output) || statSync(output).mtimeMs < statSync(path.join(sources, file)).mtimeMs;
+    });
+  if (stale) rmSync(path.join(PROJECT_ROOT, "build", "tsconfig.build.tsbuildinfo"), { force: true });
+}
+
 export function setup(): JupyterInventory {
   const found = ensureJupyter();
+  forgetStaleBuildInfo();
   run(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"]);
   const changed = registerKernel();
   console.log(
