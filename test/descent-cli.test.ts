@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, it } from "node:test";
+import { TABLE_HEAD_ROWS, TABLE_TAIL_ROWS } from "../src/tools/descent";
 import { PROJECT_ROOT } from "../src/tools/jupyter";
 
 function descent(...args: string[]): { status: number | null; stdout: string; stderr: string } {
@@ -79,25 +80,55 @@ describe("npm run descent", () => {
     assert.match(run.stdout, /--learning-rate/);
   });
 
-  const badValues: [string[], RegExp][] = [
-    [["--learning-rate", "abc"], /--learning-rate must be a number, got "abc"/],
-    [["--learning-rate=-1"], /--learning-rate must be a positive number, got -1/],
-    [["--learning-rate", "0"], /--learning-rate must be a positive number, got 0/],
-    [["--iterations", "2.5"], /--iterations must be a whole number ≥ 0, got 2.5/],
-    [["--iterations", "5000000"], /iterations .*5000000/],
-    [["--x", "north"], /--x must be a number, got "north"/],
-    [["-y", ""], /--y must be a number, got ""/],
-    [["--out", "figure.png"], /--out must name an \.html file, got "figure.png"/],
-    [["--speed", "3"], /Unknown option '--speed'/],
-  ];
-  for (const [args, message] of badValues) {
-    it(`rejects ${args.join(" ")} with one line naming the option, and exit code 2`, () => {
-      const run = descent(...args);
-      assert.equal(run.status, 2);
-      assert.equal(run.stdout, "");
-      const lines = run.stderr.trim().split("\n");
-      assert.equal(lines.length, 1, run.stderr);
-      assert.match(lines[0], message);
-    });
-  }
+  it("prints a bounded table at the iteration cap: the first and last steps, how many are left out", () => {
+    const run = descent("--iterations", "1000000");
+    assert.equal(run.status, 0, run.stderr);
+    const table = rows(run.stdout);
+    assert.equal(table.length, TABLE_HEAD_ROWS + TABLE_TAIL_ROWS);
+    assert.deepEqual(
+      table.map(([step]) => step),
+      [
+        ...Array.from({ length: TABLE_HEAD_ROWS }, (_, step) => step),
+        ...Array.from({ length: TABLE_TAIL_ROWS }, (_, k) => 1_000_000 - TABLE_TAIL_ROWS + 1 + k),
+      ],
+    );
+    assert.match(
+      run.stdout,
+      new RegExp(`⋮  \\(${1_000_001 - TABLE_HEAD_ROWS - TABLE_TAIL_ROWS} more steps; --all prints them\\)`),
+    );
+    assert.match(run.stdout, /ran all 1000000 iterations/);
+    // At the minimum: x = −1 exactly, y underflows towards 0, f = −2.5.
+    const [, x, y, f] = table[table.length - 1];
+    assert.equal(x, -1);
+    assert.ok(Math.abs(y) < 1e-300);
+    assert.equal(f, -2.5);
+    assert.ok(run.stdout.split("\n").length < 40);
+  });
+
+  it("prints every step with --all", () => {
+    const run = descent("-i", "100", "--all");
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual(
+      rows(run.stdout).map(([step]) => step),
+      Array.from({ length: 101 }, (_, step) => step),
+    );
+  });
+
+  it("stops writing quietly when its reader goes away (| head), and still writes --out", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "descent-pipe-"));
+    try {
+      const file = path.join(dir, "figure.html");
+      const command = `"${process.execPath}" --import tsx src/tools/descent.ts -i 20000 --all --out "${file}" | head -n 2`;
+      const run = spawnSync("bash", ["-o", "pipefail", "-c", command], {
+        cwd: PROJECT_ROOT,
+        encoding: "utf8",
+      });
+      assert.equal(run.stderr, "", "no EPIPE stack trace");
+      assert.equal(run.status, 0);
+      assert.equal(run.stdout.split("\n").length, 3);
+      assert.match(readFileSync(file, "utf8"), /class="gd-figure"/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -1,6 +1,7 @@
 /** Executing notebooks through the project's kernel with nbconvert, and reading what went wrong. */
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, readFileSync, readdirSync } from "node:fs";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { KERNEL_NAME, NOTEBOOKS_DIR, jupyterEnv } from "./jupyter";
 
@@ -98,25 +99,81 @@ export function runNbconvert(args: readonly string[], what: string, output: stri
   });
 }
 
+interface ProcessInfo {
+  pid: number;
+  args: string[];
+}
+
+/** The processes `pid` started (the kernel, below nbconvert), with their arguments: /proc on Linux, else pgrep and ps. */
+export function childProcesses(pid: number): ProcessInfo[] {
+  if (process.platform === "linux") {
+    return readdirSync("/proc")
+      .filter((entry) => /^\d+$/.test(entry))
+      .flatMap((entry) => {
+        try {
+          const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+          // pid (command) state ppid …: the command may hold spaces and parentheses.
+          if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) !== pid) return [];
+          const args = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0").filter(Boolean);
+          return [{ pid: Number(entry), args }];
+        } catch {
+          return []; // it ended meanwhile
+        }
+      });
+  }
+  const pids = spawnSync("pgrep", ["-P", String(pid)], { encoding: "utf8" }).stdout ?? "";
+  return pids
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((child) => ({
+      pid: Number(child),
+      args: (spawnSync("ps", ["-o", "command=", "-p", child], { encoding: "utf8" }).stdout ?? "")
+        .trim()
+        .split(/\s+/),
+    }));
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Stops every running nbconvert and starts no more: SIGTERM, on which nbclient shuts its kernel
- * down (tslab would outlive a killed nbconvert), then SIGKILL after `graceMs`.
+ * Stops every running nbconvert and starts no more. nbconvert takes SIGTERM (SIGKILL after
+ * `graceMs`) but may exit before its kernel: the kernel, in a session of its own and not watching
+ * its parent (tslab), would run on for good, so it is killed too, and its connection file in the
+ * temporary folder removed.
  */
 export async function stopNbconvert(graceMs = 15_000): Promise<void> {
   stopped = true;
   await Promise.all(
-    [...running].map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
-          child.once("exit", () => {
-            clearTimeout(timer);
-            resolve();
-          });
-          child.kill("SIGTERM");
-        }),
-    ),
+    [...running].map(async (child) => {
+      if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+      const kernels = childProcesses(child.pid);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+        child.once("exit", () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        child.kill("SIGTERM");
+      });
+      for (const kernel of kernels.filter((each) => isRunning(each.pid))) {
+        try {
+          process.kill(-kernel.pid, "SIGKILL"); // its process group: the kernel and what it started
+        } catch {
+          process.kill(kernel.pid, "SIGKILL");
+        }
+        const connectionFiles = kernel.args.filter(
+          (arg) => path.dirname(arg) === os.tmpdir() && /^tmp[\w-]+\.json$/.test(path.basename(arg)),
+        );
+        for (const file of connectionFiles) rmSync(file, { force: true });
+      }
+    }),
   );
 }
 
