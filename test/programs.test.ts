@@ -133,6 +133,7 @@ const ROWS: Row[] = [
     args: ["--out-dir", "/proc/gd-export"],
     message: /--out-dir "\/proc\/gd-export": cannot/,
   },
+  { program: "export", args: ["--out-dir", ""], message: /--out-dir must name a folder, got ""/ },
   { program: "export", args: ["--out-dir", aFile], message: /a-file\.txt is a file, not a folder/ },
   // start, setup and bench: their own branches give them the same helper (src/tools/program.ts).
   { program: "start", args: ["--bogus"], message: /unknown option --bogus/, todo: "start.ts on program.ts" },

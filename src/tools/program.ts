@@ -122,6 +122,7 @@ function reason(error: unknown): string {
  * mkdir loops forever under /proc. A UsageError names the option and the path otherwise.
  */
 export function writableFolder(option: string, dir: string, given = dir): string {
+  if (dir.trim() === "") throw new UsageError(`--${option} must name a folder, got ${JSON.stringify(dir)}`);
   const resolved = path.resolve(dir);
   const missing: string[] = [];
   let existing = resolved;
