@@ -49,21 +49,45 @@ const ROWS: Row[] = [
   { program: "descent", args: ["--x", "--y", "2"], message: /--x needs a value .*--x=<value>/ },
   { program: "descent", args: ["--show=yes"], message: /--show takes no value/ },
   // descent: numbers are plain decimals
-  { program: "descent", args: ["-i", "0x10"], message: /--iterations must be a decimal number, got "0x10"/ },
-  { program: "descent", args: ["-i", "0b11"], message: /--iterations must be a decimal number, got "0b11"/ },
-  { program: "descent", args: ["-l", ""], message: /--learning-rate must be a decimal number, got ""/ },
-  { program: "descent", args: ["-l", "1e"], message: /--learning-rate must be a decimal number, got "1e"/ },
-  { program: "descent", args: ["-x", " 5"], message: /--x must be a decimal number, got " 5"/ },
-  { program: "descent", args: ["-x", "5 "], message: /--x must be a decimal number, got "5 "/ },
-  { program: "descent", args: ["-y", "Infinity"], message: /--y must be a decimal number, got "Infinity"/ },
-  { program: "descent", args: ["-y", "NaN"], message: /--y must be a decimal number, got "NaN"/ },
-  { program: "descent", args: ["--x", "north"], message: /--x must be a decimal number, got "north"/ },
-  { program: "descent", args: ["--x=1_000"], message: /--x must be a decimal number, got "1_000"/ },
+  {
+    program: "descent",
+    args: ["-i", "0x10"],
+    message: /--iterations must be a number, got "0x10" \(plain decimals/,
+  },
+  {
+    program: "descent",
+    args: ["-i", "0b11"],
+    message: /--iterations must be a number, got "0b11" \(plain decimals/,
+  },
+  {
+    program: "descent",
+    args: ["-l", ""],
+    message: /--learning-rate must be a number, got "" \(plain decimals/,
+  },
+  {
+    program: "descent",
+    args: ["-l", "1e"],
+    message: /--learning-rate must be a number, got "1e" \(plain decimals/,
+  },
+  { program: "descent", args: ["-x", " 5"], message: /--x must be a number, got " 5" \(plain decimals/ },
+  { program: "descent", args: ["-x", "5 "], message: /--x must be a number, got "5 " \(plain decimals/ },
+  {
+    program: "descent",
+    args: ["-y", "Infinity"],
+    message: /--y must be a number, got "Infinity" \(plain decimals/,
+  },
+  { program: "descent", args: ["-y", "NaN"], message: /--y must be a number, got "NaN" \(plain decimals/ },
+  {
+    program: "descent",
+    args: ["--x", "north"],
+    message: /--x must be a number, got "north" \(plain decimals/,
+  },
+  { program: "descent", args: ["--x=1_000"], message: /--x must be a number, got "1_000" \(plain decimals/ },
   { program: "descent", args: ["-x", "1e400"], message: /--x is beyond the largest number .*1e400/ },
   {
     program: "descent",
     args: ["--learning-rate", "abc"],
-    message: /--learning-rate must be a decimal number/,
+    message: /--learning-rate must be a number, got "abc"/,
   },
   {
     program: "descent",
@@ -91,6 +115,19 @@ const ROWS: Row[] = [
     message: /--iterations must be a whole number .*got 5000000/,
   },
   { program: "descent", args: ["-i", "1e7"], message: /--iterations must be a whole number .*got 1e7/ },
+  // descent: step rules
+  {
+    program: "descent",
+    args: ["-m", "lbfgs"],
+    message: /--method must be one of plain, momentum, .*got "lbfgs"/,
+  },
+  { program: "descent", args: ["-m"], message: /--method needs a value/ },
+  {
+    program: "descent",
+    args: ["-m", "adam", "--beta1", "0x1"],
+    message: /--beta1 must be a number, got "0x1"/,
+  },
+  { program: "descent", args: ["--momentum", "0.5"], message: /--momentum applies to momentum and nesterov/ },
   // descent: outputs
   {
     program: "descent",
