@@ -31,7 +31,12 @@ export default tseslint.config(
     // Scripts that run in the browser: JupyterLab's entry point and the JupyterLab test's page helpers.
     files: ["test/jupyterlab/app/*.js", "test/support/jupyterlab-page.js"],
     languageOptions: {
-      globals: { window: "readonly", document: "readonly", queueMicrotask: "readonly" },
+      globals: {
+        window: "readonly",
+        document: "readonly",
+        DOMParser: "readonly",
+        queueMicrotask: "readonly",
+      },
     },
   },
 );

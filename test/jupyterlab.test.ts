@@ -103,6 +103,8 @@ interface FigureCell {
 interface LabHelpers {
   ready(path: string): boolean;
   windowingMode(): string;
+  cellCount(): number;
+  attachedCells(): number;
   maxExecutionCount(): number;
   runState(from: number, after: number): { finished: boolean; waiting: number[]; kernel: string };
   problems(): string[];
@@ -288,6 +290,7 @@ describe("JupyterLab 4 (built from npm, on Debian's jupyter_server) in headless 
   async function screenshot(page: Page, cells: FigureCell[], file: string): Promise<void> {
     const cell = cells.find((entry) => entry.figures.some((figure) => figure.threeD)) ?? cells[0];
     await page.evaluate((index) => window.__gdLab.show(index), cell.index);
+    await page.mouse.move(1, 1); // no hover label over the figure
     await page.waitForTimeout(500); // let plotly finish its transition
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, file) });
   }
@@ -310,6 +313,11 @@ describe("JupyterLab 4 (built from npm, on Debian's jupyter_server) in headless 
         const watched = await openNotebook(name);
         const { page } = watched;
         assert.equal(await page.evaluate(() => window.__gdLab.windowingMode()), "full");
+        const [attached, total] = await page.evaluate(() => [
+          window.__gdLab.attachedCells(),
+          window.__gdLab.cellCount(),
+        ]);
+        assert.ok(attached < total, `full windowing attached all ${total} cells`);
         await runCommand(page, "notebook:run-all-cells");
         const { cells, drawn } = await checkFigures(page, `${name} (full)`);
         const math = await checkMath(page, `${name} (full)`);
@@ -346,9 +354,9 @@ describe("JupyterLab 4 (built from npm, on Debian's jupyter_server) in headless 
         assert.ok(page && watched, "the notebook is not open (the previous test failed)");
         const parameters = await page.evaluate(() => window.__gdLab.parametersCell());
         assert.ok(parameters, `${name}: no code cell tagged "parameters"`);
-        const line = /const learningRate = ([^;]+);/.exec(parameters.source);
+        const line = /const learningRate(?:\s*:\s*number)?\s*=\s*([^;]+);/.exec(parameters.source);
         assert.ok(line, `${name}: the parameters cell has no line "const learningRate = …;"`);
-        const learningRate = Number(line[1]);
+        const learningRate = Number(line[1].trim());
         assert.ok(Number.isFinite(learningRate) && learningRate > 0, `learningRate is ${line[1]}`);
         const changed = parameters.source.replace(line[0], `const learningRate = ${learningRate / 2};`);
         const below = (cells: FigureCell[]) => cells.filter((cell) => cell.index > parameters.index);
@@ -376,9 +384,7 @@ describe("JupyterLab 4 (built from npm, on Debian's jupyter_server) in headless 
           cell.figures.some((figure, position) => figure.data !== dataBefore.get(key(cell, position))),
         );
         assert.ok(changedCells.length > 0, `${name}: no figure changed with the learning rate`);
-        await page.evaluate((index) => window.__gdLab.show(index), changedCells[0].index);
-        await page.waitForTimeout(500);
-        await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${stem}-learning-rate-halved.png`) });
+        await screenshot(page, changedCells, `${stem}-learning-rate-halved.png`);
         assertQuiet(watched, `${name} (parameters)`);
         console.log(
           `${name}: learning rate ${learningRate} → ${learningRate / 2}, figures changed in cells ` +

@@ -6,8 +6,6 @@
  */
 (function () {
   "use strict";
-  var FIGURE_SCRIPT = /<script type="application\/json" data-gd-figure="([^"]+)">([\s\S]*?)<\/script>/g;
-
   function panel() {
     var app = window.jupyterapp;
     var widget = app && app.shell.currentWidget;
@@ -42,12 +40,16 @@
     var found = [];
     outputs(cell).forEach(function (output) {
       var html = text(output.data && output.data["text/html"]);
-      var match;
-      FIGURE_SCRIPT.lastIndex = 0;
-      while ((match = FIGURE_SCRIPT.exec(html))) {
-        var spec = JSON.parse(match[2]);
-        found.push({ id: match[1], threeD: isThreeD(spec), data: JSON.stringify(spec.data) });
-      }
+      if (html.indexOf("data-gd-figure") < 0) return;
+      var parsed = new DOMParser().parseFromString(html, "text/html");
+      parsed.querySelectorAll("script[data-gd-figure]").forEach(function (script) {
+        var spec = JSON.parse(script.textContent);
+        found.push({
+          id: script.getAttribute("data-gd-figure"),
+          threeD: isThreeD(spec),
+          data: JSON.stringify(spec.data),
+        });
+      });
     });
     return found;
   }
@@ -65,6 +67,10 @@
     },
     cellCount: function () {
       return cells().length;
+    },
+    /** Cells of the open notebook attached to the page (the "full" windowing mode attaches those in view). */
+    attachedCells: function () {
+      return panel().content.node.querySelectorAll(".jp-Cell").length;
     },
     /** The largest execution count so far (0 before any). */
     maxExecutionCount: function () {
