@@ -6,23 +6,19 @@
  * is saved). A screenshot of the first figure is written to build/frontend/<name>.png.
  */
 import assert from "node:assert/strict";
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Browser } from "playwright-core";
-import {
-  NOTEBOOKS_DIR,
-  PROJECT_ROOT,
-  hasJupyterCommand,
-  jupyterEnv,
-  kernelSpecPath,
-} from "../src/tools/jupyter";
+import { NOTEBOOKS_DIR, PROJECT_ROOT, hasJupyterCommand, kernelSpecPath } from "../src/tools/jupyter";
 import { joinText, listNotebooks, readNotebook } from "../src/tools/notebooks";
 import { NO_CHROMIUM, figureReports, launchChromium, skipOutsideCI, watchedPage } from "./support/chromium";
+import {
+  compileSrcForKernel,
+  processesMentioning,
+  startTestServer,
+  type TestServer,
+} from "./support/jupyter-server";
 
 /** Where a screenshot of the live notebook goes, for a person to look at. */
 const SCREENSHOT_DIR = path.join(PROJECT_ROOT, "build", "frontend");
@@ -40,32 +36,6 @@ function notebookWithFigures(): string | undefined {
   );
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject()));
-    });
-  });
-}
-
-/** Processes whose command line mentions `text` (Linux /proc); empty elsewhere. */
-function processesMentioning(text: string): string[] {
-  if (!existsSync("/proc/self/cmdline")) return [];
-  const found: string[] = [];
-  for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
-    try {
-      const commandLine = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ");
-      if (commandLine.includes(text)) found.push(`${pid}: ${commandLine}`);
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return found;
-}
-
 const notebook = notebookWithFigures();
 const skip = skipOutsideCI(
   !hasJupyterCommand("notebook")
@@ -74,83 +44,44 @@ const skip = skipOutsideCI(
 );
 
 describe("the classic Notebook front end in headless Chromium", { skip }, () => {
-  const token = randomBytes(16).toString("hex");
-  // The server's own runtime and config folders: kernel connection files land in the runtime
-  // folder (so leftover kernels can be found by it) and the user's configuration stays out.
-  const runtimeDir = mkdtempSync(path.join(tmpdir(), "gd-frontend-runtime-"));
-  const configDir = mkdtempSync(path.join(tmpdir(), "gd-frontend-config-"));
   const file = notebook ?? "";
   const checkpoints = path.join(NOTEBOOKS_DIR, ".ipynb_checkpoints");
   const hadCheckpoints = existsSync(checkpoints);
   const original = notebook ? readFileSync(file) : Buffer.alloc(0);
-  let server: ChildProcess | undefined;
-  let serverLog = "";
-  let baseUrl = "";
+  let server: TestServer | undefined;
   let browser: Browser | undefined;
-
-  async function stopServer(): Promise<void> {
-    if (!server || server.exitCode !== null || server.signalCode !== null) return;
-    const exited = new Promise((resolve) => server?.once("exit", resolve));
-    await fetch(`${baseUrl}/api/shutdown?token=${token}`, { method: "POST" }).catch(() => undefined);
-    const timer = setTimeout(() => server?.pid && process.kill(-server.pid, "SIGTERM"), 20_000);
-    await exited;
-    clearTimeout(timer);
-  }
 
   before(async () => {
     assert.ok(existsSync(kernelSpecPath()), `the project's kernel is not registered: run npm run setup`);
-    const build = spawnSync(
-      process.execPath,
-      [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"],
-      {
-        cwd: PROJECT_ROOT,
-        encoding: "utf8",
-      },
-    );
-    assert.equal(build.status, 0, `compiling src failed:\n${build.stdout}${build.stderr}`);
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    const args = [
-      "notebook",
-      "--no-browser",
-      "--ip=127.0.0.1",
-      `--port=${port}`,
-      "--port-retries=0",
-      `--NotebookApp.token=${token}`,
-      `--notebook-dir=${NOTEBOOKS_DIR}`,
-    ];
-    if (process.getuid?.() === 0) args.push("--allow-root");
-    server = spawn("jupyter", args, {
-      cwd: PROJECT_ROOT,
-      env: jupyterEnv({ ...process.env, JUPYTER_RUNTIME_DIR: runtimeDir, JUPYTER_CONFIG_DIR: configDir }),
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true, // its own process group, so a hung server can be stopped as a whole
+    compileSrcForKernel();
+    server = await startTestServer({
+      name: "the Notebook server",
+      command: "jupyter",
+      args: (port, token) => [
+        "notebook",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        `--port=${port}`,
+        "--port-retries=0",
+        `--NotebookApp.token=${token}`,
+        `--notebook-dir=${NOTEBOOKS_DIR}`,
+      ],
     });
-    server.stdout?.on("data", (chunk) => (serverLog += chunk));
-    server.stderr?.on("data", (chunk) => (serverLog += chunk));
-    for (let attempt = 0; ; attempt++) {
-      const response = await fetch(`${baseUrl}/api/status?token=${token}`).catch(() => undefined);
-      if (response?.ok) break;
-      assert.ok(server.exitCode === null, `the Notebook server exited:\n${serverLog}`);
-      assert.ok(attempt < 120, `the Notebook server did not answer within a minute:\n${serverLog}`);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
     browser = await launchChromium();
   });
 
   after(async () => {
     await browser?.close();
-    await stopServer();
+    await server?.stop();
     if (!hadCheckpoints) rmSync(checkpoints, { recursive: true, force: true });
-    rmSync(runtimeDir, { recursive: true, force: true });
-    rmSync(configDir, { recursive: true, force: true });
   });
 
   it(
     `runs every cell of ${path.basename(file)} and draws its figures`,
     { timeout: 15 * 60_000 },
     async () => {
-      assert.ok(browser);
+      assert.ok(browser && server);
+      const { baseUrl, token } = server;
       const { page, errors, blocked } = await watchedPage(browser, [`${baseUrl}/`, "data:", "blob:"]);
       const name = path.basename(file);
       await page.goto(`${baseUrl}/notebooks/${encodeURIComponent(name)}?token=${token}`);
@@ -239,13 +170,9 @@ describe("the classic Notebook front end in headless Chromium", { skip }, () => 
       assert.deepEqual(ownErrors, [], "console or page errors");
 
       // Shut the kernel down through the server, as the front end's "Shutdown" does.
-      const sessions = (await (await fetch(`${baseUrl}/api/sessions?token=${token}`)).json()) as {
-        id: string;
-      }[];
+      const sessions = (await (await server.api("/api/sessions")).json()) as { id: string }[];
       for (const session of sessions) {
-        const response = await fetch(`${baseUrl}/api/sessions/${session.id}?token=${token}`, {
-          method: "DELETE",
-        });
+        const response: Response = await server.api(`/api/sessions/${session.id}`, { method: "DELETE" });
         assert.equal(response.status, 204);
       }
       await page.close();
@@ -253,11 +180,12 @@ describe("the classic Notebook front end in headless Chromium", { skip }, () => 
   );
 
   it("stops the server and its kernels and leaves the notebook unchanged on disk", async () => {
-    await stopServer();
-    assert.notEqual(server?.exitCode ?? server?.signalCode ?? null, null, "the server is still running");
+    assert.ok(server);
+    await server.stop();
+    assert.ok(server.exited(), "the server is still running");
     // Kernels are started with a connection file in the server's runtime folder.
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    assert.deepEqual(processesMentioning(runtimeDir), [], "processes left behind");
+    assert.deepEqual(processesMentioning(server.runtimeDir), [], "processes left behind");
     assert.ok(readFileSync(file).equals(original), `${path.basename(file)} was modified on disk`);
   });
 });

@@ -14,6 +14,27 @@ export const KERNEL_NAME = "tslab";
 export const KERNEL_DISPLAY_NAME = "TypeScript (tslab, gradient descent kit)";
 export const APT_PACKAGES = ["jupyter-notebook", "jupyter-nbconvert", "jupyter-client", "python3-nbclient"];
 
+/**
+ * JupyterLab 4 for machines that cannot `pip install jupyterlab`: built from npm's @jupyterlab/*
+ * packages by test/jupyterlab/build.ts and served by test/jupyterlab/server.py on Debian's
+ * jupyter_server and jupyterlab_server (the kit's JupyterLab tests and `npm start -- --lab`).
+ */
+export const LAB_DIR = path.join(PROJECT_ROOT, "test", "jupyterlab");
+export const LAB_APT_PACKAGES = ["python3-jupyter-server", "python3-jupyterlab-server"];
+
+/**
+ * A Python that can run test/jupyterlab/server.py: Debian's /usr/bin/python3 first (another
+ * python3 on PATH, such as pyenv's, lacks Debian's modules), then python3 on PATH.
+ */
+export function labServerPython(): string | undefined {
+  const candidates = existsSync("/usr/bin/python3") ? ["/usr/bin/python3", "python3"] : ["python3"];
+  return candidates.find(
+    (python) =>
+      spawnSync(python, ["-c", "import jupyter_server, jupyterlab_server, jsonschema"], { stdio: "ignore" })
+        .status === 0,
+  );
+}
+
 /** The environment for every Jupyter process the kit starts. */
 export function jupyterEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const existing = base.JUPYTER_PATH ? [base.JUPYTER_PATH] : [];

@@ -1,52 +1,143 @@
 /**
  * npm start: set-up if needed, then JupyterLab if it is installed, else the classic Notebook, on
- * notebooks/ with the project's kernel; src/ is recompiled on change so a student's edit reaches
- * the kernel at its next restart. Prints the URL; opens a browser only where there is a display.
+ * notebooks/ with the project's kernel; `--lab` serves the kit's own JupyterLab 4 instead (built
+ * from npm on first use by test/jupyterlab/build.ts, served by test/jupyterlab/server.py on
+ * Debian's jupyter_server), for machines that cannot `pip install jupyterlab`. src/ is recompiled
+ * on change so a student's edit reaches the kernel at its next restart. Prints the URL; opens a
+ * browser only where there is a display.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import path from "node:path";
 import { parseArgs } from "node:util";
-import { NOTEBOOKS_DIR, PROJECT_ROOT, jupyterEnv } from "./jupyter";
+import {
+  LAB_APT_PACKAGES,
+  LAB_DIR,
+  NOTEBOOKS_DIR,
+  PROJECT_ROOT,
+  isDebianRoot,
+  jupyterEnv,
+  labServerPython,
+} from "./jupyter";
 import { setup } from "./setup";
 
-const { values: options } = parseArgs({
-  options: {
-    port: { type: "string", default: "8888" },
-    ip: { type: "string", default: "127.0.0.1" },
-    "no-browser": { type: "boolean", default: false },
-    classic: { type: "boolean", default: false, short: "c" },
-    help: { type: "boolean", default: false, short: "h" },
-  },
-});
+const USAGE = `usage: npm start -- [--lab | --classic] [--port N] [--ip ADDRESS] [--no-browser]
+  Starts JupyterLab (or the classic Notebook when JupyterLab is not installed) on notebooks/
+  with this project's TypeScript kernel.
+  --classic     the classic Notebook, even where JupyterLab is installed
+  --lab         JupyterLab 4 built by this kit from npm's packages, for machines where
+                \`pip install jupyterlab\` is impossible (the first start installs and builds it,
+                about a minute and 400 MB); it runs on Python's jupyter_server and
+                jupyterlab_server (Debian: apt-get install -y ${LAB_APT_PACKAGES.join(" ")})
+  --port N      the port (default 8888; the next free one if taken)
+  --ip ADDRESS  the address to listen on (default 127.0.0.1)
+  --no-browser  print the URL only`;
 
-if (options.help) {
-  console.log(`usage: npm start -- [--port N] [--ip ADDRESS] [--no-browser] [--classic]
-  Starts JupyterLab (or the classic Notebook when JupyterLab is not installed, or with --classic)
-  on notebooks/ with this project's TypeScript kernel.`);
-  process.exit(0);
-}
-const port = Number(options.port);
-if (!Number.isInteger(port) || port < 1 || port > 65535) {
-  console.error(`--port must be a whole number from 1 to 65535, got ${JSON.stringify(options.port)}`);
+/** A user mistake: one line, exit code 2. */
+function usageError(message: string): never {
+  console.error(`start: ${message} (npm start -- --help lists the options)`);
   process.exit(2);
 }
 
+/** parseArgs' errors, in one line each. */
+function parseOptions() {
+  try {
+    return parseArgs({
+      options: {
+        port: { type: "string", default: "8888" },
+        ip: { type: "string", default: "127.0.0.1" },
+        "no-browser": { type: "boolean", default: false },
+        classic: { type: "boolean", default: false, short: "c" },
+        lab: { type: "boolean", default: false },
+        help: { type: "boolean", default: false, short: "h" },
+      },
+    }).values;
+  } catch (error) {
+    const { code, message } = error as { code?: string; message: string };
+    const quoted = /'(-[^' ]*)/.exec(message)?.[1] ?? "";
+    if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") usageError(`unknown option ${quoted}`);
+    if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+      usageError(/argument missing|ambiguous/.test(message) ? `${quoted} needs a value` : message);
+    }
+    if (code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") {
+      usageError(`unexpected argument ${JSON.stringify(/'([^']*)'/.exec(message)?.[1] ?? message)}`);
+    }
+    usageError(message);
+  }
+}
+
+const options = parseOptions();
+if (options.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const port = Number(options.port);
+if (!/^\d+$/.test(options.port ?? "") || port < 1 || port > 65535) {
+  usageError(`--port must be a whole number from 1 to 65535, got ${JSON.stringify(options.port)}`);
+}
+if (!options.ip) usageError("--ip needs an address, got an empty one");
+if (options.lab && options.classic) usageError("--lab and --classic exclude each other: choose one");
+
 const found = setup();
-const frontEnd = found.lab && !options.classic ? "lab" : "notebook";
 const hasDisplay =
   process.platform === "darwin" ||
   process.platform === "win32" ||
   Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
-const args = [frontEnd, `--notebook-dir=${NOTEBOOKS_DIR}`, `--port=${port}`, `--ip=${options.ip}`];
-if (options["no-browser"] || !hasDisplay) args.push("--no-browser");
-if (process.getuid?.() === 0) args.push("--allow-root");
+const openBrowser = !options["no-browser"] && hasDisplay;
 
+/** The command serving the notebooks: `jupyter lab|notebook …`, or python test/jupyterlab/server.py …. */
+function serverCommand(): { command: string; args: string[] } {
+  if (!options.lab) {
+    const frontEnd = found.lab && !options.classic ? "lab" : "notebook";
+    const args = [frontEnd, `--notebook-dir=${NOTEBOOKS_DIR}`, `--port=${port}`, `--ip=${options.ip}`];
+    if (!openBrowser) args.push("--no-browser");
+    if (process.getuid?.() === 0) args.push("--allow-root");
+    return { command: "jupyter", args };
+  }
+  let python = labServerPython();
+  if (!python && isDebianRoot()) {
+    console.log(
+      `start: installing jupyter_server and jupyterlab_server with apt: ${LAB_APT_PACKAGES.join(" ")}`,
+    );
+    for (const args of [["update"], ["install", "-y", ...LAB_APT_PACKAGES]]) {
+      if (spawnSync("apt-get", args, { stdio: "inherit" }).status !== 0) process.exit(1);
+    }
+    python = labServerPython();
+  }
+  if (!python) {
+    console.error(
+      [
+        "start: --lab needs Python's jupyter_server and jupyterlab_server. Install them, then run this again:",
+        `  on Debian or Ubuntu:  sudo apt-get install -y ${LAB_APT_PACKAGES.join(" ")}`,
+        "  elsewhere:            pip install jupyterlab   (then plain `npm start` uses it)",
+      ].join("\n"),
+    );
+    process.exit(1);
+  }
+  // Installs and builds JupyterLab on first use; afterwards it only checks that the build is current.
+  const build = spawnSync(process.execPath, ["--import", "tsx", path.join(LAB_DIR, "build.ts")], {
+    cwd: PROJECT_ROOT,
+    stdio: "inherit",
+  });
+  if (build.status !== 0) process.exit(1);
+  const args = [
+    path.join(LAB_DIR, "server.py"),
+    `--ServerApp.root_dir=${NOTEBOOKS_DIR}`,
+    `--ServerApp.port=${port}`,
+    `--ServerApp.ip=${options.ip}`,
+    `--ServerApp.open_browser=${openBrowser ? "True" : "False"}`,
+  ];
+  if (process.getuid?.() === 0) args.push("--allow-root");
+  return { command: python, args };
+}
+
+const { command, args } = serverCommand();
 const watcher = spawn(
   process.execPath,
   [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json", "--watch", "--preserveWatchOutput"],
   { cwd: PROJECT_ROOT, stdio: "ignore" },
 );
-console.log(`start: jupyter ${args.join(" ")}`);
-const server = spawn("jupyter", args, {
+console.log(`start: ${command} ${args.join(" ")}`);
+const server = spawn(command, args, {
   cwd: PROJECT_ROOT,
   env: jupyterEnv(),
   stdio: ["inherit", "inherit", "pipe"],
@@ -64,9 +155,10 @@ server.stderr.on("data", (chunk: string) => {
     );
   }
 });
+// SIGTERM: the server stops its kernels and exits without asking (on SIGINT it asks for a "y" on stdin).
 const stop = (): void => {
   watcher.kill();
-  server.kill("SIGINT");
+  server.kill("SIGTERM");
 };
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);

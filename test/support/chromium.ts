@@ -65,33 +65,37 @@ export interface FigureReport {
 /**
  * Waits until every figure output (`.gd-figure`, see src/display/html.ts) has plotly's plot
  * container with its SVG, then reports each figure, 3-D ones (a `scene` in the layout or a 3-D
- * trace) with their WebGL canvases counted.
+ * trace) with their WebGL canvases counted. `within` limits both to the figures inside the
+ * elements it selects (a CSS selector).
  */
-export async function figureReports(page: Page, timeout = 60_000): Promise<FigureReport[]> {
+export async function figureReports(page: Page, timeout = 60_000, within = ""): Promise<FigureReport[]> {
+  const selector = `${within} .gd-figure`.trim();
   await page
     .waitForFunction(
-      () =>
-        Array.from(document.querySelectorAll(".gd-figure")).every((figure) =>
+      (figures) =>
+        Array.from(document.querySelectorAll(figures)).every((figure) =>
           figure.querySelector(".plot-container .main-svg"),
         ),
-      undefined,
+      selector,
       { timeout },
     )
     .catch(() => undefined); // the report below says which figure is missing
-  return page.evaluate(() =>
-    Array.from(document.querySelectorAll(".gd-figure")).map((figure) => {
-      const json = document.querySelector(`script[data-gd-figure="${figure.id}"]`)?.textContent ?? "{}";
-      const spec = JSON.parse(json) as { data?: { type?: string }[]; layout?: Record<string, unknown> };
-      const threeD =
-        Object.keys(spec.layout ?? {}).some((key) => key.startsWith("scene")) ||
-        (spec.data ?? []).some((trace) => ["surface", "scatter3d", "mesh3d"].includes(trace.type ?? ""));
-      return {
-        id: figure.id,
-        drawn: figure.querySelector(".plot-container .main-svg") !== null,
-        threeD,
-        canvases: figure.querySelectorAll("canvas").length,
-      };
-    }),
+  return page.evaluate(
+    (figures) =>
+      Array.from(document.querySelectorAll(figures)).map((figure) => {
+        const json = document.querySelector(`script[data-gd-figure="${figure.id}"]`)?.textContent ?? "{}";
+        const spec = JSON.parse(json) as { data?: { type?: string }[]; layout?: Record<string, unknown> };
+        const threeD =
+          Object.keys(spec.layout ?? {}).some((key) => key.startsWith("scene")) ||
+          (spec.data ?? []).some((trace) => ["surface", "scatter3d", "mesh3d"].includes(trace.type ?? ""));
+        return {
+          id: figure.id,
+          drawn: figure.querySelector(".plot-container .main-svg") !== null,
+          threeD,
+          canvases: figure.querySelectorAll("canvas").length,
+        };
+      }),
+    selector,
   );
 }
 
