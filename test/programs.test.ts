@@ -172,9 +172,12 @@ const ROWS: Row[] = [
   },
   { program: "export", args: ["--out-dir", ""], message: /--out-dir must name a folder, got ""/ },
   { program: "export", args: ["--out-dir", aFile], message: /a-file\.txt is a file, not a folder/ },
-  // start, setup and bench: their own branches give them the same helper (src/tools/program.ts).
-  { program: "start", args: ["--bogus"], message: /unknown option --bogus/, todo: "start.ts on program.ts" },
-  { program: "start", args: ["--port"], message: /--port needs a value/, todo: "start.ts on program.ts" },
+  { program: "start", args: ["--bogus"], message: /unknown option --bogus/ },
+  { program: "start", args: ["--port"], message: /--port needs a value/ },
+  { program: "start", args: ["--port", "0x10"], message: /--port must be a number, got "0x10"/ },
+  { program: "start", args: ["--port", "70000"], message: /--port must be a whole number from 1 to 65535/ },
+  { program: "start", args: ["--lab", "--classic"], message: /--lab and --classic exclude each other/ },
+  { program: "start", args: ["--ip", ""], message: /--ip needs an address/ },
 ];
 
 function run(row: Row) {

@@ -8,7 +8,6 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import {
   LAB_APT_PACKAGES,
   LAB_DIR,
@@ -18,6 +17,7 @@ import {
   jupyterEnv,
   labServerPython,
 } from "./jupyter";
+import { UsageError, hasDisplay, integerOption, parseOptions, runProgram } from "./program";
 import { setup } from "./setup";
 
 const USAGE = `usage: npm start -- [--lab | --classic] [--port N] [--ip ADDRESS] [--no-browser]
@@ -32,137 +32,120 @@ const USAGE = `usage: npm start -- [--lab | --classic] [--port N] [--ip ADDRESS]
   --ip ADDRESS  the address to listen on (default 127.0.0.1)
   --no-browser  print the URL only`;
 
-/** A user mistake: one line, exit code 2. */
-function usageError(message: string): never {
-  console.error(`start: ${message} (npm start -- --help lists the options)`);
-  process.exit(2);
+const OPTIONS = {
+  port: { type: "string", default: "8888" },
+  ip: { type: "string", default: "127.0.0.1" },
+  "no-browser": { type: "boolean", default: false },
+  classic: { type: "boolean", default: false, short: "c" },
+  lab: { type: "boolean", default: false },
+  help: { type: "boolean", default: false, short: "h" },
+} as const;
+
+/** The options, or a UsageError (one line, exit code 2, printed by runProgram). */
+function readOptions(argv: string[]) {
+  const { values } = parseOptions(argv, OPTIONS);
+  const port = integerOption("port", values.port ?? "8888", 1, 65535);
+  if (!values.ip) throw new UsageError("--ip needs an address, got an empty one");
+  if (values.lab && values.classic)
+    throw new UsageError("--lab and --classic exclude each other: choose one");
+  return { ...values, port };
 }
 
-/** parseArgs' errors, in one line each. */
-function parseOptions() {
-  try {
-    return parseArgs({
-      options: {
-        port: { type: "string", default: "8888" },
-        ip: { type: "string", default: "127.0.0.1" },
-        "no-browser": { type: "boolean", default: false },
-        classic: { type: "boolean", default: false, short: "c" },
-        lab: { type: "boolean", default: false },
-        help: { type: "boolean", default: false, short: "h" },
-      },
-    }).values;
-  } catch (error) {
-    const { code, message } = error as { code?: string; message: string };
-    const quoted = /'(-[^' ]*)/.exec(message)?.[1] ?? "";
-    if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") usageError(`unknown option ${quoted}`);
-    if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
-      usageError(/argument missing|ambiguous/.test(message) ? `${quoted} needs a value` : message);
-    }
-    if (code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") {
-      usageError(`unexpected argument ${JSON.stringify(/'([^']*)'/.exec(message)?.[1] ?? message)}`);
-    }
-    usageError(message);
+runProgram("start", (argv) => {
+  const options = readOptions(argv);
+  if (options.help) {
+    console.log(USAGE);
+    return 0;
   }
-}
+  // Runs until the server exits (serve ends the process with the server's exit code).
+  return new Promise<number>(() => serve(options));
+});
 
-const options = parseOptions();
-if (options.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-const port = Number(options.port);
-if (!/^\d+$/.test(options.port ?? "") || port < 1 || port > 65535) {
-  usageError(`--port must be a whole number from 1 to 65535, got ${JSON.stringify(options.port)}`);
-}
-if (!options.ip) usageError("--ip needs an address, got an empty one");
-if (options.lab && options.classic) usageError("--lab and --classic exclude each other: choose one");
+function serve(options: ReturnType<typeof readOptions>): void {
+  const port = options.port;
+  const found = setup();
+  const openBrowser = !options["no-browser"] && hasDisplay();
 
-const found = setup();
-const hasDisplay =
-  process.platform === "darwin" ||
-  process.platform === "win32" ||
-  Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
-const openBrowser = !options["no-browser"] && hasDisplay;
-
-/** The command serving the notebooks: `jupyter lab|notebook …`, or python test/jupyterlab/server.py …. */
-function serverCommand(): { command: string; args: string[] } {
-  if (!options.lab) {
-    const frontEnd = found.lab && !options.classic ? "lab" : "notebook";
-    const args = [frontEnd, `--notebook-dir=${NOTEBOOKS_DIR}`, `--port=${port}`, `--ip=${options.ip}`];
-    if (!openBrowser) args.push("--no-browser");
+  /** The command serving the notebooks: `jupyter lab|notebook …`, or python test/jupyterlab/server.py …. */
+  function serverCommand(): { command: string; args: string[] } {
+    if (!options.lab) {
+      const frontEnd = found.lab && !options.classic ? "lab" : "notebook";
+      const args = [frontEnd, `--notebook-dir=${NOTEBOOKS_DIR}`, `--port=${port}`, `--ip=${options.ip}`];
+      if (!openBrowser) args.push("--no-browser");
+      if (process.getuid?.() === 0) args.push("--allow-root");
+      return { command: "jupyter", args };
+    }
+    let python = labServerPython();
+    if (!python && isDebianRoot()) {
+      console.log(
+        `start: installing jupyter_server and jupyterlab_server with apt: ${LAB_APT_PACKAGES.join(" ")}`,
+      );
+      for (const args of [["update"], ["install", "-y", ...LAB_APT_PACKAGES]]) {
+        if (spawnSync("apt-get", args, { stdio: "inherit" }).status !== 0) process.exit(1);
+      }
+      python = labServerPython();
+    }
+    if (!python) {
+      console.error(
+        [
+          "start: --lab needs Python's jupyter_server and jupyterlab_server. Install them, then run this again:",
+          `  on Debian or Ubuntu:  sudo apt-get install -y ${LAB_APT_PACKAGES.join(" ")}`,
+          "  elsewhere:            pip install jupyterlab   (then plain `npm start` uses it)",
+        ].join("\n"),
+      );
+      process.exit(1);
+    }
+    // Installs and builds JupyterLab on first use; afterwards it only checks that the build is current.
+    const build = spawnSync(process.execPath, ["--import", "tsx", path.join(LAB_DIR, "build.ts")], {
+      cwd: PROJECT_ROOT,
+      stdio: "inherit",
+    });
+    if (build.status !== 0) process.exit(1);
+    const args = [
+      path.join(LAB_DIR, "server.py"),
+      `--ServerApp.root_dir=${NOTEBOOKS_DIR}`,
+      `--ServerApp.port=${port}`,
+      `--ServerApp.ip=${options.ip}`,
+      `--ServerApp.open_browser=${openBrowser ? "True" : "False"}`,
+    ];
     if (process.getuid?.() === 0) args.push("--allow-root");
-    return { command: "jupyter", args };
+    return { command: python, args };
   }
-  let python = labServerPython();
-  if (!python && isDebianRoot()) {
-    console.log(
-      `start: installing jupyter_server and jupyterlab_server with apt: ${LAB_APT_PACKAGES.join(" ")}`,
-    );
-    for (const args of [["update"], ["install", "-y", ...LAB_APT_PACKAGES]]) {
-      if (spawnSync("apt-get", args, { stdio: "inherit" }).status !== 0) process.exit(1);
-    }
-    python = labServerPython();
-  }
-  if (!python) {
-    console.error(
-      [
-        "start: --lab needs Python's jupyter_server and jupyterlab_server. Install them, then run this again:",
-        `  on Debian or Ubuntu:  sudo apt-get install -y ${LAB_APT_PACKAGES.join(" ")}`,
-        "  elsewhere:            pip install jupyterlab   (then plain `npm start` uses it)",
-      ].join("\n"),
-    );
-    process.exit(1);
-  }
-  // Installs and builds JupyterLab on first use; afterwards it only checks that the build is current.
-  const build = spawnSync(process.execPath, ["--import", "tsx", path.join(LAB_DIR, "build.ts")], {
+
+  const { command, args } = serverCommand();
+  const watcher = spawn(
+    process.execPath,
+    [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json", "--watch", "--preserveWatchOutput"],
+    { cwd: PROJECT_ROOT, stdio: "ignore" },
+  );
+  console.log(`start: ${command} ${args.join(" ")}`);
+  const server = spawn(command, args, {
     cwd: PROJECT_ROOT,
-    stdio: "inherit",
+    env: jupyterEnv(),
+    stdio: ["inherit", "inherit", "pipe"],
   });
-  if (build.status !== 0) process.exit(1);
-  const args = [
-    path.join(LAB_DIR, "server.py"),
-    `--ServerApp.root_dir=${NOTEBOOKS_DIR}`,
-    `--ServerApp.port=${port}`,
-    `--ServerApp.ip=${options.ip}`,
-    `--ServerApp.open_browser=${openBrowser ? "True" : "False"}`,
-  ];
-  if (process.getuid?.() === 0) args.push("--allow-root");
-  return { command: python, args };
+
+  let announced = false;
+  server.stderr.setEncoding("utf8");
+  server.stderr.on("data", (chunk: string) => {
+    process.stderr.write(chunk);
+    const url = /https?:\/\/(?:127\.0\.0\.1|localhost)[^\s]*/.exec(chunk)?.[0];
+    if (url && !announced) {
+      announced = true;
+      console.log(
+        `\nThe notebooks are served at: ${url}\n(kernel: "TypeScript (tslab, gradient descent kit)"; Ctrl+C stops)\n`,
+      );
+    }
+  });
+  // SIGTERM: the server stops its kernels and exits without asking (on SIGINT it asks for a "y" on stdin).
+  const stop = (): void => {
+    watcher.kill();
+    server.kill("SIGTERM");
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  server.on("exit", (code) => {
+    watcher.kill();
+    process.exit(code ?? 0);
+  });
 }
-
-const { command, args } = serverCommand();
-const watcher = spawn(
-  process.execPath,
-  [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json", "--watch", "--preserveWatchOutput"],
-  { cwd: PROJECT_ROOT, stdio: "ignore" },
-);
-console.log(`start: ${command} ${args.join(" ")}`);
-const server = spawn(command, args, {
-  cwd: PROJECT_ROOT,
-  env: jupyterEnv(),
-  stdio: ["inherit", "inherit", "pipe"],
-});
-
-let announced = false;
-server.stderr.setEncoding("utf8");
-server.stderr.on("data", (chunk: string) => {
-  process.stderr.write(chunk);
-  const url = /https?:\/\/(?:127\.0\.0\.1|localhost)[^\s]*/.exec(chunk)?.[0];
-  if (url && !announced) {
-    announced = true;
-    console.log(
-      `\nThe notebooks are served at: ${url}\n(kernel: "TypeScript (tslab, gradient descent kit)"; Ctrl+C stops)\n`,
-    );
-  }
-});
-// SIGTERM: the server stops its kernels and exits without asking (on SIGINT it asks for a "y" on stdin).
-const stop = (): void => {
-  watcher.kill();
-  server.kill("SIGTERM");
-};
-process.on("SIGINT", stop);
-process.on("SIGTERM", stop);
-server.on("exit", (code) => {
-  watcher.kill();
-  process.exit(code ?? 0);
-});
