@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
+import { readFileSync, readdirSync } from "node:fs";
+import path from "node:path";
 import { describe, it } from "node:test";
+import { inspect } from "node:util";
 import {
+  KitRangeError,
+  KitTypeError,
   MAX_ITERATIONS,
   articleFunctionSubject,
   articleSurfaceGrid,
@@ -14,7 +19,10 @@ import {
 
 const base = { learningRate: 0.1, iterations: 10, x: 2, y: 2 };
 
-/** Asserts that `run` throws `type` with a message naming the parameter and the value. */
+/**
+ * Asserts that `run` throws `type` with a message naming the parameter and the value, and that
+ * it prints as one line "RangeError: …" (what tslab shows for an expected validation error).
+ */
 function rejects(
   run: () => unknown,
   type: typeof RangeError | typeof TypeError,
@@ -24,6 +32,7 @@ function rejects(
     assert.ok(error instanceof type, `expected ${type.name}, got ${String(error)}`);
     for (const fragment of fragments)
       assert.ok(error.message.includes(fragment), `"${error.message}" lacks "${fragment}"`);
+    assert.equal(inspect(error), `${type.name}: ${error.message}`);
     return true;
   });
 }
@@ -126,5 +135,32 @@ describe("bad input gets an error that names the parameter and the value", () =>
       "3",
     );
     rejects(() => checkAgainstFiniteDifferences(articleFunctionSubject, []), RangeError, "points");
+  });
+});
+
+describe("the kit's validation errors print as one line, real bugs keep their stack", () => {
+  it("KitRangeError and KitTypeError are RangeError and TypeError that inspect as one line", () => {
+    const range = new KitRangeError("learningRate must be a finite positive number, got -1");
+    assert.ok(range instanceof RangeError);
+    assert.equal(range.name, "RangeError");
+    assert.equal(inspect(range), "RangeError: learningRate must be a finite positive number, got -1");
+    assert.ok(range.stack?.includes("validation.test"), "the stack is still there for debuggers");
+    const type = new KitTypeError("evaluate must be a function, got 3");
+    assert.ok(type instanceof TypeError);
+    assert.equal(inspect(type), "TypeError: evaluate must be a function, got 3");
+    assert.ok(inspect(new RangeError("a real bug")).includes("\n    at "), "other errors keep their stack");
+  });
+
+  it("no module of numerics, figures or display throws a plain RangeError, TypeError or Error by hand", () => {
+    const src = path.join(__dirname, "..", "src");
+    for (const folder of ["numerics", "figures", "display"]) {
+      for (const name of readdirSync(path.join(src, folder)).filter((n) => n.endsWith(".ts"))) {
+        const text = readFileSync(path.join(src, folder, name), "utf8");
+        // display/runtime.ts's errors run in the browser, not in the kernel
+        if (name === "runtime.ts") continue;
+        const raw = text.match(/new (RangeError|TypeError)\(/g);
+        assert.equal(raw, null, `src/${folder}/${name} throws ${raw?.join(", ")}`);
+      }
+    }
   });
 });

@@ -5,6 +5,7 @@ import { describeValue, requireInteger } from "../numerics";
 import type { Figure } from "../figures";
 import { plotlyBundle } from "./plotly-bundle";
 import { renderScript, UNTRUSTED_MESSAGE } from "./runtime";
+import { KitRangeError, KitTypeError } from "../numerics";
 
 /** plotly.js options for every figure: it follows the width of its cell, no plotly logo. */
 export const PLOT_CONFIG = { responsive: true, displaylogo: false } as const;
@@ -29,10 +30,10 @@ export const DEFAULT_SIGNIFICANT_DIGITS = 6;
 export function requireFigure(name: string, value: unknown): Figure {
   const figure = value as Figure;
   if (typeof value !== "object" || value === null || !Array.isArray(figure.data)) {
-    throw new TypeError(`${name} must be a figure { data, layout }, got ${describeValue(value)}`);
+    throw new KitTypeError(`${name} must be a figure { data, layout }, got ${describeValue(value)}`);
   }
   if (figure.layout !== undefined && (typeof figure.layout !== "object" || figure.layout === null)) {
-    throw new TypeError(`${name}.layout must be an object, got ${describeValue(figure.layout)}`);
+    throw new KitTypeError(`${name}.layout must be an object, got ${describeValue(figure.layout)}`);
   }
   return figure;
 }
@@ -107,13 +108,14 @@ export function writeFigureHtml(
   options: FigureFileOptions = {},
 ): string {
   if (typeof file !== "string" || file === "") {
-    throw new TypeError(`file must be a file name, got ${describeValue(file)}`);
+    throw new KitTypeError(`file must be a file name, got ${describeValue(file)}`);
   }
   const list = Array.isArray(figures) ? figures : [figures];
-  if (list.length === 0) throw new RangeError("figures must not be empty");
+  if (list.length === 0) throw new KitRangeError("figures must not be empty");
   list.forEach((figure, i) => requireFigure(Array.isArray(figures) ? `figures[${i}]` : "figures", figure));
   const title = options.title ?? "Figures";
-  if (typeof title !== "string") throw new TypeError(`title must be a string, got ${describeValue(title)}`);
+  if (typeof title !== "string")
+    throw new KitTypeError(`title must be a string, got ${describeValue(title)}`);
   const page = [
     "<!DOCTYPE html>",
     '<html lang="en">',

@@ -1,6 +1,7 @@
 import type { Layout, Plot } from "nodeplotlib";
 import { describeValue, evaluatePolynomial, formatPolynomial, requireInteger } from "../numerics";
 import { pathColor, requireOptions, requireTitle, sampledIndices, toNumbers, type Figure } from "./figure";
+import { KitRangeError, KitTypeError } from "../numerics";
 
 export interface CurvesFigureOptions {
   /** Where the curves are drawn, e.g. the 2000 points of [−π, π]. */
@@ -18,7 +19,8 @@ export interface CurvesFigureOptions {
 export const DEFAULT_CURVE_POINTS = 250;
 
 function requireName(name: string, value: unknown): string {
-  if (typeof value !== "string") throw new TypeError(`${name} must be a string, got ${describeValue(value)}`);
+  if (typeof value !== "string")
+    throw new KitTypeError(`${name} must be a string, got ${describeValue(value)}`);
   return value;
 }
 
@@ -26,7 +28,7 @@ function requireName(name: string, value: unknown): string {
 export function curvesFigure(options: CurvesFigureOptions): Figure {
   const checked = requireOptions("options", options);
   const allX = toNumbers("x", checked.x);
-  if (allX.length === 0) throw new RangeError("x must not be empty");
+  if (allX.length === 0) throw new KitRangeError("x must not be empty");
   const maxPoints = requireInteger("maxPoints", checked.maxPoints ?? DEFAULT_CURVE_POINTS, 2);
   const shown = sampledIndices(allX.length, Math.max(1, Math.ceil(allX.length / maxPoints)));
   const x = shown.map((i) => allX[i]);
@@ -34,11 +36,13 @@ export function curvesFigure(options: CurvesFigureOptions): Figure {
   const targetName = requireName("target.name", target.name);
   const allTargetY = toNumbers("target.y", target.y);
   if (allTargetY.length !== allX.length) {
-    throw new RangeError(`target.y must have as many values as x (${allX.length}), got ${allTargetY.length}`);
+    throw new KitRangeError(
+      `target.y must have as many values as x (${allX.length}), got ${allTargetY.length}`,
+    );
   }
   const targetY = shown.map((i) => allTargetY[i]);
   if (!Array.isArray(checked.curves)) {
-    throw new TypeError(
+    throw new KitTypeError(
       `curves must be an array of { name, coefficients }, got ${describeValue(checked.curves)}`,
     );
   }
@@ -56,7 +60,7 @@ export function curvesFigure(options: CurvesFigureOptions): Figure {
   checked.curves.forEach((curve, i) => {
     const name = requireName(`curves[${i}].name`, requireOptions(`curves[${i}]`, curve).name);
     const coefficients = toNumbers(`curves[${i}].coefficients`, curve.coefficients);
-    if (coefficients.length === 0) throw new RangeError(`curves[${i}].coefficients must not be empty`);
+    if (coefficients.length === 0) throw new KitRangeError(`curves[${i}].coefficients must not be empty`);
     data.push({
       type: "scatter",
       mode: "lines",

@@ -10,6 +10,7 @@ import {
   surfaceTrace,
   type SurfaceFunction,
 } from "./surface";
+import { KitRangeError, KitTypeError } from "../numerics";
 
 export interface LearningRateExplorerOptions {
   /** Contour lines seen from above (default) or the 3-D surface. */
@@ -48,13 +49,13 @@ export function learningRateExplorerFigure(
   options: LearningRateExplorerOptions = {},
 ): Figure {
   if (!Array.isArray(trajectories) || trajectories.length === 0) {
-    throw new TypeError(
+    throw new KitTypeError(
       `trajectories must be a non-empty array of trajectories, got ${describeValue(trajectories)}`,
     );
   }
   const view = options?.view ?? "contour";
   if (view !== "contour" && view !== "surface") {
-    throw new RangeError(`view must be "contour" or "surface", got ${describeValue(view)}`);
+    throw new KitRangeError(`view must be "contour" or "surface", got ${describeValue(view)}`);
   }
   const title = options?.title;
   const checked = checkSurfaceOptions(

@@ -1,5 +1,6 @@
 import type { Layout, Plot } from "nodeplotlib";
 import { describeValue, type Trajectory } from "../numerics";
+import { KitRangeError, KitTypeError } from "../numerics";
 
 /** What every builder returns: plotly.js traces and layout, as nodeplotlib's plot() takes them. */
 export interface Figure {
@@ -22,14 +23,15 @@ export function formatLearningRate(rate: number): string {
 
 export function requireTitle(name: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== "string") throw new TypeError(`${name} must be a string, got ${describeValue(value)}`);
+  if (typeof value !== "string")
+    throw new KitTypeError(`${name} must be a string, got ${describeValue(value)}`);
   return value;
 }
 
 export function requireOptions<T extends object>(name: string, value: T | undefined): T {
   if (value === undefined) return {} as T;
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new TypeError(`${name} must be an object, got ${describeValue(value)}`);
+    throw new KitTypeError(`${name} must be an object, got ${describeValue(value)}`);
   }
   return value;
 }
@@ -38,25 +40,27 @@ export function requireOptions<T extends object>(name: string, value: T | undefi
 export function requireTrajectory(name: string, value: unknown, dimension?: number): Trajectory {
   const trajectory = value as Trajectory;
   if (typeof value !== "object" || value === null || !Array.isArray(trajectory.points)) {
-    throw new TypeError(`${name} must be a trajectory (from gradientDescent), got ${describeValue(value)}`);
+    throw new KitTypeError(
+      `${name} must be a trajectory (from gradientDescent), got ${describeValue(value)}`,
+    );
   }
-  if (trajectory.points.length === 0) throw new RangeError(`${name}.points must not be empty`);
+  if (trajectory.points.length === 0) throw new KitRangeError(`${name}.points must not be empty`);
   trajectory.points.forEach((point, k) => {
     if (!Array.isArray(point) || (dimension !== undefined && point.length !== dimension)) {
-      throw new RangeError(
+      throw new KitRangeError(
         `${name}.points[${k}] must be an array of ${dimension ?? "some"} numbers, got ${describeValue(point)}`,
       );
     }
     point.forEach((coordinate, i) => {
       if (typeof coordinate !== "number" || !Number.isFinite(coordinate)) {
-        throw new RangeError(
+        throw new KitRangeError(
           `${name}.points[${k}][${i}] must be a finite number, got ${describeValue(coordinate)}`,
         );
       }
     });
   });
   if (typeof trajectory.learningRate !== "number" || !Number.isFinite(trajectory.learningRate)) {
-    throw new RangeError(
+    throw new KitRangeError(
       `${name}.learningRate must be a finite number, got ${describeValue(trajectory.learningRate)}`,
     );
   }
@@ -65,7 +69,7 @@ export function requireTrajectory(name: string, value: unknown, dimension?: numb
 
 export function requireTrajectories(name: string, value: unknown, dimension?: number): Trajectory[] {
   if (!Array.isArray(value))
-    throw new TypeError(`${name} must be an array of trajectories, got ${describeValue(value)}`);
+    throw new KitTypeError(`${name} must be an array of trajectories, got ${describeValue(value)}`);
   return value.map((trajectory, i) => requireTrajectory(`${name}[${i}]`, trajectory, dimension));
 }
 
@@ -76,11 +80,11 @@ export function toNumbers(name: string, values: unknown): number[] {
     values === null ||
     typeof (values as ArrayLike<number>).length !== "number"
   ) {
-    throw new TypeError(`${name} must be an array of numbers, got ${describeValue(values)}`);
+    throw new KitTypeError(`${name} must be an array of numbers, got ${describeValue(values)}`);
   }
   return Array.from(values as ArrayLike<unknown>, (value, i) => {
     if (typeof value !== "number" || !Number.isFinite(value)) {
-      throw new RangeError(`${name}[${i}] must be a finite number, got ${describeValue(value)}`);
+      throw new KitRangeError(`${name}[${i}] must be a finite number, got ${describeValue(value)}`);
     }
     return value;
   });

@@ -1,5 +1,6 @@
 import type { Layout, Plot } from "nodeplotlib";
 import type { LossSlice } from "../numerics";
+import { KitRangeError } from "../numerics";
 
 export interface LossSlicesFigureOptions {
   title?: string;
@@ -17,7 +18,7 @@ export function lossSlicesFigure(
   options: LossSlicesFigureOptions = {},
 ): { data: Plot[]; layout: Layout } {
   if (!Array.isArray(slices as unknown) || slices.length === 0) {
-    throw new RangeError(`slices must be a non-empty array of loss slices, got ${String(slices)}`);
+    throw new KitRangeError(`slices must be a non-empty array of loss slices, got ${String(slices)}`);
   }
   const columns = Math.min(slices.length, 4);
   const rows = Math.ceil(slices.length / columns);

@@ -17,6 +17,7 @@ import {
   requireTrajectories,
   type Figure,
 } from "./figure";
+import { KitTypeError } from "../numerics";
 
 export type SurfaceFunction = (x: number, y: number) => number;
 
@@ -53,7 +54,9 @@ export function checkSurfaceOptions(
   requireFunction("func", func);
   const colorscale = checked.colorscale ?? DEFAULT_COLORSCALE;
   if (typeof colorscale !== "string" || colorscale === "") {
-    throw new TypeError(`colorscale must be a plotly.js colour scale name, got ${describeValue(colorscale)}`);
+    throw new KitTypeError(
+      `colorscale must be a plotly.js colour scale name, got ${describeValue(colorscale)}`,
+    );
   }
   const label = func === articleFunction ? ARTICLE_FUNCTION_LABEL : "f(x, y)";
   return {

@@ -9,6 +9,7 @@ import {
   toNumbers,
   type Figure,
 } from "./figure";
+import { KitRangeError, KitTypeError } from "../numerics";
 
 /** Long runs are thinned to about this many points per line, so figures stay small in exports. */
 export const DEFAULT_MAX_POINTS = 500;
@@ -33,24 +34,26 @@ export function lossFigure(
 ): Figure {
   const checked = requireOptions("options", options);
   if (!Array.isArray(series) || series.length === 0) {
-    throw new TypeError(`series must be a non-empty array of { name, values }, got ${describeValue(series)}`);
+    throw new KitTypeError(
+      `series must be a non-empty array of { name, values }, got ${describeValue(series)}`,
+    );
   }
   const logY = checked.logY ?? true;
   if (typeof logY !== "boolean")
-    throw new TypeError(`logY must be true or false, got ${describeValue(logY)}`);
+    throw new KitTypeError(`logY must be true or false, got ${describeValue(logY)}`);
   const maxPoints = requireInteger("maxPoints", checked.maxPoints ?? DEFAULT_MAX_POINTS, 2);
   const yTitle = requireTitle("yTitle", checked.yTitle) ?? "loss";
   const data: Plot[] = series.map((entry, i) => {
     requireOptions(`series[${i}]`, entry);
     if (typeof entry.name !== "string") {
-      throw new TypeError(`series[${i}].name must be a string, got ${describeValue(entry.name)}`);
+      throw new KitTypeError(`series[${i}].name must be a string, got ${describeValue(entry.name)}`);
     }
     const values = toNumbers(`series[${i}].values`, entry.values);
-    if (values.length === 0) throw new RangeError(`series[${i}].values must not be empty`);
+    if (values.length === 0) throw new KitRangeError(`series[${i}].values must not be empty`);
     if (logY) {
       const k = values.findIndex((value) => value <= 0);
       if (k >= 0) {
-        throw new RangeError(
+        throw new KitRangeError(
           `series[${i}].values[${k}] is ${values[k]}, which a logarithmic axis cannot show: pass { logY: false }`,
         );
       }
@@ -90,12 +93,14 @@ export function coefficientsFigure(trajectory: Trajectory, options: Coefficients
   const count = run.points[0].length;
   run.points.forEach((point, k) => {
     if (point.length !== count) {
-      throw new RangeError(`trajectory.points[${k}] must have ${count} coefficients, got ${point.length}`);
+      throw new KitRangeError(`trajectory.points[${k}] must have ${count} coefficients, got ${point.length}`);
     }
   });
   const names = checked.names ?? coefficientNames(count);
   if (!Array.isArray(names) || names.length !== count || names.some((name) => typeof name !== "string")) {
-    throw new RangeError(`names must be ${count} strings, one per coefficient, got ${describeValue(names)}`);
+    throw new KitRangeError(
+      `names must be ${count} strings, one per coefficient, got ${describeValue(names)}`,
+    );
   }
   const every = requireInteger(
     "every",

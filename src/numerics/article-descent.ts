@@ -5,9 +5,15 @@
  * or strings.
  */
 import { describeStop, gradientDescent, type Evaluation, type Trajectory } from "./descent";
-import { formatNumber, markdownTable } from "./fit-report";
 import { ARTICLE_MINIMUM, articleFunction, descendArticleFunction } from "./quadratic";
-import { requireFinite, requireFunction, requireIterations, requirePositive } from "./validate";
+import { formatNumber, markdownTable } from "./tables";
+import {
+  KitRangeError,
+  requireFinite,
+  requireFunction,
+  requireIterations,
+  requirePositive,
+} from "./validate";
 
 export interface PositionRow {
   step: number;
@@ -107,7 +113,7 @@ export function largestConvergingLearningRate(options: ConvergenceSearchOptions)
   let low = 1;
   let high = 8;
   if (!converges(low)) {
-    throw new RangeError(`no learning rate converges within ${iterations} iterations: raise iterations`);
+    throw new KitRangeError(`no learning rate converges within ${iterations} iterations: raise iterations`);
   }
   for (let round = 0; round < rounds; round++) {
     const middle = (low + high) / 2;

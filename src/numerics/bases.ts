@@ -7,6 +7,7 @@
  * any basis convert back to the article's a + bx + cx² + dx³.
  */
 import { requireFinite, requireFiniteVector, requireInteger } from "./validate";
+import { KitRangeError, KitTypeError } from "./validate";
 
 export type BasisName = "monomial" | "scaled" | "legendre";
 export const BASIS_NAMES: readonly BasisName[] = ["monomial", "scaled", "legendre"];
@@ -28,7 +29,7 @@ function requireBasisDegree(degree: unknown): number {
 export function unitScaling(from: number, to: number): UnitScaling {
   requireFinite("from", from);
   requireFinite("to", to);
-  if (!(to > from)) throw new RangeError(`to must be greater than from (${from}), got ${to}`);
+  if (!(to > from)) throw new KitRangeError(`to must be greater than from (${from}), got ${to}`);
   return { center: (from + to) / 2, halfWidth: (to - from) / 2 };
 }
 
@@ -37,7 +38,7 @@ export function unitScalingOf(x: ArrayLike<number>): UnitScaling {
   const values = requireFiniteVector("x", Array.from(x));
   const from = Math.min(...values);
   const to = Math.max(...values);
-  if (!(to > from)) throw new RangeError(`x must contain at least two different values, got only ${from}`);
+  if (!(to > from)) throw new KitRangeError(`x must contain at least two different values, got only ${from}`);
   return unitScaling(from, to);
 }
 
@@ -151,7 +152,7 @@ function monomialFeatures(x: number, degree: number): number[] {
  */
 export function makeBasis(name: BasisName, degree: number, interval?: { from: number; to: number }): Basis {
   if (!BASIS_NAMES.includes(name)) {
-    throw new RangeError(`basis must be one of ${BASIS_NAMES.join(", ")}, got ${JSON.stringify(name)}`);
+    throw new KitRangeError(`basis must be one of ${BASIS_NAMES.join(", ")}, got ${JSON.stringify(name)}`);
   }
   requireBasisDegree(degree);
   if (name === "monomial") {
@@ -165,7 +166,7 @@ export function makeBasis(name: BasisName, degree: number, interval?: { from: nu
     };
   }
   if (interval === undefined || interval === null || typeof interval !== "object") {
-    throw new TypeError(`the ${name} basis needs an interval {from, to}, got ${String(interval)}`);
+    throw new KitTypeError(`the ${name} basis needs an interval {from, to}, got ${String(interval)}`);
   }
   const scaling = unitScaling(interval.from, interval.to);
   const toT = (x: number): number => (x - scaling.center) / scaling.halfWidth;

@@ -8,6 +8,7 @@ import {
   requireNonNegative,
   requirePositive,
 } from "./validate";
+import { KitRangeError, KitTypeError } from "./validate";
 
 /** The objective and its gradient at one point, computed together (they share work). */
 export interface Evaluation {
@@ -192,7 +193,7 @@ export function gradientDescent(options: DescentOptions): Trajectory {
 
   let point = [...start];
   let current = evaluate(point);
-  if (!isFiniteEvaluation(current, point.length)) throw new RangeError(describeBadStart(start, current));
+  if (!isFiniteEvaluation(current, point.length)) throw new KitRangeError(describeBadStart(start, current));
   let state = rule.init(point);
   const trajectory: Trajectory = {
     learningRate: rule.learningRate,
@@ -253,7 +254,7 @@ export function gradientDescent(options: DescentOptions): Trajectory {
 
 function checkOptions(options: DescentOptions) {
   if (options === null || typeof options !== "object") {
-    throw new TypeError(`the options of gradientDescent must be an object, got ${describeValue(options)}`);
+    throw new KitTypeError(`the options of gradientDescent must be an object, got ${describeValue(options)}`);
   }
   const start = requireFiniteVector("start", options.start);
   requireFunction("evaluate", options.evaluate);
@@ -279,12 +280,12 @@ function checkOptions(options: DescentOptions) {
   const evaluate = (point: readonly number[]): Evaluation => {
     const evaluation = userEvaluate(point);
     if (evaluation === null || typeof evaluation !== "object" || !Array.isArray(evaluation.gradient)) {
-      throw new TypeError(
+      throw new KitTypeError(
         `evaluate must return { value: number, gradient: number[] }, got ${describeValue(evaluation)}`,
       );
     }
     if (evaluation.gradient.length !== point.length) {
-      throw new RangeError(
+      throw new KitRangeError(
         `evaluate returned a gradient of length ${evaluation.gradient.length} for a point of length ${point.length}`,
       );
     }
@@ -313,7 +314,8 @@ function checkOptions(options: DescentOptions) {
 }
 
 function requireLearningRate(learningRate: unknown): number {
-  if (learningRate === undefined) throw new TypeError("learningRate must be given (or a step rule as rule)");
+  if (learningRate === undefined)
+    throw new KitTypeError("learningRate must be given (or a step rule as rule)");
   return requirePositive("learningRate", learningRate);
 }
 
@@ -326,7 +328,7 @@ function requireRule(rule: unknown): StepRule<unknown> {
     typeof candidate.update !== "function" ||
     typeof candidate.name !== "string"
   ) {
-    throw new TypeError(
+    throw new KitTypeError(
       `rule must be a step rule { name, learningRate, init, update }, got ${describeValue(rule)}`,
     );
   }

@@ -1,6 +1,7 @@
 import type { Trajectory } from "./descent";
 import { descendArticleFunction, gridAxis } from "./quadratic";
 import { requireFinite, requireFiniteVector, requireIterations } from "./validate";
+import { KitRangeError, KitTypeError } from "./validate";
 
 export interface LearningRateRange {
   from?: number;
@@ -15,7 +16,7 @@ export interface LearningRateRange {
  */
 export function explorerLearningRates(range: LearningRateRange = {}): number[] {
   const from = requireFinite("from", range.from ?? 0.05);
-  if (!(from > 0)) throw new RangeError(`from must be a finite positive number, got ${from}`);
+  if (!(from > 0)) throw new KitRangeError(`from must be a finite positive number, got ${from}`);
   // Rounded to 12 significant digits so that 3 × 0.05 reads 0.15, not 0.15000000000000002.
   return gridAxis({ from, to: range.to ?? 2.5, step: range.step ?? 0.05 }).map((rate) =>
     Number(rate.toPrecision(12)),
@@ -37,14 +38,14 @@ export function descendForLearningRates(
 ): Trajectory[] {
   const learningRates = requireFiniteVector("rates", rates);
   if (typeof options !== "object" || options === null) {
-    throw new TypeError(`options must be an object with iterations, x and y, got ${String(options)}`);
+    throw new KitTypeError(`options must be an object with iterations, x and y, got ${String(options)}`);
   }
   requireIterations("iterations", options.iterations);
   requireFinite("x", options.x);
   requireFinite("y", options.y);
   return learningRates.map((learningRate, i) => {
     if (!(learningRate > 0))
-      throw new RangeError(`rates[${i}] must be a positive number, got ${learningRate}`);
+      throw new KitRangeError(`rates[${i}] must be a positive number, got ${learningRate}`);
     return descendArticleFunction({ ...options, learningRate });
   });
 }

@@ -6,36 +6,11 @@ import type { Scalar, Tensor1D } from "@tensorflow/tfjs";
 import { describeStop, type Trajectory } from "./descent";
 import type { GradientCheckSubject } from "./gradient-check";
 import type { QuadraticDescentPrediction, Stability } from "./hessian";
-import { coefficientNames } from "./losses";
 import type { FitProgress, FitResult } from "./polyfit";
+import { coefficientNames } from "./polynomial";
+import { formatNumber, markdownTable } from "./tables";
 import { loadTensorFlow } from "./tensorflow";
-import { describeValue, requireFinite, requireFiniteVector, requireInteger } from "./validate";
-
-/** A number for a table: `digits` significant digits, exponent notation outside [1e-4, 1e6). */
-export function formatNumber(value: number, digits = 6): string {
-  requireInteger("digits", digits, 1, 17);
-  if (!Number.isFinite(value)) return String(value);
-  if (value === 0) return "0";
-  const size = Math.abs(value);
-  if (size >= 1e-4 && size < 1e6) return String(Number(value.toPrecision(digits)));
-  const [mantissa, exponent] = value.toExponential(digits - 1).split("e");
-  return `${String(Number(mantissa))}e${exponent.replace("+", "")}`;
-}
-
-/** A markdown table; every row must have as many cells as there are headers. */
-export function markdownTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
-  if (!Array.isArray(headers) || headers.length === 0) {
-    throw new RangeError(`headers must be a non-empty array of strings, got ${describeValue(headers)}`);
-  }
-  rows.forEach((row, i) => {
-    if (!Array.isArray(row) || row.length !== headers.length) {
-      throw new RangeError(`rows[${i}] must have ${headers.length} cells, got ${describeValue(row)}`);
-    }
-  });
-  const line = (cells: readonly string[]): string =>
-    `| ${cells.map((c) => c.replace(/\|/g, "\\|")).join(" | ")} |`;
-  return [line(headers), `|${headers.map(() => "---").join("|")}|`, ...rows.map(line)].join("\n");
-}
+import { KitRangeError, describeValue, requireFinite, requireFiniteVector, requireInteger } from "./validate";
 
 /** Coefficients side by side, one row per polynomial: name, a, b, c, d (…), and the loss if given. */
 export function coefficientsTable(
@@ -43,7 +18,7 @@ export function coefficientsTable(
   digits = 6,
 ): string {
   if (!Array.isArray(rows) || rows.length === 0) {
-    throw new RangeError(
+    throw new KitRangeError(
       `rows must be a non-empty array of { name, coefficients }, got ${describeValue(rows)}`,
     );
   }
@@ -81,7 +56,7 @@ export function runsTable(
   options: { largestStableLearningRate?: number; optimumLoss?: number } = {},
 ): string {
   if (!Array.isArray(runs) || runs.length === 0) {
-    throw new RangeError(
+    throw new KitRangeError(
       `runs must be a non-empty array of { label, trajectory }, got ${describeValue(runs)}`,
     );
   }
@@ -119,7 +94,9 @@ export function runsTable(
 /** The Hessians' facts side by side: λ_min, λ_max, 2/λ_max and κ = λ_max/λ_min. */
 export function stabilityTable(rows: readonly { name: string; stability: Stability }[]): string {
   if (!Array.isArray(rows) || rows.length === 0) {
-    throw new RangeError(`rows must be a non-empty array of { name, stability }, got ${describeValue(rows)}`);
+    throw new KitRangeError(
+      `rows must be a non-empty array of { name, stability }, got ${describeValue(rows)}`,
+    );
   }
   return markdownTable(
     ["", "λ_min", "λ_max", "largest stable learning rate 2/λ_max", "condition number λ_max/λ_min"],

@@ -12,7 +12,7 @@
  */
 import type { Scalar, Tensor1D } from "@tensorflow/tfjs";
 import { euclideanNorm } from "./descent";
-import { checkData, requireDegree, type PolyData } from "./polyfit";
+import { checkData, requireDegree, type PolyData } from "./polynomial";
 import { loadTensorFlow, type TensorFlow } from "./tensorflow";
 import {
   describeValue,

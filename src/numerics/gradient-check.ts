@@ -1,9 +1,16 @@
+/**
+ * Checks on top of the numerics: each hand-derived gradient against TensorFlow.js autodiff and
+ * against float64 central differences, with the subjects (functions with both gradients) checked.
+ */
+import type { Scalar, Tensor1D } from "@tensorflow/tfjs";
+import { basisForData, designMatrix, type BasisName } from "./bases";
+import type { Evaluation } from "./descent";
+import { lossWithGradient, requireLoss, sumOfSquares, sumOfSquaresGradient, type Loss } from "./losses";
+import { coefficientNames, sineData, type PolyData } from "./polynomial";
 import { articleFunction, articleGradient } from "./quadratic";
-import { sineData, sumOfSquares, sumOfSquaresGradient, type PolyData } from "./polyfit";
 import { seededNormal } from "./random";
 import { loadTensorFlow, type TensorFlow } from "./tensorflow";
-import type { Scalar, Tensor1D } from "@tensorflow/tfjs";
-import { requireFiniteVector, requireInteger, requirePositive } from "./validate";
+import { KitRangeError, requireFiniteVector, requireInteger, requirePositive } from "./validate";
 
 /** A function with a hand-derived gradient, and the same function in TensorFlow.js operations. */
 export interface GradientCheckSubject {
@@ -49,7 +56,7 @@ function report(
 ): GradientCheckReport {
   requirePositive("tolerance", tolerance);
   if (!Array.isArray(points) || points.length === 0) {
-    throw new RangeError(`points must be a non-empty array of points, got ${String(points)}`);
+    throw new KitRangeError(`points must be a non-empty array of points, got ${String(points)}`);
   }
   const maxRelativeError = new Array<number>(subject.dimension).fill(0);
   points.forEach((point, p) => {
@@ -159,4 +166,40 @@ export function gradientCheckTable(reports: readonly GradientCheckReport[]): str
     "|---|---|---|---|---|---|",
     ...rows,
   ].join("\n");
+}
+
+/**
+ * `loss` of a degree-`degree` polynomial on `data`, as a function of its coefficients in `basis`,
+ * with the hand gradient above and the TensorFlow.js version (the design matrix times the
+ * coefficients, then tf.losses), for checkAgainstAutodiff and checkAgainstFiniteDifferences.
+ */
+export function lossSubject(
+  loss: Loss,
+  data: PolyData,
+  degree = 3,
+  basis: BasisName = "monomial",
+): GradientCheckSubject {
+  requireLoss(loss);
+  const basisOfData = basisForData(basis, degree, data.x);
+  const design = designMatrix(basisOfData, data.x);
+  const evaluate = (coefficients: readonly number[]): Evaluation =>
+    lossWithGradient(loss, design, data.y, coefficients);
+  return {
+    name: `${loss.name} of a degree-${degree} polynomial (${basis} basis) on ${data.x.length} points`,
+    dimension: degree + 1,
+    coordinates: basis === "monomial" ? coefficientNames(degree + 1) : basisOfData.labels,
+    objective: (coefficients) => evaluate(coefficients).value,
+    handGradient: (coefficients) => evaluate(coefficients).gradient,
+    tensorObjective: (tf, coefficients) => {
+      // Σ_k c_k·(column k), as sumOfSquaresSubject does: its float32 gradient sums are more accurate
+      // than a matMul's.
+      const columns = Array.from({ length: design.columns }, (_, k) =>
+        tf.tensor1d(
+          Float32Array.from({ length: design.rows }, (_, i) => design.values[i * design.columns + k]),
+        ),
+      );
+      const predictions = tf.addN(tf.unstack(coefficients).map((c, k) => c.mul(columns[k])));
+      return loss.tensorLoss(tf, tf.tensor1d(Float32Array.from(data.y)), predictions as Tensor1D);
+    },
+  };
 }

@@ -9,13 +9,14 @@
 import { EigenvalueDecomposition, Matrix } from "ml-matrix";
 import { basisForData, designMatrix, type BasisName } from "./bases";
 import { normalEquations } from "./least-squares";
-import { checkData, requireDegree, sineData, type PolyData } from "./polyfit";
+import { checkData, requireDegree, sineData, type PolyData } from "./polynomial";
 import { requireFiniteVector, requireIterations, requirePositive } from "./validate";
+import { KitRangeError, KitTypeError } from "./validate";
 
 /** Checks a square, finite, symmetric matrix (up to rounding) and returns it. */
 export function requireSymmetricMatrix(name: string, matrix: unknown): readonly (readonly number[])[] {
   if (!Array.isArray(matrix) || matrix.length === 0) {
-    throw new TypeError(`${name} must be a non-empty array of rows, got ${String(matrix)}`);
+    throw new KitTypeError(`${name} must be a non-empty array of rows, got ${String(matrix)}`);
   }
   const n = matrix.length;
   matrix.forEach((row, i) => requireFiniteVector(`${name}[${i}]`, row, n));
@@ -24,7 +25,7 @@ export function requireSymmetricMatrix(name: string, matrix: unknown): readonly 
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < i; j++) {
       if (Math.abs(rows[i][j] - rows[j][i]) > 1e-12 * scale) {
-        throw new RangeError(
+        throw new KitRangeError(
           `${name} must be symmetric, but ${name}[${i}][${j}] = ${rows[i][j]} and ${name}[${j}][${i}] = ${rows[j][i]}`,
         );
       }
@@ -86,7 +87,9 @@ export function stabilityOf(hessian: readonly (readonly number[])[]): Stability 
   const smallest = eigenvalues[0];
   const largest = eigenvalues[eigenvalues.length - 1];
   if (!(smallest > 0)) {
-    throw new RangeError(`the Hessian must be positive definite, but its smallest eigenvalue is ${smallest}`);
+    throw new KitRangeError(
+      `the Hessian must be positive definite, but its smallest eigenvalue is ${smallest}`,
+    );
   }
   return {
     eigenvalues,

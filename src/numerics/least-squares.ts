@@ -12,8 +12,9 @@ import {
   type BasisName,
   type DesignMatrix,
 } from "./bases";
-import { checkData, requireDegree, sineData, type PolyData } from "./polyfit";
+import { checkData, requireDegree, sineData, type PolyData } from "./polynomial";
 import { requireFiniteVector } from "./validate";
+import { KitRangeError } from "./validate";
 
 export interface NormalEquations {
   /** XᵀX, the Gram matrix: gram[j][k] = Σ_i φ_j(x_i) φ_k(x_i). */
@@ -46,12 +47,12 @@ export function solveSymmetricPositiveDefinite(
   const n = rhs.length;
   requireFiniteVector("rhs", rhs);
   if (!Array.isArray(matrix) || matrix.length !== n) {
-    throw new RangeError(`matrix must have ${n} rows (as rhs has entries), got ${String(matrix?.length)}`);
+    throw new KitRangeError(`matrix must have ${n} rows (as rhs has entries), got ${String(matrix?.length)}`);
   }
   matrix.forEach((row, i) => requireFiniteVector(`matrix[${i}]`, row, n));
   const cholesky = new CholeskyDecomposition(new Matrix(matrix.map((row) => [...row])));
   if (!cholesky.isPositiveDefinite()) {
-    throw new RangeError(
+    throw new KitRangeError(
       "the normal equations are singular: the data has fewer distinct x than the polynomial has coefficients",
     );
   }
@@ -84,7 +85,7 @@ export function leastSquaresPolynomial(options: LeastSquaresOptions = {}): Least
   const data = options.data === undefined ? sineData() : checkData(options.data);
   const degree = requireDegree(options.degree ?? 3);
   if (data.x.length <= degree) {
-    throw new RangeError(`a degree-${degree} fit needs more than ${degree} points, got ${data.x.length}`);
+    throw new KitRangeError(`a degree-${degree} fit needs more than ${degree} points, got ${data.x.length}`);
   }
   const basis = basisForData(options.basis ?? "legendre", degree, data.x);
   const design = designMatrix(basis, data.x);

@@ -12,10 +12,21 @@
 import type { Scalar, Tensor1D } from "@tensorflow/tfjs";
 import { basisForData, designMatrix, multiplyDesign, type BasisName, type DesignMatrix } from "./bases";
 import type { Evaluation } from "./descent";
-import type { GradientCheckSubject } from "./gradient-check";
-import type { PolyData } from "./polyfit";
+import {
+  checkData,
+  coefficientNames,
+  evaluatePolynomial,
+  requireCoefficients,
+  type PolyData,
+} from "./polynomial";
 import type { TensorFlow } from "./tensorflow";
-import { requireFiniteVector, requireInteger, requirePositive } from "./validate";
+import {
+  KitRangeError,
+  KitTypeError,
+  requireFiniteVector,
+  requireInteger,
+  requirePositive,
+} from "./validate";
 
 export interface Loss {
   /** "mean squared error" */
@@ -86,7 +97,7 @@ export function huberLoss(delta = 1): Loss {
   };
 }
 
-function requireLoss(loss: unknown): Loss {
+export function requireLoss(loss: unknown): Loss {
   const candidate = loss as Partial<Loss> | null;
   if (
     candidate === null ||
@@ -94,7 +105,9 @@ function requireLoss(loss: unknown): Loss {
     typeof candidate.value !== "function" ||
     typeof candidate.derivatives !== "function"
   ) {
-    throw new TypeError(`loss must be a Loss such as meanSquaredError or huberLoss(1), got ${String(loss)}`);
+    throw new KitTypeError(
+      `loss must be a Loss such as meanSquaredError or huberLoss(1), got ${String(loss)}`,
+    );
   }
   return candidate as Loss;
 }
@@ -106,7 +119,9 @@ export function residuals(
   y: ArrayLike<number>,
 ): Float64Array {
   if (y.length !== design.rows) {
-    throw new RangeError(`y must have ${design.rows} entries (one per row of the design), got ${y.length}`);
+    throw new KitRangeError(
+      `y must have ${design.rows} entries (one per row of the design), got ${y.length}`,
+    );
   }
   return multiplyDesign(design, coefficients).map((prediction, i) => prediction - y[i]);
 }
@@ -128,48 +143,89 @@ export function lossWithGradient(
   return { value: loss.value(r), gradient };
 }
 
-const COEFFICIENT_NAMES = ["a", "b", "c", "d"];
-
-/** Names a, b, c, d, then c4, c5, … as the article names a cubic's coefficients. */
-export function coefficientNames(count: number): string[] {
-  requireInteger("count", count, 1, 1000);
-  return Array.from({ length: count }, (_, k) => COEFFICIENT_NAMES[k] ?? `c${k}`);
+/** The article's loss: the sum of squared errors Σ (ŷ − y)². */
+export function sumOfSquares(coefficients: readonly number[], data: PolyData): number {
+  const prediction = evaluatePolynomial(coefficients, data.x);
+  return prediction.reduce((loss, p, i) => loss + (p - data.y[i]) ** 2, 0);
 }
 
 /**
- * `loss` of a degree-`degree` polynomial on `data`, as a function of its coefficients in `basis`,
- * with the hand gradient above and the TensorFlow.js version (the design matrix times the
- * coefficients, then tf.losses), for checkAgainstAutodiff and checkAgainstFiniteDifferences.
+ * Loss and gradient in one pass, exactly as the article's chain rule:
+ * ∂loss/∂ŷᵢ = 2(ŷᵢ − yᵢ), and since ∂ŷᵢ/∂c_k = xᵢ^k,
+ * grad_a = Σ 2(ŷ − y), grad_b = Σ 2(ŷ − y)·x, grad_c = Σ 2(ŷ − y)·x², grad_d = Σ 2(ŷ − y)·x³.
  */
-export function lossSubject(
-  loss: Loss,
+export function sumOfSquaresWithGradient(coefficients: readonly number[], data: PolyData): Evaluation {
+  return sumOfSquaresEvaluator(data, coefficients.length - 1)(coefficients);
+}
+
+/**
+ * The same loss and gradient as a function of the coefficients alone, for a descent that calls it
+ * thousands of times on the same data: the powers xᵢ^k are computed once (as xᵢ·xᵢ·…, the same
+ * products the loop would form, so the arithmetic and its rounding are unchanged) and the sums run
+ * over flat arrays.
+ */
+export function sumOfSquaresEvaluator(
   data: PolyData,
-  degree = 3,
-  basis: BasisName = "monomial",
-): GradientCheckSubject {
-  requireLoss(loss);
-  const basisOfData = basisForData(basis, degree, data.x);
-  const design = designMatrix(basisOfData, data.x);
-  const evaluate = (coefficients: readonly number[]): Evaluation =>
-    lossWithGradient(loss, design, data.y, coefficients);
-  return {
-    name: `${loss.name} of a degree-${degree} polynomial (${basis} basis) on ${data.x.length} points`,
-    dimension: degree + 1,
-    coordinates: basis === "monomial" ? coefficientNames(degree + 1) : basisOfData.labels,
-    objective: (coefficients) => evaluate(coefficients).value,
-    handGradient: (coefficients) => evaluate(coefficients).gradient,
-    tensorObjective: (tf, coefficients) => {
-      // Σ_k c_k·(column k), as sumOfSquaresSubject does: its float32 gradient sums are more accurate
-      // than a matMul's.
-      const columns = Array.from({ length: design.columns }, (_, k) =>
-        tf.tensor1d(
-          Float32Array.from({ length: design.rows }, (_, i) => design.values[i * design.columns + k]),
-        ),
-      );
-      const predictions = tf.addN(tf.unstack(coefficients).map((c, k) => c.mul(columns[k])));
-      return loss.tensorLoss(tf, tf.tensor1d(Float32Array.from(data.y)), predictions as Tensor1D);
-    },
+  degree: number,
+): (coefficients: readonly number[]) => Evaluation {
+  const { x, y } = data;
+  const pointCount = x.length;
+  const columns = Array.from({ length: degree + 1 }, () => new Float64Array(pointCount));
+  for (let i = 0; i < pointCount; i++) {
+    let power = 1;
+    for (let k = 0; k <= degree; k++) {
+      columns[k][i] = power;
+      power *= x[i];
+    }
+  }
+  const targetValues = Float64Array.from(y);
+  if (degree === 3) {
+    // The article's cubic, unrolled: the whole fit is this loop.
+    return (coefficients) => {
+      // Local copies, not the closure's variables: once a second evaluator exists V8 stops
+      // specialising on one closure and would reload them from its context every point (2–3× slower).
+      const [, x1, x2, x3] = columns;
+      const targets = targetValues;
+      const count = pointCount;
+      const [a, b, c, d] = coefficients;
+      let loss = 0;
+      let gradA = 0;
+      let gradB = 0;
+      let gradC = 0;
+      let gradD = 0;
+      for (let i = 0; i < count; i++) {
+        const residual = a + b * x1[i] + c * x2[i] + d * x3[i] - targets[i];
+        loss += residual * residual;
+        const gradPrediction = 2 * residual;
+        gradA += gradPrediction;
+        gradB += gradPrediction * x1[i];
+        gradC += gradPrediction * x2[i];
+        gradD += gradPrediction * x3[i];
+      }
+      return { value: loss, gradient: [gradA, gradB, gradC, gradD] };
+    };
+  }
+  return (coefficients) => {
+    const powers = columns; // a local copy, as above
+    const targets = targetValues;
+    const count = pointCount;
+    const gradient = new Array<number>(degree + 1).fill(0);
+    let loss = 0;
+    for (let i = 0; i < count; i++) {
+      let prediction = 0;
+      for (let k = 0; k <= degree; k++) prediction += coefficients[k] * powers[k][i];
+      const residual = prediction - targets[i];
+      loss += residual * residual;
+      const gradPrediction = 2 * residual;
+      for (let k = 0; k <= degree; k++) gradient[k] += gradPrediction * powers[k][i];
+    }
+    return { value: loss, gradient };
   };
+}
+
+/** The hand-derived gradient alone: [grad_a, grad_b, grad_c, grad_d] for a cubic. */
+export function sumOfSquaresGradient(coefficients: readonly number[], data: PolyData): number[] {
+  return sumOfSquaresWithGradient(requireCoefficients(coefficients), data).gradient;
 }
 
 /** The loss along one coordinate, the others held at the centre. */
@@ -202,12 +258,11 @@ export function lossSlices(
   options: LossSliceOptions = {},
 ): LossSlice[] {
   const centre = requireFiniteVector("center", center);
-  const subject = lossSubject(
-    options.loss ?? sumOfSquaresLoss,
-    data,
-    centre.length - 1,
-    options.basis ?? "monomial",
-  );
+  const loss = requireLoss(options.loss ?? sumOfSquaresLoss);
+  const checked = checkData(data);
+  const basis = basisForData(options.basis ?? "monomial", centre.length - 1, checked.x);
+  const design = designMatrix(basis, checked.x);
+  const names = basis.name === "monomial" ? coefficientNames(centre.length) : basis.labels;
   const points = requireInteger("points", options.points ?? 101, 3, 10_000);
   const spanOption = options.span ?? 1;
   const spans =
@@ -224,8 +279,8 @@ export function lossSlices(
     const losses = values.map((v) => {
       const point = [...centre];
       point[index] = v;
-      return subject.objective(point);
+      return lossWithGradient(loss, design, checked.y, point).value;
     });
-    return { coordinate: subject.coordinates[index], index, center: value, values, losses };
+    return { coordinate: names[index], index, center: value, values, losses };
   });
 }

@@ -19,7 +19,7 @@ import {
   sineData,
   DEFAULT_SEED,
   type PolyData,
-} from "./polyfit";
+} from "./polynomial";
 import { seededUniform } from "./random";
 import { sufficientStatistics, sumOfSquaresFromStatistics } from "./sufficient-statistics";
 import { MAX_ITERATIONS, describeValue, requireFiniteVector, requireInteger } from "./validate";

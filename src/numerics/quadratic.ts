@@ -1,5 +1,6 @@
 import { gradientDescent, type Evaluation, type Trajectory } from "./descent";
 import { requireFinite, requireInteger, requirePositive } from "./validate";
+import { KitRangeError } from "./validate";
 
 /** The first article's equation (1): f(x, y) = ½x² + x + ¼y² − 2. */
 export function articleFunction(x: number, y: number): number {
@@ -60,7 +61,7 @@ export function gridAxis(options: GridOptions = {}): number[] {
   const from = requireFinite("from", options.from ?? -2.5);
   const to = requireFinite("to", options.to ?? 2.5);
   const step = requirePositive("step", options.step ?? 0.1);
-  if (!(to > from)) throw new RangeError(`to must be greater than from (${from}), got ${to}`);
+  if (!(to > from)) throw new KitRangeError(`to must be greater than from (${from}), got ${to}`);
   const count = requireInteger("number of grid points", Math.round((to - from) / step) + 1, 2, 10_001);
   return Array.from({ length: count }, (_, i) => from + i * step);
 }

@@ -19,7 +19,7 @@
  */
 import type { Evaluation } from "./descent";
 import { solveSymmetricPositiveDefinite } from "./least-squares";
-import { checkData, requireDegree, type PolyData } from "./polyfit";
+import { checkData, requireDegree, type PolyData } from "./polynomial";
 import { requireFiniteVector } from "./validate";
 
 export interface SufficientStatistics {

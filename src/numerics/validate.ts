@@ -4,6 +4,35 @@
  * reads what is wrong instead of seeing a NaN plot.
  */
 
+/**
+ * The kit's own validation errors. They are RangeError and TypeError (`instanceof` holds and the
+ * name reads the same), but Node's inspector (what tslab and the console print for a thrown
+ * error) shows them as the one line "RangeError: learningRate must be …" instead of a stack trace
+ * into the kit's and tslab's files: the stack of a validation error tells a student nothing, and
+ * a real bug (any other error) keeps its stack.
+ */
+const INSPECT = Symbol.for("nodejs.util.inspect.custom");
+
+export class KitRangeError extends RangeError {
+  constructor(message: string) {
+    super(message);
+    this.name = "RangeError";
+  }
+  [INSPECT](): string {
+    return `${this.name}: ${this.message}`;
+  }
+}
+
+export class KitTypeError extends TypeError {
+  constructor(message: string) {
+    super(message);
+    this.name = "TypeError";
+  }
+  [INSPECT](): string {
+    return `${this.name}: ${this.message}`;
+  }
+}
+
 /** The largest number of iterations any loop accepts: a trajectory stores every point. */
 export const MAX_ITERATIONS = 1_000_000;
 
@@ -20,26 +49,26 @@ export function describeValue(value: unknown): string {
 
 function requireNumber(name: string, value: unknown): number {
   if (typeof value !== "number") {
-    throw new TypeError(`${name} must be a number, got ${describeValue(value)}`);
+    throw new KitTypeError(`${name} must be a number, got ${describeValue(value)}`);
   }
   return value;
 }
 
 export function requireFinite(name: string, value: unknown): number {
   const n = requireNumber(name, value);
-  if (!Number.isFinite(n)) throw new RangeError(`${name} must be a finite number, got ${n}`);
+  if (!Number.isFinite(n)) throw new KitRangeError(`${name} must be a finite number, got ${n}`);
   return n;
 }
 
 export function requirePositive(name: string, value: unknown): number {
   const n = requireFinite(name, value);
-  if (!(n > 0)) throw new RangeError(`${name} must be a finite positive number, got ${n}`);
+  if (!(n > 0)) throw new KitRangeError(`${name} must be a finite positive number, got ${n}`);
   return n;
 }
 
 export function requireNonNegative(name: string, value: unknown): number {
   const n = requireFinite(name, value);
-  if (n < 0) throw new RangeError(`${name} must be a finite number ≥ 0, got ${n}`);
+  if (n < 0) throw new KitRangeError(`${name} must be a finite number ≥ 0, got ${n}`);
   return n;
 }
 
@@ -47,7 +76,7 @@ export function requireNonNegative(name: string, value: unknown): number {
 export function requireInteger(name: string, value: unknown, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   const n = requireNumber(name, value);
   if (!Number.isSafeInteger(n) || n < min || n > max) {
-    throw new RangeError(`${name} must be a whole number from ${min} to ${max}, got ${n}`);
+    throw new KitRangeError(`${name} must be a whole number from ${min} to ${max}, got ${n}`);
   }
   return n;
 }
@@ -59,12 +88,12 @@ export function requireIterations(name: string, value: unknown): number {
 /** A non-empty vector of finite numbers (plain array or typed array). */
 export function requireFiniteVector(name: string, value: unknown, length?: number): readonly number[] {
   if (!Array.isArray(value) && !(value instanceof Float64Array) && !(value instanceof Float32Array)) {
-    throw new TypeError(`${name} must be an array of numbers, got ${describeValue(value)}`);
+    throw new KitTypeError(`${name} must be an array of numbers, got ${describeValue(value)}`);
   }
   const vector = Array.from(value as ArrayLike<unknown>);
-  if (vector.length === 0) throw new RangeError(`${name} must not be empty`);
+  if (vector.length === 0) throw new KitRangeError(`${name} must not be empty`);
   if (length !== undefined && vector.length !== length) {
-    throw new RangeError(`${name} must have ${length} entries, got ${vector.length}`);
+    throw new KitRangeError(`${name} must have ${length} entries, got ${vector.length}`);
   }
   vector.forEach((entry, i) => requireFinite(`${name}[${i}]`, entry));
   return vector as number[];
@@ -72,6 +101,6 @@ export function requireFiniteVector(name: string, value: unknown, length?: numbe
 
 export function requireFunction(name: string, value: unknown): void {
   if (typeof value !== "function") {
-    throw new TypeError(`${name} must be a function, got ${describeValue(value)}`);
+    throw new KitTypeError(`${name} must be a function, got ${describeValue(value)}`);
   }
 }
