@@ -1,5 +1,12 @@
 import type { Layout, Plot } from "nodeplotlib";
-import { describeValue, evaluatePolynomial, formatPolynomial, requireInteger } from "../numerics";
+import {
+  describeStop,
+  describeValue,
+  evaluatePolynomial,
+  formatPolynomial,
+  requireInteger,
+  type StopReason,
+} from "../numerics";
 import { pathColor, requireOptions, requireTitle, sampledIndices, toNumbers, type Figure } from "./figure";
 import { KitRangeError, KitTypeError } from "../numerics";
 
@@ -8,8 +15,11 @@ export interface CurvesFigureOptions {
   x: ArrayLike<number>;
   /** The function being fitted, sampled at x. */
   target: { name: string; y: ArrayLike<number> };
-  /** Polynomials c0 + c1·x + c2·x² + … evaluated at x. */
-  curves: { name: string; coefficients: readonly number[] }[];
+  /**
+   * Polynomials c0 + c1·x + c2·x² + … evaluated at x. A curve from a descent may carry its run's
+   * `stop`: a diverged run is refused, since its last coefficients are not a fit.
+   */
+  curves: { name: string; coefficients: readonly number[]; stop?: StopReason }[];
   title?: string;
   /** Draw at most about this many of the x values, evenly spread, keeping the last (default 250). */
   maxPoints?: number;
@@ -61,11 +71,23 @@ export function curvesFigure(options: CurvesFigureOptions): Figure {
     const name = requireName(`curves[${i}].name`, requireOptions(`curves[${i}]`, curve).name);
     const coefficients = toNumbers(`curves[${i}].coefficients`, curve.coefficients);
     if (coefficients.length === 0) throw new KitRangeError(`curves[${i}].coefficients must not be empty`);
+    if (curve.stop?.kind === "diverged") {
+      throw new KitRangeError(
+        `curves[${i}] (${name}) ${describeStop(curve.stop)}: a diverged run has no fitted curve to draw`,
+      );
+    }
+    const y = Array.from(evaluatePolynomial(coefficients, x));
+    const bad = y.findIndex((value) => !Number.isFinite(value));
+    if (bad >= 0) {
+      throw new KitRangeError(
+        `curves[${i}] (${name}) is not a finite number at x = ${x[bad]}: its coefficients are too large to draw`,
+      );
+    }
     data.push({
       type: "scatter",
       mode: "lines",
       x,
-      y: Array.from(evaluatePolynomial(coefficients, x)),
+      y,
       name,
       line: { color: pathColor(i + 1), width: 2, dash: i === 0 ? "solid" : "dash" },
       hovertemplate: `${formatPolynomial(coefficients, 4)}<br>x = %{x:.3g}, y = %{y:.4g}<extra>${name}</extra>`,

@@ -152,12 +152,12 @@ function risesAboveNoise(before: Evaluation, after: Evaluation): boolean {
 }
 
 /** √(Σ vᵢ²), scaled by the largest |vᵢ| so that a diverging run's huge gradient does not overflow. */
-export function euclideanNorm(vector: readonly number[]): number {
+export function euclideanNorm(vector: ArrayLike<number>): number {
   let largest = 0;
-  for (const value of vector) largest = Math.max(largest, Math.abs(value));
+  for (let i = 0; i < vector.length; i++) largest = Math.max(largest, Math.abs(vector[i]));
   if (largest === 0 || !Number.isFinite(largest)) return largest;
   let sum = 0;
-  for (const value of vector) sum += (value / largest) ** 2;
+  for (let i = 0; i < vector.length; i++) sum += (vector[i] / largest) ** 2;
   return largest * Math.sqrt(sum);
 }
 

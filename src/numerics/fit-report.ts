@@ -3,7 +3,7 @@
  * strings, so that the notebook only calls them and tests can check them.
  */
 import type { Scalar, Tensor1D } from "@tensorflow/tfjs";
-import { describeStop, type Trajectory } from "./descent";
+import { describeStop, type StopReason, type Trajectory } from "./descent";
 import type { GradientCheckSubject } from "./gradient-check";
 import type { QuadraticDescentPrediction, Stability } from "./hessian";
 import type { FitProgress, FitResult } from "./polyfit";
@@ -12,30 +12,52 @@ import { formatNumber, markdownTable } from "./tables";
 import { loadTensorFlow } from "./tensorflow";
 import { KitRangeError, describeValue, requireFinite, requireFiniteVector, requireInteger } from "./validate";
 
-/** Coefficients side by side, one row per polynomial: name, a, b, c, d (…), and the loss if given. */
-export function coefficientsTable(
-  rows: readonly { name: string; coefficients: readonly number[]; loss?: number }[],
-  digits = 6,
-): string {
+/** A row of coefficientsTable: a polynomial, its loss, and the run's stop when it came from a descent. */
+export interface CoefficientsRow {
+  name: string;
+  coefficients: readonly number[];
+  loss?: number;
+  /** A diverged run's row shows "diverged" instead of coefficients and loss: they mean nothing. */
+  stop?: StopReason;
+}
+
+/** A fit as a row of coefficientsTable: its monomial coefficients, loss and stop. */
+export function fitRow(
+  name: string,
+  fit: Pick<FitResult, "coefficients" | "loss" | "trajectory">,
+): CoefficientsRow {
+  return { name, coefficients: fit.coefficients, loss: fit.loss, stop: fit.trajectory.stop };
+}
+
+/**
+ * Coefficients side by side, one row per polynomial: name, a, b, c, d (…), and the loss if given.
+ * A row whose run diverged says so and shows no numbers.
+ */
+export function coefficientsTable(rows: readonly CoefficientsRow[], digits = 6): string {
   if (!Array.isArray(rows) || rows.length === 0) {
     throw new KitRangeError(
       `rows must be a non-empty array of { name, coefficients }, got ${describeValue(rows)}`,
     );
   }
-  const count = Math.max(
-    ...rows.map((row, i) => requireFiniteVector(`rows[${i}].coefficients`, row.coefficients).length),
-  );
+  let count = 0;
+  rows.forEach((row, i) => {
+    count = Math.max(count, requireFiniteVector(`rows[${i}].coefficients`, row?.coefficients).length);
+    if (row.loss !== undefined) requireFinite(`rows[${i}].loss`, row.loss);
+  });
   const withLoss = rows.some((row) => row.loss !== undefined);
   const headers = ["", ...coefficientNames(count), ...(withLoss ? ["loss"] : [])];
   return markdownTable(
     headers,
-    rows.map((row) => [
-      row.name,
-      ...Array.from({ length: count }, (_, k) =>
-        k < row.coefficients.length ? formatNumber(row.coefficients[k], digits) : "",
-      ),
-      ...(withLoss ? [row.loss === undefined ? "" : formatNumber(row.loss, digits)] : []),
-    ]),
+    rows.map((row) => {
+      const diverged = row.stop?.kind === "diverged";
+      return [
+        diverged ? `${row.name} (${describeStop(row.stop as StopReason)})` : row.name,
+        ...Array.from({ length: count }, (_, k) =>
+          diverged ? "—" : k < row.coefficients.length ? formatNumber(row.coefficients[k], digits) : "",
+        ),
+        ...(withLoss ? [diverged ? "—" : row.loss === undefined ? "" : formatNumber(row.loss, digits)] : []),
+      ];
+    }),
   );
 }
 

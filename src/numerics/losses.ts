@@ -11,7 +11,7 @@
  */
 import type { Scalar, Tensor1D } from "@tensorflow/tfjs";
 import { basisForData, designMatrix, multiplyDesign, type BasisName, type DesignMatrix } from "./bases";
-import type { Evaluation } from "./descent";
+import { euclideanNorm, type Evaluation } from "./descent";
 import {
   checkData,
   coefficientNames,
@@ -126,7 +126,25 @@ export function residuals(
   return multiplyDesign(design, coefficients).map((prediction, i) => prediction - y[i]);
 }
 
-/** The loss and its gradient ∂L/∂c_k = Σ_i ∂L/∂r_i · X[i][k], by the chain rule. */
+/** The unit roundoff of a double, 2⁻⁵³: one rounding moves a number by at most this share of it. */
+export const UNIT_ROUNDOFF = 2 ** -53;
+
+/**
+ * How far rounding alone may move a loss Σ ℓ(r_i) of n residuals r_i = Σ_k c_k φ_k(x_i) − y_i
+ * (the `noise` of an Evaluation, which the descent's divergence rule does not count as a rise).
+ * Each r_i is a sum of `terms` products, so it is off by up to terms·u·m_i, where
+ * m_i = Σ_k |c_k φ_k(x_i)| + |y_i| is the size of what was added; that moves the loss by
+ * |∂L/∂r_i|·terms·u·m_i; and summing n terms adds up to n·u·|L|.
+ * `weightedSize` is Σ_i |∂L/∂r_i|·m_i (or a bound on it).
+ */
+export function roundingNoise(loss: number, pointCount: number, terms: number, weightedSize: number): number {
+  return UNIT_ROUNDOFF * (terms * weightedSize + pointCount * Math.abs(loss));
+}
+
+/**
+ * The loss and its gradient ∂L/∂c_k = Σ_i ∂L/∂r_i · X[i][k], by the chain rule, with the loss's
+ * rounding noise (see roundingNoise).
+ */
 export function lossWithGradient(
   loss: Loss,
   design: DesignMatrix,
@@ -136,11 +154,21 @@ export function lossWithGradient(
   requireLoss(loss);
   const r = residuals(design, coefficients, y);
   const dLoss = loss.derivatives(r);
-  const gradient = new Array<number>(design.columns).fill(0);
+  const columns = design.columns;
+  const gradient = new Array<number>(columns).fill(0);
+  let weightedSize = 0;
   for (let i = 0; i < design.rows; i++) {
-    for (let k = 0; k < design.columns; k++) gradient[k] += dLoss[i] * design.values[i * design.columns + k];
+    let size = Math.abs(y[i]);
+    for (let k = 0; k < columns; k++) {
+      const feature = design.values[i * columns + k];
+      gradient[k] += dLoss[i] * feature;
+      size += Math.abs(coefficients[k] * feature);
+    }
+    weightedSize += Math.abs(dLoss[i]) * size;
   }
-  return { value: loss.value(r), gradient };
+  const value = loss.value(r);
+  // Features such as x^k or P_k(t) carry up to 2·degree roundings of their own.
+  return { value, gradient, noise: roundingNoise(value, design.rows, 2 * columns + 1, weightedSize) };
 }
 
 /** The article's loss: the sum of squared errors Σ (ŷ − y)². */
@@ -179,6 +207,16 @@ export function sumOfSquaresEvaluator(
     }
   }
   const targetValues = Float64Array.from(y);
+  // For the rounding noise (roundingNoise): Σ_i 2|r_i|·m_i ≤ 2‖r‖·‖m‖ (Cauchy–Schwarz) and
+  // ‖m‖ ≤ Σ_k |c_k|·‖x^k‖ + ‖y‖, so the noise costs O(degree) per call, nothing inside the loop.
+  const columnNorms = columns.map(euclideanNorm);
+  const targetNorm = euclideanNorm(targetValues);
+  const terms = 2 * degree + 3;
+  const noise = (loss: number, coefficients: readonly number[]): number => {
+    let sizeNorm = targetNorm;
+    for (let k = 0; k <= degree; k++) sizeNorm += Math.abs(coefficients[k]) * columnNorms[k];
+    return roundingNoise(loss, pointCount, terms, 2 * Math.sqrt(loss) * sizeNorm);
+  };
   if (degree === 3) {
     // The article's cubic, unrolled: the whole fit is this loop.
     return (coefficients) => {
@@ -202,7 +240,7 @@ export function sumOfSquaresEvaluator(
         gradC += gradPrediction * x2[i];
         gradD += gradPrediction * x3[i];
       }
-      return { value: loss, gradient: [gradA, gradB, gradC, gradD] };
+      return { value: loss, gradient: [gradA, gradB, gradC, gradD], noise: noise(loss, coefficients) };
     };
   }
   return (coefficients) => {
@@ -219,7 +257,7 @@ export function sumOfSquaresEvaluator(
       const gradPrediction = 2 * residual;
       for (let k = 0; k <= degree; k++) gradient[k] += gradPrediction * powers[k][i];
     }
-    return { value: loss, gradient };
+    return { value: loss, gradient, noise: noise(loss, coefficients) };
   };
 }
 

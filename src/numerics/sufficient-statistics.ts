@@ -18,6 +18,7 @@
  * an identity for any θ*, whose terms shrink with d, so the loss stays accurate to the last digits.
  */
 import type { Evaluation } from "./descent";
+import { UNIT_ROUNDOFF } from "./losses";
 import { solveSymmetricPositiveDefinite } from "./least-squares";
 import { checkData, requireDegree, type PolyData } from "./polynomial";
 import { requireFiniteVector } from "./validate";
@@ -123,19 +124,36 @@ export function sumOfSquaresFromStatistics(
   if (centre === undefined) {
     const gramTheta = gramTimes(powerSums, theta);
     const value = theta.reduce((sum, t, k) => sum + t * (gramTheta[k] - 2 * momentSums[k]), 0);
-    // A difference of large terms: clamp the rounding below zero away.
-    return { value: Math.max(0, value + sumOfSquaredTargets), gradient };
+    // A difference of large terms: clamp the rounding below zero away. Its noise is u times the
+    // size of the terms: |θ|ᵀ|G||θ| + 2|θ|ᵀ|T| + Σy², each summed over (degree + 1)² products.
+    let size = sumOfSquaredTargets;
+    for (let k = 0; k <= degree; k++) {
+      const row = gramTimes(powerSums, theta.map(Math.abs))[k];
+      size += Math.abs(theta[k]) * (row + 2 * Math.abs(momentSums[k]));
+    }
+    const noisy = Math.max(0, value + sumOfSquaredTargets);
+    return { value: noisy, gradient, noise: UNIT_ROUNDOFF * (2 * (degree + 1) + 2) * size };
   }
   // loss = r* + 2 dᵀe + dᵀGd with d = θ − θ* (see the top of the file).
   const { optimum, sumOfSquaresAtOptimum, gradientResidual } = centre;
   let crossTerm = 0;
   let quadratic = 0;
+  let size = 0; // |d|ᵀ|G||d| + 2|d|ᵀ|e|: the size of what the sums add, for the noise
   for (let k = 0; k <= degree; k++) {
     const dk = theta[k] - optimum[k];
     let gramRow = 0;
-    for (let j = 0; j <= degree; j++) gramRow += powerSums[j + k] * (theta[j] - optimum[j]);
+    let gramRowSize = 0;
+    for (let j = 0; j <= degree; j++) {
+      const term = powerSums[j + k] * (theta[j] - optimum[j]);
+      gramRow += term;
+      gramRowSize += Math.abs(term);
+    }
     crossTerm += dk * gradientResidual[k];
     quadratic += dk * gramRow;
+    size += Math.abs(dk) * (gramRowSize + 2 * Math.abs(gradientResidual[k]));
   }
-  return { value: Math.max(0, sumOfSquaresAtOptimum + 2 * crossTerm + quadratic), gradient };
+  const value = Math.max(0, sumOfSquaresAtOptimum + 2 * crossTerm + quadratic);
+  // r* is one fixed number; only the terms in d change from call to call. The (degree + 1)²
+  // products of the quadratic form, and θ − θ*, carry the rounding.
+  return { value, gradient, noise: UNIT_ROUNDOFF * ((2 * (degree + 1) + 4) * size + 4 * value) };
 }
