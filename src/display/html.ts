@@ -1,11 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { describeValue, requireInteger } from "../numerics";
+import { KitRangeError, KitTypeError, describeValue, requireInteger } from "../numerics";
 import type { Figure } from "../figures";
 import { plotlyBundle } from "./plotly-bundle";
 import { renderScript, UNTRUSTED_MESSAGE } from "./runtime";
-import { KitRangeError, KitTypeError } from "../numerics";
 
 /** plotly.js options for every figure: it follows the width of its cell, no plotly logo. */
 export const PLOT_CONFIG = { responsive: true, displaylogo: false } as const;

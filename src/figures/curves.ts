@@ -1,5 +1,6 @@
 import type { Layout, Plot } from "nodeplotlib";
 import {
+  MAX_PATH_POINTS,
   describeStop,
   describeValue,
   evaluatePolynomial,
@@ -39,7 +40,12 @@ export function curvesFigure(options: CurvesFigureOptions): Figure {
   const checked = requireOptions("options", options);
   const allX = toNumbers("x", checked.x);
   if (allX.length === 0) throw new KitRangeError("x must not be empty");
-  const maxPoints = requireInteger("maxPoints", checked.maxPoints ?? DEFAULT_CURVE_POINTS, 2);
+  const maxPoints = requireInteger(
+    "maxPoints",
+    checked.maxPoints ?? DEFAULT_CURVE_POINTS,
+    2,
+    MAX_PATH_POINTS,
+  );
   const shown = sampledIndices(allX.length, Math.max(1, Math.ceil(allX.length / maxPoints)));
   const x = shown.map((i) => allX[i]);
   const target = requireOptions("target", checked.target);

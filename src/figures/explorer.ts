@@ -1,5 +1,12 @@
 import type { Layout } from "nodeplotlib";
-import { describeStop, describeValue, requireInteger, type GridOptions, type Trajectory } from "../numerics";
+import {
+  MAX_PATH_POINTS,
+  describeStop,
+  describeValue,
+  requireInteger,
+  type GridOptions,
+  type Trajectory,
+} from "../numerics";
 import { formatLearningRate, type Figure } from "./figure";
 import {
   checkSurfaceOptions,
@@ -22,6 +29,12 @@ export interface LearningRateExplorerOptions {
   /** Index of the trajectory shown before the slider moves (default 0). */
   active?: number;
 }
+
+/** The most runs one explorer's slider holds. */
+export const MAX_EXPLORER_PATHS = 200;
+
+/** The points all of an explorer's paths keep together (each path at least 50). */
+export const EXPLORER_POINTS = 10_000;
 
 /** The traces a slider step restyles: the path, its start and its end (see pathTraces). */
 export const PATH_TRACE_INDICES = [1, 2, 3];
@@ -53,6 +66,11 @@ export function learningRateExplorerFigure(
       `trajectories must be a non-empty array of trajectories, got ${describeValue(trajectories)}`,
     );
   }
+  if (trajectories.length > MAX_EXPLORER_PATHS) {
+    throw new KitRangeError(
+      `trajectories may hold at most ${MAX_EXPLORER_PATHS} runs (one slider step each), got ${trajectories.length}`,
+    );
+  }
   const view = options?.view ?? "contour";
   if (view !== "contour" && view !== "surface") {
     throw new KitRangeError(`view must be "contour" or "surface", got ${describeValue(view)}`);
@@ -71,7 +89,14 @@ export function learningRateExplorerFigure(
       ? surfaceTrace(checked.grid, checked.colorscale)
       : contourTrace(checked.grid, checked.colorscale);
   // The paths' traces, as each step sets them (path, start, end: see pathTraces).
-  const pathsByStep = checked.trajectories.map((trajectory) => pathTraces(trajectory, 0, checked.func, view));
+  // Every path's points travel in the slider's steps: a shared budget keeps 50 long runs small.
+  const pointsPerPath = Math.max(
+    50,
+    Math.min(MAX_PATH_POINTS, Math.floor(EXPLORER_POINTS / trajectories.length)),
+  );
+  const pathsByStep = checked.trajectories.map((trajectory) =>
+    pathTraces(trajectory, 0, checked.func, view, true, pointsPerPath),
+  );
   const stepped = view === "surface" ? [...STEPPED_KEYS, "z"] : STEPPED_KEYS;
   const steps = checked.trajectories.map((trajectory, i) => ({
     label: learningRateLabel(trajectory.learningRate),

@@ -1,6 +1,7 @@
 import type { Layout, Plot } from "nodeplotlib";
-import { describeValue, type Trajectory } from "../numerics";
-import { KitRangeError, KitTypeError } from "../numerics";
+import { KitRangeError, KitTypeError, describeValue, requireOptions, type Trajectory } from "../numerics";
+
+export { requireOptions };
 
 /** What every builder returns: plotly.js traces and layout, as nodeplotlib's plot() takes them. */
 export interface Figure {
@@ -25,14 +26,6 @@ export function requireTitle(name: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== "string")
     throw new KitTypeError(`${name} must be a string, got ${describeValue(value)}`);
-  return value;
-}
-
-export function requireOptions<T extends object>(name: string, value: T | undefined): T {
-  if (value === undefined) return {} as T;
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new KitTypeError(`${name} must be an object, got ${describeValue(value)}`);
-  }
   return value;
 }
 

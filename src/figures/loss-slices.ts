@@ -1,6 +1,6 @@
 import type { Layout, Plot } from "nodeplotlib";
-import type { LossSlice } from "../numerics";
-import { KitRangeError } from "../numerics";
+import { KitRangeError, MAX_PATH_POINTS, type LossSlice } from "../numerics";
+import { toNumbers } from "./figure";
 
 export interface LossSlicesFigureOptions {
   title?: string;
@@ -33,12 +33,20 @@ export function lossSlicesFigure(
   const axes = layout as Record<string, unknown>;
   slices.forEach((slice, i) => {
     const suffix = i === 0 ? "" : String(i + 1);
-    const centreIndex = slice.values.findIndex((value) => value === slice.center);
+    // finite numbers only: plotly.js would receive NaN or Infinity as null
+    const values = toNumbers(`slices[${i}].values`, slice?.values);
+    const losses = toNumbers(`slices[${i}].losses`, slice.losses);
+    if (values.length !== losses.length || values.length > MAX_PATH_POINTS) {
+      throw new KitRangeError(
+        `slices[${i}] must have as many losses as values (at most ${MAX_PATH_POINTS}), got ${values.length} and ${losses.length}`,
+      );
+    }
+    const centreIndex = values.findIndex((value) => value === slice.center);
     data.push({
       type: "scatter",
       mode: "lines",
-      x: [...slice.values],
-      y: [...slice.losses],
+      x: values,
+      y: losses,
       name: slice.coordinate,
       xaxis: `x${suffix}`,
       yaxis: `y${suffix}`,
@@ -49,7 +57,7 @@ export function lossSlicesFigure(
         type: "scatter",
         mode: "markers",
         x: [slice.center],
-        y: [slice.losses[centreIndex]],
+        y: [losses[centreIndex]],
         name: `${slice.coordinate} at the centre`,
         marker: { size: 9 },
         xaxis: `x${suffix}`,

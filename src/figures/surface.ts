@@ -5,6 +5,9 @@ import {
   describeStop,
   describeValue,
   requireFunction,
+  KitRangeError,
+  MAX_PATH_POINTS,
+  thinPath,
   type GridOptions,
   type SurfaceGrid,
   type Trajectory,
@@ -85,16 +88,32 @@ export function pathTraces(
   func: SurfaceFunction,
   view: PathView,
   visible = true,
+  maxPoints = MAX_PATH_POINTS,
 ): Plot[] {
-  const xs = trajectory.points.map((point) => point[0]);
-  const ys = trajectory.points.map((point) => point[1]);
-  const steps = trajectory.points.map((_, k) => k);
+  // A long run is drawn thinned (start, end and every visible turn); hover still names each step.
+  const steps = thinPath(trajectory.points, maxPoints);
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (const k of trajectory.points.keys()) {
+    xs.push(trajectory.points[k][0]);
+    ys.push(trajectory.points[k][1]);
+  }
   const color = pathColor(index);
   const group = `path ${index}`;
   const threeD = view === "surface";
   const coordinates = (indices: number[]): Record<string, number[]> => {
     const picked: Record<string, number[]> = { x: indices.map((k) => xs[k]), y: indices.map((k) => ys[k]) };
-    if (threeD) picked.z = indices.map((k) => func(xs[k], ys[k]));
+    if (threeD) {
+      picked.z = indices.map((k) => {
+        const z = func(xs[k], ys[k]);
+        if (typeof z !== "number" || !Number.isFinite(z)) {
+          throw new KitRangeError(
+            `the function is not a finite number on the path at step ${k}, (x, y) = (${xs[k]}, ${ys[k]}): f = ${describeValue(z)}`,
+          );
+        }
+        return z;
+      });
+    }
     return picked;
   };
   const type = threeD ? "scatter3d" : "scatter";
@@ -107,7 +126,7 @@ export function pathTraces(
       type,
       mode: "lines+markers",
       ...coordinates(steps),
-      customdata: steps,
+      customdata: steps, // the step numbers, also of a thinned path
       name: pathLabel(trajectory),
       legendgroup: group,
       visible,

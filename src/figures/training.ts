@@ -1,5 +1,11 @@
 import type { Layout, Plot } from "nodeplotlib";
-import { coefficientNames, describeValue, requireInteger, type Trajectory } from "../numerics";
+import {
+  MAX_PATH_POINTS,
+  coefficientNames,
+  describeValue,
+  requireInteger,
+  type Trajectory,
+} from "../numerics";
 import {
   pathColor,
   requireOptions,
@@ -41,7 +47,7 @@ export function lossFigure(
   const logY = checked.logY ?? true;
   if (typeof logY !== "boolean")
     throw new KitTypeError(`logY must be true or false, got ${describeValue(logY)}`);
-  const maxPoints = requireInteger("maxPoints", checked.maxPoints ?? DEFAULT_MAX_POINTS, 2);
+  const maxPoints = requireInteger("maxPoints", checked.maxPoints ?? DEFAULT_MAX_POINTS, 2, MAX_PATH_POINTS);
   const yTitle = requireTitle("yTitle", checked.yTitle) ?? "loss";
   const data: Plot[] = series.map((entry, i) => {
     requireOptions(`series[${i}]`, entry);
@@ -105,7 +111,7 @@ export function coefficientsFigure(trajectory: Trajectory, options: Coefficients
   const every = requireInteger(
     "every",
     checked.every ?? thinning(run.points.length, DEFAULT_MAX_POINTS),
-    1,
+    thinning(run.points.length, MAX_PATH_POINTS),
     Math.max(1, run.points.length),
   );
   const indices = sampledIndices(run.points.length, every);

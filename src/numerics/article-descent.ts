@@ -5,13 +5,19 @@
  * or strings.
  */
 import { describeStop, gradientDescent, type Evaluation, type Trajectory } from "./descent";
-import { ARTICLE_MINIMUM, articleFunction, descendArticleFunction } from "./quadratic";
+import { ARTICLE_MINIMUM, articleFunction, articleGradient, descendArticleFunction } from "./quadratic";
 import { formatNumber, markdownTable } from "./tables";
+import { MAX_TABLE_ROWS, shownRows } from "./thinning";
 import {
   KitRangeError,
+  KitTypeError,
+  describeValue,
   requireFinite,
   requireFunction,
+  requireInteger,
   requireIterations,
+  requireObject,
+  requireOptions,
   requirePositive,
 } from "./validate";
 
@@ -45,16 +51,33 @@ function positionCells(row: PositionRow): string[] {
   ];
 }
 
-/** The positions as a markdown table, followed by why the descent stopped. */
-export function positionsMarkdown(trajectory: Trajectory): string {
-  const table = markdownTable(POSITION_HEADERS, positionRows(trajectory).map(positionCells));
+/** The rows a positions table shows: the first and last steps, a row for those left out (thinning.ts). */
+function shownPositionCells(trajectory: Trajectory, maxRows: number): string[][] {
+  const count = trajectory.points.length;
+  const { head, tail, omitted } = shownRows(count, maxRows);
+  const rows = positionRows({ ...trajectory, points: trajectory.points.slice(0, head) }).map(positionCells);
+  if (omitted === 0) return rows;
+  const lastRows = positionRows({ ...trajectory, points: trajectory.points.slice(count - tail) }).map(
+    (row, i) => positionCells({ ...row, step: count - tail + i }),
+  );
+  return [...rows, ["⋮", `(${omitted} steps not shown)`, "", "", ""], ...lastRows];
+}
+
+/**
+ * The positions as a markdown table, followed by why the descent stopped. A long run shows its
+ * first and last `maxRows`/2 steps and how many are left out between them.
+ */
+export function positionsMarkdown(trajectory: Trajectory, maxRows = MAX_TABLE_ROWS): string {
+  const table = markdownTable(POSITION_HEADERS, shownPositionCells(trajectory, maxRows));
   return `${table}\n\nη = ${trajectory.learningRate}: ${describeStop(trajectory.stop)}.`;
 }
 
 /** The positions as a plain-text table with aligned columns (the command-line program's output). */
-export function positionsText(trajectory: Trajectory): string {
-  const rows = [POSITION_HEADERS, ...positionRows(trajectory).map(positionCells)];
-  const widths = POSITION_HEADERS.map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+export function positionsText(trajectory: Trajectory, maxRows = MAX_TABLE_ROWS): string {
+  const rows = [POSITION_HEADERS, ...shownPositionCells(trajectory, maxRows)];
+  const widths = POSITION_HEADERS.map((_, column) =>
+    rows.reduce((widest, row) => Math.max(widest, row[column].length), 0),
+  );
   const lines = rows.map((row) => row.map((cell, column) => cell.padStart(widths[column])).join("  "));
   return [...lines, `learning rate ${trajectory.learningRate}: ${describeStop(trajectory.stop)}`].join("\n");
 }
@@ -71,11 +94,25 @@ export function articleStepInClosedForm(
 ): { x: number; y: number } {
   requirePositive("learningRate", learningRate);
   requireIterations("step", step);
-  const x0 = requireFinite("start.x", start.x);
-  const y0 = requireFinite("start.y", start.y);
+  const checked = requireOptions("start", start);
+  const x0 = requireFinite("start.x", checked.x);
+  const y0 = requireFinite("start.y", checked.y);
+  // A coordinate already at the minimum stays there (0 × factor^k is 0, even when factor^k overflows).
+  const along = (distance: number, factor: number, name: string): number => {
+    if (distance === 0) return 0;
+    const moved = distance * factor ** step;
+    if (!Number.isFinite(moved)) {
+      throw new KitRangeError(
+        `with learningRate ${learningRate} the descent diverges: each step multiplies ${name} by ${factor}, so after ${step} steps it is about 10^${Math.round(
+          step * Math.log10(Math.abs(factor)) + Math.log10(Math.abs(distance)),
+        )}, past the largest double`,
+      );
+    }
+    return moved;
+  };
   return {
-    x: ARTICLE_MINIMUM.x + (1 - learningRate) ** step * (x0 - ARTICLE_MINIMUM.x),
-    y: (1 - learningRate / 2) ** step * y0,
+    x: ARTICLE_MINIMUM.x + along(x0 - ARTICLE_MINIMUM.x, 1 - learningRate, "x + 1"),
+    y: along(y0, 1 - learningRate / 2, "y"),
   };
 }
 
@@ -102,18 +139,31 @@ export interface ConvergenceSearchOptions {
  * the descent's own verdict, between 1 and 8: it tries η, and keeps the upper half if the run converged. On the
  * article's function the answer tends to 2 (where |1 − η| = 1) as the iterations grow.
  */
-export function largestConvergingLearningRate(options: ConvergenceSearchOptions): number {
+export function largestConvergingLearningRate(searchOptions: ConvergenceSearchOptions): number {
+  const options = requireObject("options", searchOptions, "x, y, iterations?, tolerance?, rounds?");
   const iterations = requireIterations("iterations", options.iterations ?? 10_000);
   const tolerance = requirePositive("tolerance", options.tolerance ?? 1e-6);
-  const rounds = requireIterations("rounds", options.rounds ?? 40);
+  const rounds = requireInteger("rounds", options.rounds ?? 40, 1, MAX_BISECTION_ROUNDS);
+  const x = requireFinite("x", options.x);
+  const y = requireFinite("y", options.y);
+  const [gx, gy] = articleGradient(x, y);
+  if (Math.hypot(gx, gy) <= tolerance) {
+    throw new KitRangeError(
+      `from (${x}, ${y}) every learning rate converges: the gradient there is already within tolerance ${tolerance} (the minimum is (−1, 0)); start elsewhere`,
+    );
+  }
   const converges = (learningRate: number): boolean =>
-    descendArticleFunction({ learningRate, iterations, tolerance, x: options.x, y: options.y }).stop.kind ===
-    "converged";
+    descendArticleFunction({ learningRate, iterations, tolerance, x, y }).stop.kind === "converged";
   // η = 1 converges fastest on this function (x exactly in one step): search above it.
   let low = 1;
   let high = 8;
   if (!converges(low)) {
     throw new KitRangeError(`no learning rate converges within ${iterations} iterations: raise iterations`);
+  }
+  if (converges(high)) {
+    throw new KitRangeError(
+      `from (${x}, ${y}) even learning rate ${high} converges (the start lies on an axis through the minimum): no bound to find below ${high}`,
+    );
   }
   for (let round = 0; round < rounds; round++) {
     const middle = (low + high) / 2;
@@ -122,6 +172,9 @@ export function largestConvergingLearningRate(options: ConvergenceSearchOptions)
   }
   return low;
 }
+
+/** Bisection rounds past this change nothing: after ~53 halvings of [1, 8] a double cannot split the interval. */
+export const MAX_BISECTION_ROUNDS = 60;
 
 /** A function of one variable with its derivative and its minima, for the introduction's figure. */
 export interface OneVariableExample {
@@ -187,12 +240,22 @@ export function descendFunction(options: {
   y: number;
   tolerance?: number;
 }): Trajectory {
+  requireObject("options", options, "func, gradient, learningRate, iterations, x, y");
   requireFunction("func", options.func);
   requireFunction("gradient", options.gradient);
-  const evaluate = ([x, y]: readonly number[]): Evaluation => ({
-    value: options.func(x, y),
-    gradient: [...options.gradient(x, y)],
-  });
+  const evaluate = ([x, y]: readonly number[]): Evaluation => {
+    const value = options.func(x, y);
+    const gradient = options.gradient(x, y);
+    if (typeof value !== "number") {
+      throw new KitTypeError(`func must return a number, got ${describeValue(value)} at (${x}, ${y})`);
+    }
+    if (!Array.isArray(gradient) || gradient.length !== 2) {
+      throw new KitTypeError(
+        `gradient must return [∂f/∂x, ∂f/∂y], got ${describeValue(gradient)} at (${x}, ${y})`,
+      );
+    }
+    return { value, gradient: [...gradient] };
+  };
   return gradientDescent({
     start: [requireFinite("x", options.x), requireFinite("y", options.y)],
     evaluate,

@@ -6,8 +6,14 @@
  * points, so the descent (and the normal equations) become well conditioned. Coefficients found in
  * any basis convert back to the article's a + bx + cx² + dx³.
  */
-import { requireFinite, requireFiniteVector, requireInteger } from "./validate";
-import { KitRangeError, KitTypeError } from "./validate";
+import {
+  KitRangeError,
+  KitTypeError,
+  extent,
+  requireFinite,
+  requireFiniteVector,
+  requireInteger,
+} from "./validate";
 
 export type BasisName = "monomial" | "scaled" | "legendre";
 export const BASIS_NAMES: readonly BasisName[] = ["monomial", "scaled", "legendre"];
@@ -35,9 +41,9 @@ export function unitScaling(from: number, to: number): UnitScaling {
 
 /** The scaling that maps the smallest and largest of `x` onto −1 and 1. */
 export function unitScalingOf(x: ArrayLike<number>): UnitScaling {
-  const values = requireFiniteVector("x", Array.from(x));
-  const from = Math.min(...values);
-  const to = Math.max(...values);
+  const { min: from, max: to } = extent(
+    requireFiniteVector("x", x instanceof Float64Array ? x : Array.from(x)),
+  );
   if (!(to > from)) throw new KitRangeError(`x must contain at least two different values, got only ${from}`);
   return unitScaling(from, to);
 }
@@ -210,11 +216,40 @@ export interface DesignMatrix {
 }
 
 export function designMatrix(basis: Basis, x: ArrayLike<number>): DesignMatrix {
-  const points = requireFiniteVector("x", Array.from(x));
+  const points = x instanceof Float64Array ? x : Float64Array.from(requireFiniteVector("x", Array.from(x)));
+  if (x instanceof Float64Array) requireFiniteVector("x", x);
   const columns = basis.degree + 1;
-  const values = new Float64Array(points.length * columns);
-  points.forEach((xi, i) => values.set(basis.features(xi), i * columns));
-  return { rows: points.length, columns, values };
+  return { rows: points.length, columns, values: featureRows(basis, points, 0, points.length) };
+}
+
+/**
+ * The rows φ_0(x_i) … φ_d(x_i) for i in [from, to), flat, computed in place with the same
+ * arithmetic as `basis.features` (repeated products, Bonnet's recurrence) but without an array per
+ * point: millions of points in a fraction of a second.
+ */
+export function featureRows(basis: Basis, x: ArrayLike<number>, from: number, to: number): Float64Array {
+  const columns = basis.degree + 1;
+  const rows = new Float64Array((to - from) * columns);
+  const { center, halfWidth } = basis.scaling;
+  for (let i = from; i < to; i++) {
+    const offset = (i - from) * columns;
+    if (basis.name === "legendre") {
+      const t = (x[i] - center) / halfWidth;
+      rows[offset] = 1;
+      if (columns > 1) rows[offset + 1] = t;
+      for (let k = 1; k + 1 < columns; k++) {
+        rows[offset + k + 1] = ((2 * k + 1) * t * rows[offset + k] - k * rows[offset + k - 1]) / (k + 1);
+      }
+    } else {
+      const t = basis.name === "scaled" ? (x[i] - center) / halfWidth : x[i];
+      let power = 1;
+      for (let k = 0; k < columns; k++) {
+        rows[offset + k] = power;
+        power *= t;
+      }
+    }
+  }
+  return rows;
 }
 
 /** X c: the predictions Σ_k c_k φ_k(x_i). */

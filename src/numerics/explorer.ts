@@ -1,7 +1,12 @@
 import type { Trajectory } from "./descent";
 import { descendArticleFunction, gridAxis } from "./quadratic";
-import { requireFinite, requireFiniteVector, requireIterations } from "./validate";
-import { KitRangeError, KitTypeError } from "./validate";
+import {
+  KitRangeError,
+  KitTypeError,
+  requireFinite,
+  requireFiniteVector,
+  requireIterations,
+} from "./validate";
 
 export interface LearningRateRange {
   from?: number;
@@ -31,6 +36,9 @@ export interface LearningRateSweepOptions {
   tolerance?: number;
 }
 
+/** The most steps one sweep runs in all (rates × iterations): every point of every run is kept. */
+export const MAX_SWEEP_STEPS = 10_000_000;
+
 /** One descent of the article's function per learning rate, all from the same start. */
 export function descendForLearningRates(
   rates: readonly number[],
@@ -41,6 +49,12 @@ export function descendForLearningRates(
     throw new KitTypeError(`options must be an object with iterations, x and y, got ${String(options)}`);
   }
   requireIterations("iterations", options.iterations);
+  const steps = learningRates.length * options.iterations;
+  if (steps > MAX_SWEEP_STEPS) {
+    throw new KitRangeError(
+      `${learningRates.length} learning rates × ${options.iterations} iterations = ${steps} steps, past the sweep's cap of ${MAX_SWEEP_STEPS} (every point is kept in memory): use fewer rates or iterations`,
+    );
+  }
   requireFinite("x", options.x);
   requireFinite("y", options.y);
   return learningRates.map((learningRate, i) => {

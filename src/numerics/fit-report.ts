@@ -146,13 +146,17 @@ export function eigenModesTable(prediction: QuadraticDescentPrediction, iteratio
       `error after ${iterations} steps`,
       "share left",
     ],
-    prediction.modes.map((mode) => [
-      formatNumber(mode.eigenvalue, 6),
-      formatNumber(mode.factor, 6),
-      formatNumber(mode.start, 4),
-      formatNumber(mode.end, 4),
-      mode.start === 0 ? "—" : formatNumber(mode.end / mode.start, 3),
-    ]),
+    prediction.modes.map((mode) => {
+      // A mode that overflows says so, with its size as a power of ten, never ±Infinity.
+      const grows = `grows ~10^${Math.round(mode.log10Growth)}× (diverges)`;
+      return [
+        formatNumber(mode.eigenvalue, 6),
+        formatNumber(mode.factor, 6),
+        formatNumber(mode.start, 4),
+        mode.overflows ? grows : formatNumber(mode.end, 4),
+        mode.start === 0 ? "—" : mode.overflows ? grows : formatNumber(mode.end / mode.start, 3),
+      ];
+    }),
   );
 }
 

@@ -6,11 +6,25 @@ import type { Scalar, Tensor1D } from "@tensorflow/tfjs";
 import { basisForData, designMatrix, type BasisName } from "./bases";
 import type { Evaluation } from "./descent";
 import { lossWithGradient, requireLoss, sumOfSquares, sumOfSquaresGradient, type Loss } from "./losses";
-import { coefficientNames, sineData, type PolyData } from "./polynomial";
+import {
+  MAX_DEGREE,
+  checkData,
+  coefficientNames,
+  requireDegree,
+  requireFitScale,
+  sineData,
+  type PolyData,
+} from "./polynomial";
 import { articleFunction, articleGradient } from "./quadratic";
 import { seededNormal } from "./random";
 import { loadTensorFlow, type TensorFlow } from "./tensorflow";
-import { KitRangeError, requireFiniteVector, requireInteger, requirePositive } from "./validate";
+import {
+  KitRangeError,
+  describeValue,
+  requireFiniteVector,
+  requireInteger,
+  requirePositive,
+} from "./validate";
 
 /** A function with a hand-derived gradient, and the same function in TensorFlow.js operations. */
 export interface GradientCheckSubject {
@@ -55,14 +69,20 @@ function report(
   other: (point: readonly number[]) => number[],
 ): GradientCheckReport {
   requirePositive("tolerance", tolerance);
+  if (Array.isArray(points) && points.length > MAX_CHECK_POINTS) {
+    throw new KitRangeError(`points may hold at most ${MAX_CHECK_POINTS} points, got ${points.length}`);
+  }
   if (!Array.isArray(points) || points.length === 0) {
     throw new KitRangeError(`points must be a non-empty array of points, got ${String(points)}`);
   }
   const maxRelativeError = new Array<number>(subject.dimension).fill(0);
   points.forEach((point, p) => {
     requireFiniteVector(`points[${p}]`, point, subject.dimension);
-    const hand = subject.handGradient(point);
-    other(point).forEach((value, i) => {
+    const at = `at points[${p}] = (${point.join(", ")})`;
+    // Each gradient must have one finite entry per coordinate: a short one is not compared on
+    // what it has, a long one is not cut, a NaN is not a "FAIL" row.
+    const hand = requireGradient(`the hand gradient ${at}`, subject.handGradient(point), subject.dimension);
+    requireGradient(`the ${method} gradient ${at}`, other(point), subject.dimension).forEach((value, i) => {
       maxRelativeError[i] = Math.max(maxRelativeError[i], relativeError(hand[i], value));
     });
   });
@@ -75,6 +95,19 @@ function report(
     tolerance,
     passed: maxRelativeError.every((error) => error <= tolerance),
   };
+}
+
+function requireGradient(what: string, gradient: unknown, dimension: number): number[] {
+  if (!Array.isArray(gradient) || gradient.length !== dimension) {
+    throw new KitRangeError(`${what} must have ${dimension} entries, got ${describeValue(gradient)}`);
+  }
+  const bad = gradient.findIndex((value) => typeof value !== "number" || !Number.isFinite(value));
+  if (bad >= 0) {
+    throw new KitRangeError(
+      `${what} is not finite: entry ${bad} is ${describeValue(gradient[bad])} (the objective overflows there; check points closer to the origin)`,
+    );
+  }
+  return gradient as number[];
 }
 
 /** Hand-derived gradient against TensorFlow.js autodiff (tf.grad), at each point. */
@@ -110,10 +143,13 @@ export function checkAgainstFiniteDifferences(
   );
 }
 
+/** The most points one gradient check takes: each is a TensorFlow.js gradient (about a millisecond). */
+export const MAX_CHECK_POINTS = 10_000;
+
 /** `count` points with coordinates drawn from N(0, scale²), seeded. */
 export function randomPoints(count: number, dimension: number, seed: number, scale = 1): number[][] {
-  requireInteger("count", count, 1, 1_000_000);
-  requireInteger("dimension", dimension, 1, 1000);
+  requireInteger("count", count, 1, MAX_CHECK_POINTS);
+  requireInteger("dimension", dimension, 1, MAX_DEGREE + 1);
   requirePositive("scale", scale);
   const next = seededNormal(seed);
   return Array.from({ length: count }, () => Array.from({ length: dimension }, () => scale * next()));
@@ -134,6 +170,9 @@ export const articleFunctionSubject: GradientCheckSubject = {
 
 /** The second article's sum of squares as a function of the coefficients, on `data`. */
 export function sumOfSquaresSubject(data: PolyData = sineData(), degree = 3): GradientCheckSubject {
+  data = checkData(data);
+  requireDegree(degree);
+  requireFitScale(data, degree);
   const names = ["a", "b", "c", "d"];
   return {
     name: `sum of squares of a degree-${degree} polynomial on ${data.x.length} points`,
@@ -143,9 +182,11 @@ export function sumOfSquaresSubject(data: PolyData = sineData(), degree = 3): Gr
     handGradient: (coefficients) => sumOfSquaresGradient(coefficients, data),
     tensorObjective: (tf, coefficients) => {
       const x = tf.tensor1d(Float32Array.from(data.x));
-      const terms = tf.unstack(coefficients).map((c, k) => c.mul(x.pow(k)));
-      return tf
-        .addN(terms)
+      // Each c_k by slice, not tf.unstack, and a sum by .add, not tf.addN: tf.unstack's gradient
+      // fails for a single coefficient (degree 0).
+      const terms = Array.from({ length: degree + 1 }, (_, k) => coefficients.slice(k, 1).mul(x.pow(k)));
+      return terms
+        .reduce((sum, term) => sum.add(term))
         .sub(tf.tensor1d(Float32Array.from(data.y)))
         .square()
         .sum() as Scalar;
@@ -198,7 +239,9 @@ export function lossSubject(
           Float32Array.from({ length: design.rows }, (_, i) => design.values[i * design.columns + k]),
         ),
       );
-      const predictions = tf.addN(tf.unstack(coefficients).map((c, k) => c.mul(columns[k])));
+      const predictions = columns
+        .map((column, k) => coefficients.slice(k, 1).mul(column)) // slice, not unstack: see above
+        .reduce((sum, term) => sum.add(term));
       return loss.tensorLoss(tf, tf.tensor1d(Float32Array.from(data.y)), predictions as Tensor1D);
     },
   };

@@ -8,6 +8,7 @@ export * from "./polynomial";
 export * from "./bases";
 export * from "./descent";
 export * from "./tables";
+export * from "./thinning";
 export * from "./losses";
 export * from "./least-squares";
 export * from "./sufficient-statistics";

@@ -17,6 +17,7 @@ import {
   coefficientNames,
   evaluatePolynomial,
   requireCoefficients,
+  requireDegree,
   type PolyData,
 } from "./polynomial";
 import type { TensorFlow } from "./tensorflow";
@@ -173,6 +174,8 @@ export function lossWithGradient(
 
 /** The article's loss: the sum of squared errors Σ (ŷ − y)². */
 export function sumOfSquares(coefficients: readonly number[], data: PolyData): number {
+  requireCoefficients(coefficients);
+  data = checkData(data);
   const prediction = evaluatePolynomial(coefficients, data.x);
   return prediction.reduce((loss, p, i) => loss + (p - data.y[i]) ** 2, 0);
 }
@@ -183,6 +186,8 @@ export function sumOfSquares(coefficients: readonly number[], data: PolyData): n
  * grad_a = Σ 2(ŷ − y), grad_b = Σ 2(ŷ − y)·x, grad_c = Σ 2(ŷ − y)·x², grad_d = Σ 2(ŷ − y)·x³.
  */
 export function sumOfSquaresWithGradient(coefficients: readonly number[], data: PolyData): Evaluation {
+  requireDegree(requireCoefficients(coefficients).length - 1);
+  data = checkData(data);
   return sumOfSquaresEvaluator(data, coefficients.length - 1)(coefficients);
 }
 
@@ -196,7 +201,14 @@ export function sumOfSquaresEvaluator(
   data: PolyData,
   degree: number,
 ): (coefficients: readonly number[]) => Evaluation {
-  const { x, y } = data;
+  requireDegree(degree);
+  const { x, y } =
+    data instanceof Object &&
+    data.x instanceof Float64Array &&
+    data.y instanceof Float64Array &&
+    data.x.length === data.y.length
+      ? data
+      : checkData(data);
   const pointCount = x.length;
   const columns = Array.from({ length: degree + 1 }, () => new Float64Array(pointCount));
   for (let i = 0; i < pointCount; i++) {
@@ -301,7 +313,7 @@ export function lossSlices(
   const basis = basisForData(options.basis ?? "monomial", centre.length - 1, checked.x);
   const design = designMatrix(basis, checked.x);
   const names = basis.name === "monomial" ? coefficientNames(centre.length) : basis.labels;
-  const points = requireInteger("points", options.points ?? 101, 3, 10_000);
+  const points = requireInteger("points", options.points ?? 101, 3, 1001);
   const spanOption = options.span ?? 1;
   const spans =
     typeof spanOption === "number"
@@ -317,7 +329,13 @@ export function lossSlices(
     const losses = values.map((v) => {
       const point = [...centre];
       point[index] = v;
-      return lossWithGradient(loss, design, checked.y, point).value;
+      const value = lossWithGradient(loss, design, checked.y, point).value;
+      if (!Number.isFinite(value)) {
+        throw new KitRangeError(
+          `the loss overflows at ${names[index]} = ${v} (center ± span ${spans[index]}): choose a smaller span`,
+        );
+      }
+      return value;
     });
     return { coordinate: names[index], index, center: value, values, losses };
   });

@@ -1,4 +1,5 @@
-import { basisForData, designMatrix, type Basis, type BasisName } from "./bases";
+import { basisForData, designMatrix, makeBasis, type Basis, type BasisName } from "./bases";
+import { requireReproducingCoefficients } from "./least-squares";
 import { gradientDescent, type DescentState, type Evaluation, type Trajectory } from "./descent";
 import { lossWithGradient, sumOfSquaresEvaluator, sumOfSquaresLoss, type Loss } from "./losses";
 import {
@@ -9,11 +10,18 @@ import {
   checkData,
   randomCoefficients,
   requireDegree,
+  requireFitScale,
   sineData,
   type PolyData,
 } from "./polynomial";
 import { sufficientStatistics, sumOfSquaresFromStatistics } from "./sufficient-statistics";
-import { KitRangeError, describeValue, requireFiniteVector } from "./validate";
+import {
+  KitRangeError,
+  describeValue,
+  requireFiniteVector,
+  requireIterations,
+  requireOptions,
+} from "./validate";
 
 export interface FitProgress {
   iteration: number;
@@ -51,6 +59,12 @@ export interface FitOptions {
   method?: FitMethod;
 }
 
+/**
+ * The most work a per-point fit may do, points × coefficients × iterations (about a minute):
+ * the article's 2000 points at degree 20 may run the full MAX_ITERATIONS.
+ */
+export const MAX_FIT_WORK = 5e10;
+
 export type FitMethod = "per-point" | "sufficient-statistics";
 
 export interface FitResult {
@@ -65,7 +79,8 @@ export interface FitResult {
 }
 
 /** Fits a polynomial to the data by gradient descent on the sum of squares (step 9). */
-export function fitPolynomial(options: FitOptions = {}): FitResult {
+export function fitPolynomial(fitOptions: FitOptions = {}): FitResult {
+  const options = requireOptions("options", fitOptions);
   const data = options.data === undefined ? sineData() : checkData(options.data);
   const degree = requireDegree(options.degree ?? ARTICLE_DEGREE);
   const start =
@@ -89,6 +104,14 @@ export function fitPolynomial(options: FitOptions = {}): FitResult {
       `method "sufficient-statistics" needs the sum-of-squares loss in the monomial basis, got loss ${loss.name} in basis ${basis.name}`,
     );
   }
+  requireFitScale(data, degree, basis.name === "monomial");
+  const iterations = requireIterations("iterations", options.iterations ?? ARTICLE_ITERATIONS);
+  const work = method === "per-point" ? data.x.length * (degree + 1) * iterations : 0;
+  if (work > MAX_FIT_WORK) {
+    throw new KitRangeError(
+      `a fit of ${data.x.length} points × ${degree + 1} coefficients × ${iterations} iterations (${work.toExponential(1)}) is past the cap of ${MAX_FIT_WORK.toExponential(0)} (about a minute): use fewer points or iterations, or method "sufficient-statistics"`,
+    );
+  }
   const design = articleCase ? undefined : designMatrix(basis, data.x);
   const statistics = method === "sufficient-statistics" ? sufficientStatistics(data, degree) : undefined;
   const evaluate: (coefficients: readonly number[]) => Evaluation =
@@ -101,7 +124,7 @@ export function fitPolynomial(options: FitOptions = {}): FitResult {
     start,
     evaluate,
     learningRate: options.learningRate ?? ARTICLE_LEARNING_RATE,
-    iterations: options.iterations ?? ARTICLE_ITERATIONS,
+    iterations,
     tolerance: options.tolerance,
     risingStepsToDiverge: options.risingStepsToDiverge,
     observeEvery: options.observeEvery ?? 100,
@@ -111,8 +134,19 @@ export function fitPolynomial(options: FitOptions = {}): FitResult {
         observe({ iteration: state.iteration, loss: state.value, coefficients: state.point })),
   });
   const last = trajectory.points.length - 1;
+  const coefficients = basis.toMonomial(trajectory.points[last]);
+  if (trajectory.stop.kind !== "diverged" && !articleCase) {
+    const monomial = makeBasis("monomial", degree);
+    requireReproducingCoefficients(
+      basis,
+      coefficients,
+      trajectory.values[last],
+      data,
+      (c) => lossWithGradient(loss, designMatrix(monomial, data.x), data.y, c).value,
+    );
+  }
   return {
-    coefficients: basis.toMonomial(trajectory.points[last]),
+    coefficients,
     loss: trajectory.values[last],
     start,
     trajectory,

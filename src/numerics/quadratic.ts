@@ -1,6 +1,12 @@
 import { gradientDescent, type Evaluation, type Trajectory } from "./descent";
-import { requireFinite, requireInteger, requirePositive } from "./validate";
-import { KitRangeError } from "./validate";
+import {
+  KitRangeError,
+  describeValue,
+  requireFinite,
+  requireObject,
+  requireOptions,
+  requirePositive,
+} from "./validate";
 
 /** The first article's equation (1): f(x, y) = ½x² + x + ¼y² − 2. */
 export function articleFunction(x: number, y: number): number {
@@ -30,6 +36,7 @@ export interface ArticleDescentOptions {
 
 /** The article's program: descend f from (x, y). */
 export function descendArticleFunction(options: ArticleDescentOptions): Trajectory {
+  requireObject("options", options, "learningRate, iterations, x, y");
   const x = requireFinite("x", options.x);
   const y = requireFinite("y", options.y);
   return gradientDescent({
@@ -55,14 +62,23 @@ export interface GridOptions {
   step?: number;
 }
 
+/** The most points along one grid axis: a 1001 × 1001 surface is already a million values. */
+export const MAX_GRID_POINTS = 1001;
+
 /** Evenly spaced values from `from` to `to` inclusive, computed as from + i·step so that
  * rounding does not accumulate (numpy's arange(-2.5, 2.6, 0.1) gives the same 51 values). */
-export function gridAxis(options: GridOptions = {}): number[] {
+export function gridAxis(gridOptions: GridOptions = {}): number[] {
+  const options = requireOptions("options", gridOptions);
   const from = requireFinite("from", options.from ?? -2.5);
   const to = requireFinite("to", options.to ?? 2.5);
   const step = requirePositive("step", options.step ?? 0.1);
   if (!(to > from)) throw new KitRangeError(`to must be greater than from (${from}), got ${to}`);
-  const count = requireInteger("number of grid points", Math.round((to - from) / step) + 1, 2, 10_001);
+  const count = Math.round((to - from) / step) + 1;
+  if (!(count >= 2 && count <= MAX_GRID_POINTS)) {
+    throw new KitRangeError(
+      `a grid from ${from} to ${to} with step ${step} has ${count} points, past the cap of ${MAX_GRID_POINTS} (2 to ${MAX_GRID_POINTS}): choose a larger step`,
+    );
+  }
   return Array.from({ length: count }, (_, i) => from + i * step);
 }
 
@@ -71,7 +87,18 @@ export function articleSurfaceGrid(
   options: GridOptions = {},
   f: (x: number, y: number) => number = articleFunction,
 ): SurfaceGrid {
-  const xs = gridAxis(options);
+  const xs = gridAxis(requireOptions("options", options));
   const ys = xs.slice();
-  return { xs, ys, z: ys.map((y) => xs.map((x) => f(x, y))) };
+  const z = ys.map((y) =>
+    xs.map((x) => {
+      const value = f(x, y);
+      if (typeof value !== "number" || !Number.isFinite(value)) {
+        throw new KitRangeError(
+          `the function is not a finite number at (x, y) = (${x}, ${y}): f = ${describeValue(value)}; choose a grid where it is defined`,
+        );
+      }
+      return value;
+    }),
+  );
+  return { xs, ys, z };
 }

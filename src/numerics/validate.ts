@@ -36,6 +36,20 @@ export class KitTypeError extends TypeError {
 /** The largest number of iterations any loop accepts: a trajectory stores every point. */
 export const MAX_ITERATIONS = 1_000_000;
 
+/** The most data points any function accepts (sineData, linspace, fits): 10 million. */
+export const MAX_POINTS = 10_000_000;
+
+/** The smallest and largest entry, by a loop: spreading a big array into Math.min(...) overflows the stack. */
+export function extent(values: ArrayLike<number>): { min: number; max: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    if (values[i] < min) min = values[i];
+    if (values[i] > max) max = values[i];
+  }
+  return { min, max };
+}
+
 /** Formats a received value for an error message, whatever its type. */
 export function describeValue(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
@@ -95,8 +109,29 @@ export function requireFiniteVector(name: string, value: unknown, length?: numbe
   if (length !== undefined && vector.length !== length) {
     throw new KitRangeError(`${name} must have ${length} entries, got ${vector.length}`);
   }
-  vector.forEach((entry, i) => requireFinite(`${name}[${i}]`, entry));
+  // The entry's name is built only for a bad entry: millions of good ones pass in a plain loop.
+  for (let i = 0; i < vector.length; i++) {
+    const entry = vector[i];
+    if (typeof entry !== "number" || !Number.isFinite(entry)) requireFinite(`${name}[${i}]`, entry);
+  }
   return vector as number[];
+}
+
+/** A required object, e.g. the options of a function that has no defaults for them. */
+export function requireObject<T extends object>(name: string, value: T, fields: string): T {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new KitTypeError(`${name} must be an object { ${fields} }, got ${describeValue(value)}`);
+  }
+  return value;
+}
+
+/** An options object (undefined means none given: {}); anything else is named. */
+export function requireOptions<T extends object>(name: string, value: T | undefined): T {
+  if (value === undefined) return {} as T;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new KitTypeError(`${name} must be an object, got ${describeValue(value)}`);
+  }
+  return value;
 }
 
 export function requireFunction(name: string, value: unknown): void {
