@@ -81,6 +81,7 @@ export function thinPath(
   }
   kept.push(count - 1);
   if (kept.length <= maxPoints) return kept;
+  if (maxPoints === 2) return [0, count - 1];
   let stride = Math.ceil((kept.length - 2) / (maxPoints - 2));
   if (stride % 2 === 0) stride += 1;
   const thinned = [0];
