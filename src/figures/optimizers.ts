@@ -5,6 +5,8 @@
  */
 import type { Layout, Plot } from "nodeplotlib";
 import {
+  KitTypeError,
+  KitRangeError,
   articleFunction,
   articleSurfaceGrid,
   describeStop,
@@ -62,7 +64,9 @@ export function convergenceFigure(
 ): Figure {
   const checked = requireOptions("options", options);
   if (!Array.isArray(series) || series.length === 0) {
-    throw new TypeError(`series must be a non-empty array of { name, values }, got ${describeValue(series)}`);
+    throw new KitTypeError(
+      `series must be a non-empty array of { name, values }, got ${describeValue(series)}`,
+    );
   }
   const maxPoints = requireInteger("maxPoints", checked.maxPoints ?? 500, 2);
   const xTitle = requireTitle("xTitle", checked.xTitle) ?? "iteration";
@@ -70,12 +74,12 @@ export function convergenceFigure(
   const data: Plot[] = series.map((entry, i) => {
     requireOptions(`series[${i}]`, entry);
     if (typeof entry.name !== "string") {
-      throw new TypeError(`series[${i}].name must be a string, got ${describeValue(entry.name)}`);
+      throw new KitTypeError(`series[${i}].name must be a string, got ${describeValue(entry.name)}`);
     }
     const values = toNumbers(`series[${i}].values`, entry.values);
     const xs = entry.x === undefined ? values.map((_, k) => k) : toNumbers(`series[${i}].x`, entry.x);
     if (xs.length !== values.length) {
-      throw new RangeError(`series[${i}].x has ${xs.length} entries for ${values.length} values`);
+      throw new KitRangeError(`series[${i}].x has ${xs.length} entries for ${values.length} values`);
     }
     const kept = sampledIndices(values.length, Math.max(1, Math.ceil(values.length / maxPoints))).filter(
       (k) => values[k] > 0,
@@ -129,7 +133,7 @@ export function momentumExplorerFigure(
     runs.length !== momenta.length ||
     runs.some((row) => row.length !== learningRates.length)
   ) {
-    throw new RangeError("sweep.runs must hold one run per momentum and step size (from momentumSweep)");
+    throw new KitRangeError("sweep.runs must hold one run per momentum and step size (from momentumSweep)");
   }
   const eigenvalues = checked.eigenvalues ?? [1, 0.5];
   const activeRate = requireInteger(

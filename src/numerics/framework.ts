@@ -15,6 +15,8 @@ import { euclideanNorm } from "./descent";
 import { checkData, requireDegree, type PolyData } from "./polynomial";
 import { loadTensorFlow, type TensorFlow } from "./tensorflow";
 import {
+  KitTypeError,
+  KitRangeError,
   describeValue,
   requireFiniteVector,
   requireFunction,
@@ -67,7 +69,7 @@ function makeOptimizer(tf: TensorFlow, options: FrameworkRunOptions) {
     case "adam":
       return tf.train.adam(rate, options.beta1 ?? 0.9, options.beta2 ?? 0.999, options.epsilon ?? 1e-8);
     default:
-      throw new RangeError(
+      throw new KitRangeError(
         `optimizer must be one of ${FRAMEWORK_OPTIMIZERS.join(", ")}, got ${describeValue(options.optimizer)}`,
       );
   }
@@ -76,7 +78,7 @@ function makeOptimizer(tf: TensorFlow, options: FrameworkRunOptions) {
 /** Runs a tf.train optimizer on `objective` from `start`, keeping every point, as the kit's descent does. */
 export function tensorflowDescent(options: FrameworkRunOptions): FrameworkRun {
   if (options === null || typeof options !== "object") {
-    throw new TypeError(`the options must be an object, got ${describeValue(options)}`);
+    throw new KitTypeError(`the options must be an object, got ${describeValue(options)}`);
   }
   requirePositive("learningRate", options.learningRate);
   const start = requireFiniteVector("start", options.start);
@@ -90,7 +92,7 @@ export function tensorflowDescent(options: FrameworkRunOptions): FrameworkRun {
   if (!Number.isFinite(startLoss)) {
     parameters.dispose();
     optimizer.dispose();
-    throw new RangeError(
+    throw new KitRangeError(
       `the loss is not a finite float32 number at the start (${start.join(", ")}): ${startLoss}`,
     );
   }

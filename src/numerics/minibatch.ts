@@ -22,7 +22,7 @@ import {
 } from "./polynomial";
 import { seededUniform } from "./random";
 import { sufficientStatistics, sumOfSquaresFromStatistics } from "./sufficient-statistics";
-import { MAX_ITERATIONS, describeValue, requireFiniteVector, requireInteger } from "./validate";
+import { KitTypeError, MAX_ITERATIONS, describeValue, requireFiniteVector, requireInteger } from "./validate";
 
 export interface MinibatchOptions {
   data?: PolyData;
@@ -60,7 +60,7 @@ export function shuffledIndices(count: number, uniform: () => number): Uint32Arr
 
 export function minibatchDescent(options: MinibatchOptions): MinibatchRun {
   if (options === null || typeof options !== "object") {
-    throw new TypeError(`the options must be an object, got ${describeValue(options)}`);
+    throw new KitTypeError(`the options must be an object, got ${describeValue(options)}`);
   }
   const data = options.data === undefined ? sineData() : checkData(options.data);
   const degree = requireDegree(options.degree ?? 3);

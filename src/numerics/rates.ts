@@ -20,6 +20,8 @@ import {
 } from "./descent";
 import { momentumStep } from "./step-rules";
 import {
+  KitTypeError,
+  KitRangeError,
   describeValue,
   requireFiniteVector,
   requireFunction,
@@ -47,7 +49,7 @@ export function rateTheory(eigenvalues: readonly number[]): RateTheory {
   const smallest = Math.min(...values);
   const largest = Math.max(...values);
   if (!(smallest > 0)) {
-    throw new RangeError(
+    throw new KitRangeError(
       `the eigenvalues must all be positive (a convex quadratic), but the smallest is ${smallest}`,
     );
   }
@@ -84,7 +86,7 @@ export function plainRate(eigenvalues: readonly number[], learningRate: number):
 export function momentumRate(eigenvalues: readonly number[], learningRate: number, momentum: number): number {
   requirePositive("learningRate", learningRate);
   if (!(momentum >= 0 && momentum < 1)) {
-    throw new RangeError(
+    throw new KitRangeError(
       `momentum must be a number from 0 up to (not including) 1, got ${describeValue(momentum)}`,
     );
   }
@@ -105,8 +107,9 @@ export function momentumRate(eigenvalues: readonly number[], learningRate: numbe
  */
 export function predictedIterations(rate: number, accuracy: number): number {
   requirePositive("accuracy", accuracy);
-  if (!(accuracy < 1)) throw new RangeError(`accuracy must be below 1, got ${accuracy}`);
-  if (!(rate >= 0) || !Number.isFinite(rate)) throw new RangeError(`rate must be a number ≥ 0, got ${rate}`);
+  if (!(accuracy < 1)) throw new KitRangeError(`accuracy must be below 1, got ${accuracy}`);
+  if (!(rate >= 0) || !Number.isFinite(rate))
+    throw new KitRangeError(`rate must be a number ≥ 0, got ${rate}`);
   if (rate >= 1) return Infinity;
   if (rate === 0) return 1;
   return Math.ceil(Math.log(accuracy) / Math.log(rate));
@@ -118,7 +121,7 @@ export function relativeErrors(trajectory: Trajectory, optimum: readonly number[
   const distance = (point: readonly number[]): number => euclideanNorm(point.map((p, i) => p - target[i]));
   const initial = distance(trajectory.points[0]);
   if (initial === 0)
-    throw new RangeError("the trajectory starts at the optimum: there is no error to reduce");
+    throw new KitRangeError("the trajectory starts at the optimum: there is no error to reduce");
   return trajectory.points.map((point) => distance(point) / initial);
 }
 
@@ -200,7 +203,7 @@ export interface RateComparisonOptions {
  */
 export function compareRates(options: RateComparisonOptions): RateMeasurement[] {
   if (options === null || typeof options !== "object") {
-    throw new TypeError(`the options must be an object, got ${describeValue(options)}`);
+    throw new KitTypeError(`the options must be an object, got ${describeValue(options)}`);
   }
   const theory = rateTheory(options.eigenvalues);
   const accuracy = requirePositive("accuracy", options.accuracy ?? 1e-6);
@@ -271,14 +274,14 @@ export function momentumSweep(options: {
   iterations: number;
 }): MomentumSweep {
   if (options === null || typeof options !== "object") {
-    throw new TypeError(`the options must be an object, got ${describeValue(options)}`);
+    throw new KitTypeError(`the options must be an object, got ${describeValue(options)}`);
   }
   const learningRates = [...requireFiniteVector("learningRates", options.learningRates)];
   const momenta = [...requireFiniteVector("momenta", options.momenta)];
   const iterations = requireIterations("iterations", options.iterations);
   const points = (iterations + 1) * learningRates.length * momenta.length;
   if (points > MAX_SWEEP_POINTS) {
-    throw new RangeError(
+    throw new KitRangeError(
       `the sweep would hold ${points} points ((iterations + 1) × step sizes × momenta), more than ${MAX_SWEEP_POINTS}: use fewer`,
     );
   }

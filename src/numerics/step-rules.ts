@@ -12,13 +12,20 @@
  *   Newton     step = −η H(x)⁻¹ g           (η = 1: the full Newton step)
  */
 import { plainStep, type StepRule } from "./descent";
-import { describeValue, requireFinite, requireFunction, requirePositive } from "./validate";
+import {
+  KitTypeError,
+  KitRangeError,
+  describeValue,
+  requireFinite,
+  requireFunction,
+  requirePositive,
+} from "./validate";
 
 /** A number in [0, 1): momentum and Adam's decay rates. */
 function requireDecay(name: string, value: unknown): number {
   const n = requireFinite(name, value);
   if (!(n >= 0 && n < 1))
-    throw new RangeError(`${name} must be a number from 0 up to (not including) 1, got ${n}`);
+    throw new KitRangeError(`${name} must be a number from 0 up to (not including) 1, got ${n}`);
   return n;
 }
 
@@ -94,7 +101,7 @@ export interface AdamState {
 export function adamStep(learningRate: number, options: AdamOptions = {}): StepRule<AdamState> {
   const eta = requirePositive("learningRate", learningRate);
   if (options === null || typeof options !== "object") {
-    throw new TypeError(`the Adam options must be an object, got ${describeValue(options)}`);
+    throw new KitTypeError(`the Adam options must be an object, got ${describeValue(options)}`);
   }
   const beta1 = requireDecay("beta1", options.beta1 ?? 0.9);
   const beta2 = requireDecay("beta2", options.beta2 ?? 0.999);
@@ -152,7 +159,7 @@ function checkHessian(
     matrix.length !== dimension ||
     matrix.some((row) => !Array.isArray(row) || row.length !== dimension)
   ) {
-    throw new RangeError(
+    throw new KitRangeError(
       `the Hessian must be a ${dimension} × ${dimension} array of rows, got ${describeValue(matrix)}`,
     );
   }
@@ -224,12 +231,12 @@ export interface StepRuleOptions {
 /** One rule by name, for a command line or a parameters cell: `{ method: "momentum", learningRate: 0.5 }`. */
 export function makeStepRule(options: StepRuleOptions): StepRule<unknown> {
   if (options === null || typeof options !== "object") {
-    throw new TypeError(`the step rule options must be an object, got ${describeValue(options)}`);
+    throw new KitTypeError(`the step rule options must be an object, got ${describeValue(options)}`);
   }
   const { method } = options;
   const unused = (name: keyof StepRuleOptions, allowed: readonly StepMethod[]): void => {
     if (options[name] !== undefined && !allowed.includes(method)) {
-      throw new RangeError(`${name} applies to ${allowed.join(" and ")}, not to method "${method}"`);
+      throw new KitRangeError(`${name} applies to ${allowed.join(" and ")}, not to method "${method}"`);
     }
   };
   unused("momentum", ["momentum", "nesterov"]);
@@ -237,7 +244,7 @@ export function makeStepRule(options: StepRuleOptions): StepRule<unknown> {
   unused("hessian", ["newton"]);
   const rate = (): number => {
     if (options.learningRate === undefined)
-      throw new TypeError(`learningRate must be given for method "${method}"`);
+      throw new KitTypeError(`learningRate must be given for method "${method}"`);
     return options.learningRate;
   };
   switch (method) {
@@ -250,9 +257,12 @@ export function makeStepRule(options: StepRuleOptions): StepRule<unknown> {
     case "adam":
       return adamStep(rate(), { beta1: options.beta1, beta2: options.beta2, epsilon: options.epsilon });
     case "newton":
-      if (options.hessian === undefined) throw new TypeError(`method "newton" needs the Hessian (hessian)`);
+      if (options.hessian === undefined)
+        throw new KitTypeError(`method "newton" needs the Hessian (hessian)`);
       return newtonStep(options.hessian, options.learningRate ?? 1);
     default:
-      throw new RangeError(`method must be one of ${STEP_METHODS.join(", ")}, got ${describeValue(method)}`);
+      throw new KitRangeError(
+        `method must be one of ${STEP_METHODS.join(", ")}, got ${describeValue(method)}`,
+      );
   }
 }
