@@ -1,6 +1,6 @@
 /**
- * npm run setup (run by npm start and npm test as well): finds or installs Jupyter, compiles
- * src/ for the kernel and registers the project's tslab kernel. Running it again is harmless.
+ * npm run setup (run by npm start and npm test as well): finds or installs Jupyter, patches tslab,
+ * compiles src/ for the kernel and registers the project's tslab kernel. Running it again is harmless.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
@@ -58,8 +58,17 @@ export function forgetStaleBuildInfo(): void {
   if (stale) rmSync(path.join(PROJECT_ROOT, "build", "tsconfig.build.tsbuildinfo"), { force: true });
 }
 
+/**
+ * Applies patches/ to node_modules (tslab's lossless messaging, its error replies and its faster
+ * compile; see patches/README.md). npm's postinstall applies them too; applying them again is a no-op.
+ */
+function applyPatches(): void {
+  run(process.execPath, [require.resolve("patch-package/index.js")]);
+}
+
 export function setup(): JupyterInventory {
   const found = ensureJupyter();
+  applyPatches();
   forgetStaleBuildInfo();
   run(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"]);
   const changed = registerKernel();
