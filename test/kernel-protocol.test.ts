@@ -30,7 +30,7 @@ describe(
         cwd: path.join(__dirname, "kernel"),
         env: { ...jupyterEnv(), KERNEL_NAME },
         encoding: "utf8",
-        timeout: 10 * 60_000,
+        timeout: 5 * 60_000,
       });
       const log = `${result.stdout}${result.stderr}`;
       assert.equal(result.status, 0, log);

@@ -34,7 +34,7 @@ export interface GradientCheckSubject {
   coordinates: readonly string[];
   objective(point: readonly number[]): number;
   handGradient(point: readonly number[]): number[];
-  /** The objective built from tf operations, so that tf.grad can differentiate it. */
+  /** The objective built from tf operations, so that tf.grad can differentiate it. @internal (see TensorFlow) */
   tensorObjective(tf: TensorFlow, point: Tensor1D): Scalar;
 }
 

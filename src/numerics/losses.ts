@@ -39,7 +39,7 @@ export interface Loss {
   value(residuals: Float64Array): number;
   /** ∂L/∂r_i for every i; a subgradient where the loss has a kink (see the module comment). */
   derivatives(residuals: Float64Array): Float64Array;
-  /** The same loss from TensorFlow.js's own loss functions (tf.losses), for autodiff checks. */
+  /** The same loss from TensorFlow.js's own loss functions (tf.losses), for autodiff checks. @internal (see TensorFlow) */
   tensorLoss(tf: TensorFlow, targets: Tensor1D, predictions: Tensor1D): Scalar;
 }
 

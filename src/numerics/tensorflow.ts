@@ -1,9 +1,16 @@
 import type * as TensorFlowModule from "@tensorflow/tfjs";
 
-/** The TensorFlow.js API; @tensorflow/tfjs-node exports the same one. */
+/**
+ * The TensorFlow.js API; @tensorflow/tfjs-node exports the same one.
+ *
+ * @internal Kept out of build/'s declarations, like every TensorFlow.js type in the kit's API
+ * (stripInternal): a notebook's import of "../src" would otherwise make tslab type-check every
+ * cell against TensorFlow.js's ~600 declaration files. A notebook that wants `tf` imports it.
+ */
 export type TensorFlow = typeof TensorFlowModule;
 
 export interface LoadedTensorFlow {
+  /** @internal (see TensorFlow) */
   tf: TensorFlow;
   /** "tfjs-node" (native libtensorflow) or "tfjs" (pure JavaScript CPU backend). */
   packageName: "@tensorflow/tfjs-node" | "@tensorflow/tfjs";

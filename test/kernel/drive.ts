@@ -38,18 +38,19 @@ export interface CellReport {
 }
 
 /**
- * Runs `cells` one after another in one fresh kernel session (in notebooks/, so "../src" imports
- * the kit); a list of sources is sent at once, as "Run all" does. One report per source; stops at
+ * Runs `cells` one after another in one fresh kernel session started in `cwd` (by default
+ * notebooks/, so "../src" imports the kit); a list of sources is sent at once, as "Run all" does. One report per source; stops at
  * the first cell whose idle status does not arrive within `timeoutSeconds`.
  */
-export function driveKernel(cells: readonly (string | string[])[], timeoutSeconds = 60): CellReport[] {
+export function driveKernel(
+  cells: readonly (string | string[])[],
+  timeoutSeconds = 60,
+  cwd = NOTEBOOKS_DIR,
+): CellReport[] {
   const dir = mkdtempSync(path.join(os.tmpdir(), "kernel-drive-"));
   try {
     const config = path.join(dir, "config.json");
-    writeFileSync(
-      config,
-      JSON.stringify({ kernel: KERNEL_NAME, cwd: NOTEBOOKS_DIR, cells, timeout: timeoutSeconds }),
-    );
+    writeFileSync(config, JSON.stringify({ kernel: KERNEL_NAME, cwd, cells, timeout: timeoutSeconds }));
     const result = spawnSync(PYTHON, [path.join(__dirname, "drive.py"), config], {
       encoding: "utf8",
       env: jupyterEnv(),
