@@ -2,6 +2,10 @@
  * `npm run bench`: what the kit costs, against the articles' Python, in one run on one machine.
  * Prints a table and writes it to bench-results/bench.md and bench.json. Not part of `npm test`:
  * the goals are figures to report, not assertions.
+ *
+ * The contenders are interleaved (A B C … then … C B A, round after round), never run one after
+ * another, so a shared machine's load falls on them alike; each figure is a median with its spread
+ * (min–max over the rounds), and ratios are taken round by round.
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -28,7 +32,13 @@ const PEERS_DIR = path.join(__dirname, "peers");
 /** Debian's python3, which sees Debian's numpy, torch and ipykernel (a pyenv python3 on PATH may not). */
 const PYTHON = "/usr/bin/python3";
 const POINTS = 2000;
-const RERUNS = 20;
+/** Rounds of the interleaved contenders. */
+const FIT_ROUNDS = 5;
+const NOTEBOOK_ROUNDS = 3;
+const KERNEL_ROUNDS = 15;
+/** Reruns of notebook 01's parameters → figure cells in one session: 50, as a student might. */
+const RERUNS = 50;
+const FLOOD_LINES = 20_000;
 
 // ---------------------------------------------------------------------------------------------
 // Set-up: the Python peers, installed with apt where we may, otherwise skipped with one line.
@@ -70,6 +80,16 @@ function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** "12.3 ms (10.1–15.0)": the median and the range of `values`, formatted by `format`. */
+function spread(values: number[], format: (value: number) => string = formatSeconds): string {
+  return `${format(median(values))} (${format(Math.min(...values))}–${format(Math.max(...values))})`;
+}
+
+/** Round r's order of `items`: forwards in even rounds, backwards in odd ones. */
+function interleaved<T>(items: readonly T[], round: number): T[] {
+  return round % 2 === 0 ? [...items] : [...items].reverse();
 }
 
 function timeRuns<T>(repeats: number, warmUps: number, run: () => T): { seconds: number[]; last: T } {
@@ -122,13 +142,21 @@ function table(headers: string[], rows: string[][]): string {
 interface FitRow {
   peer: string;
   precision: string;
-  medianSeconds: number;
+  /** One time per round: the median of that round's runs. */
+  seconds: number[];
   runs: number;
   coefficients: number[];
 }
 
+interface FitContender {
+  peer: string;
+  precision: string;
+  /** Runs once per round, returning that round's timed seconds (warm-ups untimed). */
+  round: (first: boolean) => { seconds: number[]; coefficients: number[] };
+}
+
 /** 1 and 2: the second article's loop, 2000 points × 2000 iterations, from one shared start. */
-async function benchFit(peers: Set<string>, versions: Record<string, string>): Promise<FitRow[]> {
+function benchFit(peers: Set<string>, versions: Record<string, string>): FitRow[] {
   const start = randomCoefficients(3, DEFAULT_SEED);
   const config = {
     start,
@@ -137,51 +165,47 @@ async function benchFit(peers: Set<string>, versions: Record<string, string>): P
     points: POINTS,
   };
   const configFile = path.join(RESULTS_DIR, "fit-config.json");
-  const rows: FitRow[] = [];
-  const ours = timeRuns(10, 2, () => fitPolynomial({ start }));
-  rows.push({
-    peer: "kit: fitPolynomial (per point)",
-    precision: "float64",
-    medianSeconds: median(ours.seconds),
-    runs: 10,
-    coefficients: ours.last.coefficients,
-  });
-  // The statistics are recomputed in every run: their one pass over the data is part of the cost.
-  const fast = timeRuns(200, 5, () => fitPolynomial({ start, method: "sufficient-statistics" }));
-  rows.push({
-    peer: "kit: sufficient statistics",
-    precision: "float64",
-    medianSeconds: median(fast.seconds),
-    runs: 200,
-    coefficients: fast.last.coefficients,
-  });
-  console.log("  kit done");
+  const python = (script: string, args: string[], repeats: number) => () => {
+    writeFileSync(configFile, JSON.stringify({ ...config, repeats, warmUps: 1 }));
+    const run = runPython(script, [configFile, ...args]);
+    versions[script === "fit_numpy.py" ? "numpy" : "torch"] = run.version;
+    return { seconds: run.seconds, coefficients: run.coefficients };
+  };
+  const contenders: FitContender[] = [
+    {
+      peer: "kit: fitPolynomial (per point)",
+      precision: "float64",
+      round: (first) => {
+        const runs = timeRuns(2, first ? 2 : 0, () => fitPolynomial({ start }));
+        return { seconds: runs.seconds, coefficients: runs.last.coefficients };
+      },
+    },
+    {
+      // The statistics are recomputed in every run: their one pass over the data is part of the cost.
+      peer: "kit: sufficient statistics",
+      precision: "float64",
+      round: (first) => {
+        const runs = timeRuns(40, first ? 5 : 0, () =>
+          fitPolynomial({ start, method: "sufficient-statistics" }),
+        );
+        return { seconds: runs.seconds, coefficients: runs.last.coefficients };
+      },
+    },
+  ];
   if (peers.has("numpy")) {
-    writeFileSync(configFile, JSON.stringify({ ...config, repeats: 5, warmUps: 1 }));
-    const numpy = runPython("fit_numpy.py", [configFile]);
-    versions.numpy = numpy.version;
-    rows.push({
+    contenders.push({
       peer: "numpy (the article's loop)",
       precision: "float64",
-      medianSeconds: median(numpy.seconds),
-      runs: 5,
-      coefficients: numpy.coefficients,
+      round: python("fit_numpy.py", [], 1),
     });
-    console.log("  numpy done");
   }
   if (peers.has("torch")) {
-    writeFileSync(configFile, JSON.stringify({ ...config, repeats: 3, warmUps: 1 }));
     for (const mode of ["hand", "autograd"]) {
-      const torch = runPython("fit_torch.py", [configFile, mode]);
-      versions.torch = torch.version;
-      rows.push({
+      contenders.push({
         peer: `PyTorch, ${mode === "hand" ? "hand gradients" : "autograd"} (1 thread)`,
         precision: "float64",
-        medianSeconds: median(torch.seconds),
-        runs: 3,
-        coefficients: torch.coefficients,
+        round: python("fit_torch.py", [mode], 1),
       });
-      console.log(`  torch ${mode} done`);
     }
   }
   const { tf, description } = loadTensorFlow();
@@ -209,100 +233,136 @@ async function benchFit(peers: Set<string>, versions: Record<string, string>): P
     theta.forEach((tensor) => tensor.dispose());
     return values;
   };
-  const tfRuns = timeRuns(3, 1, tfFit);
-  rows.push({
+  contenders.push({
     peer: "TensorFlow.js, tf.grads each step",
     precision: "float32",
-    medianSeconds: median(tfRuns.seconds),
-    runs: 3,
-    coefficients: tfRuns.last,
+    round: (first) => {
+      const runs = timeRuns(1, first ? 1 : 0, tfFit);
+      return { seconds: runs.seconds, coefficients: runs.last };
+    },
   });
-  console.log("  TensorFlow.js done");
+  const rows: FitRow[] = contenders.map((c) => ({
+    peer: c.peer,
+    precision: c.precision,
+    seconds: [],
+    runs: 0,
+    coefficients: [],
+  }));
+  for (let round = 0; round < FIT_ROUNDS; round++) {
+    for (const index of interleaved(
+      contenders.map((_, i) => i),
+      round,
+    )) {
+      const result = contenders[index].round(round === 0);
+      rows[index].seconds.push(median(result.seconds));
+      rows[index].runs += result.seconds.length;
+      rows[index].coefficients = result.coefficients;
+    }
+    console.log(`  round ${round + 1} of ${FIT_ROUNDS} done`);
+  }
   return rows;
 }
 
 interface NotebookRow {
   notebook: string;
   kind: "kit (tslab)" | "Python (ipykernel)";
-  seconds: number;
+  seconds: number[];
   bytes: number;
 }
 
-/** 3: execute-and-export of each walk-through, against the same article done the Python way. */
+async function exportKitNotebook(file: string, exportDir: string): Promise<number> {
+  const result = await exportNotebook(file, exportDir);
+  if (result.problems.length > 0 || result.bytes === undefined) {
+    throw new Error(`exporting ${path.basename(file)} failed:\n${result.problems.join("\n")}`);
+  }
+  return result.bytes;
+}
+
+function exportPythonNotebook(file: string, outputDir: string): number {
+  const run = spawnSync(
+    "jupyter",
+    [
+      "nbconvert",
+      "--to",
+      "html",
+      "--execute",
+      "--ExecutePreprocessor.kernel_name=python3",
+      "--output-dir",
+      outputDir,
+      file,
+    ],
+    { encoding: "utf8", env: { ...jupyterEnv(), PYDEVD_DISABLE_FILE_VALIDATION: "1" } },
+  );
+  if (run.status !== 0) throw new Error(`nbconvert on ${path.basename(file)} failed:\n${run.stderr}`);
+  const html = path.join(outputDir, path.basename(file).replace(/\.ipynb$/, ".html"));
+  return Number(spawnSync("stat", ["-c", "%s", html], { encoding: "utf8" }).stdout.trim());
+}
+
+/**
+ * 3: execute-and-export of each walk-through against the same article done the Python way,
+ * interleaved: kit 01, Python 01, kit 02, Python 02, then backwards, NOTEBOOK_ROUNDS times.
+ */
 async function benchNotebooks(peers: Set<string>): Promise<NotebookRow[]> {
-  const rows: NotebookRow[] = [];
   const exportDir = path.join(RESULTS_DIR, "export");
   mkdirSync(exportDir, { recursive: true });
   const walkThroughs = listNotebooks().filter((file) => /^0[12]-/.test(path.basename(file)));
-  for (const file of walkThroughs) {
-    const began = performance.now();
-    const result = await exportNotebook(file, exportDir);
-    if (result.problems.length > 0 || result.bytes === undefined) {
-      throw new Error(`exporting ${path.basename(file)} failed:\n${result.problems.join("\n")}`);
-    }
-    rows.push({
-      notebook: path.basename(file),
-      kind: "kit (tslab)",
-      seconds: (performance.now() - began) / 1000,
-      bytes: result.bytes,
-    });
-    console.log(`  ${path.basename(file)} done`);
-  }
-  if (!(peers.has("ipykernel") && peers.has("numpy") && peers.has("matplotlib"))) {
-    console.log("skipped: the Python notebooks (they need ipykernel, numpy and matplotlib)");
-    return rows;
-  }
+  const contenders: { row: NotebookRow; run: () => Promise<number> }[] = [];
+  const withPython = peers.has("ipykernel") && peers.has("numpy") && peers.has("matplotlib");
+  if (!withPython) console.log("skipped: the Python notebooks (they need ipykernel, numpy and matplotlib)");
   const pythonDir = path.join(RESULTS_DIR, "python");
   mkdirSync(pythonDir, { recursive: true });
-  for (const file of writePythonNotebooks(pythonDir)) {
-    const began = performance.now();
-    const run = spawnSync(
-      "jupyter",
-      [
-        "nbconvert",
-        "--to",
-        "html",
-        "--execute",
-        "--ExecutePreprocessor.kernel_name=python3",
-        "--output-dir",
-        pythonDir,
-        file,
-      ],
-      { encoding: "utf8", env: { ...jupyterEnv(), PYDEVD_DISABLE_FILE_VALIDATION: "1" } },
-    );
-    if (run.status !== 0) throw new Error(`nbconvert on ${path.basename(file)} failed:\n${run.stderr}`);
-    const html = file.replace(/\.ipynb$/, ".html");
-    const bytes = Number(spawnSync("stat", ["-c", "%s", html], { encoding: "utf8" }).stdout.trim());
-    rows.push({
-      notebook: path.basename(file),
-      kind: "Python (ipykernel)",
-      seconds: (performance.now() - began) / 1000,
-      bytes,
+  const pythonFiles = withPython ? writePythonNotebooks(pythonDir) : [];
+  walkThroughs.forEach((file, i) => {
+    contenders.push({
+      row: { notebook: path.basename(file), kind: "kit (tslab)", seconds: [], bytes: 0 },
+      run: () => exportKitNotebook(file, exportDir),
     });
-    console.log(`  ${path.basename(file)} done`);
+    const pythonFile = pythonFiles[i];
+    if (pythonFile) {
+      contenders.push({
+        row: { notebook: path.basename(pythonFile), kind: "Python (ipykernel)", seconds: [], bytes: 0 },
+        run: () => Promise.resolve(exportPythonNotebook(pythonFile, pythonDir)),
+      });
+    }
+  });
+  for (let round = 0; round < NOTEBOOK_ROUNDS; round++) {
+    for (const contender of interleaved(contenders, round)) {
+      const began = performance.now();
+      contender.row.bytes = await contender.run();
+      contender.row.seconds.push((performance.now() - began) / 1000);
+    }
+    console.log(`  round ${round + 1} of ${NOTEBOOK_ROUNDS} done`);
   }
-  return rows;
+  return contenders.map((contender) => contender.row);
 }
 
-/** 4: rerun latency through the Jupyter protocol, on notebook 01's parameters and figure cells. */
-interface RerunResult {
-  /** From sending the changed parameters cell (and the cells up to the figure) to the figure's output. */
-  seconds: number[];
-  /** An empty cell's round trip, send to idle: the messaging floor per cell. */
-  emptyCellSeconds: number[];
-  /** A one-line declaration's round trip: tslab's compile of a cell, before any work. */
-  declarationCellSeconds: number[];
+/** 4: the kernel through the Jupyter protocol, tslab against ipykernel where it is installed. */
+interface KernelFigures {
+  emptySeconds: number[];
+  declarationSeconds: number[];
+  linesPerSecond: number[];
   errors: string[];
 }
 
-function benchReruns(peers: Set<string>): RerunResult | undefined {
+interface KernelResult {
+  cellsPerRerun: number;
+  tslab: KernelFigures & {
+    /** Notebook 01's parameters cell and the cells up to its figure, sent at once, to the figure. */
+    rerunSeconds: (number | null)[];
+    /** The one-line declaration again, after the reruns (hundreds of executed cells later). */
+    declarationAfterRerunsSeconds: number[];
+  };
+  ipykernel?: KernelFigures;
+}
+
+function benchKernel(peers: Set<string>): KernelResult | undefined {
   if (!peers.has("jupyter_client")) {
-    console.log("skipped: rerun latency (it drives the kernel with jupyter_client)");
+    console.log("skipped: the kernel figures (they drive the kernels with jupyter_client)");
     return undefined;
   }
   const file = listNotebooks().find((name) => path.basename(name).startsWith("01-"));
   if (!file) {
-    console.log("skipped: rerun latency (no notebooks/01-*.ipynb)");
+    console.log("skipped: the kernel figures (no notebooks/01-*.ipynb)");
     return undefined;
   }
   const cells = readNotebook(file).cells.filter((cell) => cell.cell_type === "code");
@@ -317,18 +377,96 @@ function benchReruns(peers: Set<string>): RerunResult | undefined {
     ),
     ...sources.slice(parameters + 1, figure + 1),
   ]);
-  const configFile = path.join(RESULTS_DIR, "rerun-config.json");
+  const kernels: Record<string, object> = {
+    tslab: {
+      name: "tslab",
+      cwd: NOTEBOOKS_DIR,
+      setup: sources,
+      empty: "",
+      declaration: "const benchProbe = 1;",
+      flood: `for (let i = 0; i < ${FLOOD_LINES}; i++) console.log(i);`,
+    },
+  };
+  if (peers.has("ipykernel")) {
+    kernels.ipykernel = {
+      name: "python3",
+      cwd: NOTEBOOKS_DIR,
+      setup: [],
+      empty: "",
+      declaration: "bench_probe = 1",
+      flood: `for i in range(${FLOOD_LINES}): print(i)`,
+    };
+  }
+  const configFile = path.join(RESULTS_DIR, "kernel-config.json");
   writeFileSync(
     configFile,
-    JSON.stringify({ kernel: "tslab", cwd: NOTEBOOKS_DIR, setup: sources, reruns, marker: "data-gd-figure" }),
+    JSON.stringify({
+      kernels,
+      rounds: KERNEL_ROUNDS,
+      floodLines: FLOOD_LINES,
+      reruns,
+      marker: "data-gd-figure",
+    }),
   );
-  const run = spawnSync(PYTHON, [path.join(PEERS_DIR, "rerun_latency.py"), configFile], {
+  const run = spawnSync(PYTHON, [path.join(PEERS_DIR, "kernel_latency.py"), configFile], {
     encoding: "utf8",
     env: { ...jupyterEnv(), PYDEVD_DISABLE_FILE_VALIDATION: "1" },
     maxBuffer: 1 << 26,
   });
-  if (run.status !== 0) throw new Error(`rerun_latency.py failed:\n${run.stderr}`);
-  return JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}") as RerunResult;
+  rmSync(configFile, { force: true });
+  if (run.status !== 0) throw new Error(`kernel_latency.py failed:\n${run.stderr}`);
+  const result = JSON.parse(run.stdout.trim().split("\n").pop() ?? "{}") as Omit<
+    KernelResult,
+    "cellsPerRerun"
+  >;
+  return { ...result, cellsPerRerun: figure - parameters + 1 };
+}
+
+function formatRate(linesPerSecond: number): string {
+  return `${Math.round(linesPerSecond).toLocaleString("en-US")}/s`;
+}
+
+/** The kernel's table: per-cell latency, rerun latency and its growth, lines per second. */
+function kernelTable(kernel: KernelResult): { markdown: string; rerunSeconds: number[] } {
+  const { tslab, ipykernel } = kernel;
+  const rerunSeconds = tslab.rerunSeconds.filter((s): s is number => s !== null);
+  const fifth = Math.max(1, Math.floor(rerunSeconds.length / 5));
+  const rows = [
+    [
+      "an empty cell, send to idle",
+      spread(tslab.emptySeconds),
+      ipykernel ? spread(ipykernel.emptySeconds) : "—",
+    ],
+    [
+      "a one-line declaration (`const benchProbe = 1;` / `bench_probe = 1`)",
+      spread(tslab.declarationSeconds),
+      ipykernel ? spread(ipykernel.declarationSeconds) : "—",
+    ],
+    [
+      `the same, after the ${RERUNS} reruns below (${RERUNS * kernel.cellsPerRerun} more cells)`,
+      spread(tslab.declarationAfterRerunsSeconds),
+      "—",
+    ],
+    [
+      `lines per second delivered (a cell printing ${FLOOD_LINES.toLocaleString("en-US")} lines)`,
+      spread(tslab.linesPerSecond, formatRate),
+      ipykernel ? spread(ipykernel.linesPerSecond, formatRate) : "—",
+    ],
+    [
+      `rerun: notebook 01's parameters cell → its figure (${rerunSeconds.length} reruns in one session)`,
+      spread(rerunSeconds),
+      "—",
+    ],
+    [
+      `rerun, median of the first ${fifth} → of the last ${fifth} of the session`,
+      `${formatSeconds(median(rerunSeconds.slice(0, fifth)))} → ${formatSeconds(median(rerunSeconds.slice(-fifth)))}`,
+      "—",
+    ],
+  ];
+  return {
+    markdown: table(["through the Jupyter protocol", "kit (tslab)", "Python (ipykernel)"], rows),
+    rerunSeconds,
+  };
 }
 
 async function main(): Promise<void> {
@@ -347,40 +485,43 @@ async function main(): Promise<void> {
   const versions: Record<string, string> = { node: process.version };
   versions.python = spawnSync(PYTHON, ["--version"], { encoding: "utf8" }).stdout.trim();
 
-  console.log("1–2. the fit loop");
-  const fit = await benchFit(peers, versions);
-  console.log("3. execute and export");
+  console.log(`1–2. the fit loop (${FIT_ROUNDS} interleaved rounds)`);
+  const fit = benchFit(peers, versions);
+  console.log(`3. execute and export (${NOTEBOOK_ROUNDS} interleaved rounds)`);
   const notebooks = await benchNotebooks(peers);
-  console.log("4. rerun latency");
-  const reruns = benchReruns(peers);
+  console.log("4. the kernel through the Jupyter protocol");
+  const kernel = benchKernel(peers);
 
   const ours = fit[0];
   const fast = fit[1];
   const numpy = fit.find((row) => row.peer.startsWith("numpy"));
+  /** Round by round: this row's time over the kit's in the same round. */
+  const ratios = (row: FitRow, to: FitRow = ours): number[] => row.seconds.map((s, i) => s / to.seconds[i]);
+  const ratio = (value: number): string => value.toPrecision(3);
   const fitTable = table(
     [
       "peer",
       "precision",
-      "median",
+      "median (min–max over rounds)",
       "runs",
-      "time ÷ kit's",
+      "time ÷ kit's, per round",
       "max relative difference of a, b, c, d from the kit's",
     ],
     fit.map((row) => [
       row.peer,
       row.precision,
-      formatSeconds(row.medianSeconds),
+      spread(row.seconds),
       String(row.runs),
-      (row.medianSeconds / ours.medianSeconds).toPrecision(3),
+      spread(ratios(row), ratio),
       maxRelativeDifference(row.coefficients, ours.coefficients).toExponential(1),
     ]),
   );
   const notebookTable = table(
-    ["notebook", "kernel", "execute + export", "HTML size"],
+    ["notebook", "kernel", "execute + export, median (min–max)", "HTML size"],
     notebooks.map((row) => [
       row.notebook,
       row.kind,
-      `${row.seconds.toFixed(1)} s`,
+      spread(row.seconds, (s) => `${s.toFixed(1)} s`),
       `${(row.bytes / 1e6).toFixed(2)} MB`,
     ]),
   );
@@ -390,7 +531,16 @@ async function main(): Promise<void> {
   );
   const kitNotebooks = notebooks.filter((row) => row.kind === "kit (tslab)");
   const pythonNotebooks = notebooks.filter((row) => row.kind !== "kit (tslab)");
-  const rerunMedian = reruns && reruns.seconds.every((s) => s !== null) ? median(reruns.seconds) : undefined;
+  const kernelFigures = kernel ? kernelTable(kernel) : undefined;
+  const rerunMedian = kernelFigures ? median(kernelFigures.rerunSeconds) : undefined;
+  const declarationMedian = kernel ? median(kernel.tslab.declarationSeconds) : undefined;
+  const rerunGrowth = kernelFigures
+    ? (() => {
+        const all = kernelFigures.rerunSeconds;
+        const fifth = Math.max(1, Math.floor(all.length / 5));
+        return median(all.slice(-fifth)) / median(all.slice(0, fifth));
+      })()
+    : undefined;
   const goals: string[][] = [
     [
       "every float64 peer ends at the kit's coefficients (≤ 1e-9)",
@@ -400,29 +550,41 @@ async function main(): Promise<void> {
     ...(numpy
       ? [
           [
-            "the kit's fit ≥ 10× faster than the numpy loop",
-            `${(numpy.medianSeconds / ours.medianSeconds).toFixed(1)}×`,
-            numpy.medianSeconds / ours.medianSeconds >= 10 ? "yes" : "no",
+            "the kit's fit ≥ 10× faster than the numpy loop (median of the per-round ratios)",
+            `${median(ratios(numpy)).toFixed(1)}×`,
+            median(ratios(numpy)) >= 10 ? "yes" : "no",
           ],
           [
-            "sufficient statistics ≥ 1000× faster than the numpy loop",
-            `${(numpy.medianSeconds / fast.medianSeconds).toFixed(0)}×`,
-            numpy.medianSeconds / fast.medianSeconds >= 1000 ? "yes" : "no",
+            "sufficient statistics ≥ 1000× faster than the numpy loop (median of the per-round ratios)",
+            `${median(ratios(numpy, fast)).toFixed(0)}×`,
+            median(ratios(numpy, fast)) >= 1000 ? "yes" : "no",
           ],
         ]
       : []),
     ...kitNotebooks.map((row, i) => {
       const python = pythonNotebooks[i];
       return [
-        `${row.notebook}: execute + export ≤ its Python counterpart's`,
-        python ? `${row.seconds.toFixed(1)} s vs ${python.seconds.toFixed(1)} s` : "no Python run",
-        python ? (row.seconds <= python.seconds ? "yes" : "no") : "—",
+        `${row.notebook}: execute + export ≤ its Python counterpart's (medians)`,
+        python
+          ? `${median(row.seconds).toFixed(1)} s vs ${median(python.seconds).toFixed(1)} s`
+          : "no Python run",
+        python ? (median(row.seconds) <= median(python.seconds) ? "yes" : "no") : "—",
       ];
     }),
     [
-      "rerun median (parameters cell → figure) ≤ 100 ms",
+      "rerun median (notebook 01's parameters cell → figure) ≤ 60 ms",
       rerunMedian === undefined ? "not measured" : formatSeconds(rerunMedian),
-      rerunMedian !== undefined && rerunMedian <= 0.1 ? "yes" : "no",
+      rerunMedian !== undefined && rerunMedian <= 0.06 ? "yes" : "no",
+    ],
+    [
+      "a one-line declaring cell, median ≤ 25 ms",
+      declarationMedian === undefined ? "not measured" : formatSeconds(declarationMedian),
+      declarationMedian !== undefined && declarationMedian <= 0.025 ? "yes" : "no",
+    ],
+    [
+      `no slowdown over ${RERUNS} reruns (last fifth ÷ first fifth ≤ 1.2)`,
+      rerunGrowth === undefined ? "not measured" : rerunGrowth.toFixed(2),
+      rerunGrowth !== undefined && rerunGrowth <= 1.2 ? "yes" : "no",
     ],
     ...kitNotebooks.map((row) => [
       `${row.notebook} export ≤ 2.5 MB`,
@@ -430,20 +592,26 @@ async function main(): Promise<void> {
       row.bytes <= 2.5e6 ? "yes" : "no",
     ]),
   ];
+  const kernelErrors = kernel
+    ? [...kernel.tslab.errors, ...(kernel.ipykernel?.errors ?? [])].filter(Boolean)
+    : [];
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
   const machine = `${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${versions.node}, ${versions.python}, numpy ${versions.numpy ?? "—"}, torch ${versions.torch ?? "—"}, ${versions.tensorflow}; load average ${loadAtStart.toFixed(2)} when the bench started (other processes on the machine share its cores, so times are indicative)`;
   const markdown = [
     `Machine: ${machine}. Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC with \`npm run bench\`.`,
     "",
-    "**The fit loop** (2000 points × 2000 iterations, learning rate 1e-6, one shared seeded start):",
+    `**The fit loop** (2000 points × 2000 iterations, learning rate 1e-6, one shared seeded start; ${FIT_ROUNDS} interleaved rounds):`,
     "",
     fitTable,
     "",
-    "**Execute and export** (one run each; the Python notebooks are the articles' own code with numpy and matplotlib):",
+    `**Execute and export** (${NOTEBOOK_ROUNDS} interleaved rounds; the Python notebooks are the articles' own code with numpy and matplotlib):`,
     "",
     notebookTable,
     "",
-    `**Rerun latency** through the Jupyter protocol (notebook 01: a changed parameters cell and the cells up to its figure, ${RERUNS} reruns): median ${rerunMedian === undefined ? "not measured" : formatSeconds(rerunMedian)}${reruns ? `, min ${formatSeconds(Math.min(...reruns.seconds))}, max ${formatSeconds(Math.max(...reruns.seconds))}` : ""}${reruns ? `; per cell, the kernel's floor (send to idle, median): ${formatSeconds(median(reruns.emptyCellSeconds))} for an empty cell, ${formatSeconds(median(reruns.declarationCellSeconds))} for \`const benchProbe = 1;\` (tslab compiles every cell with TypeScript)` : ""}${reruns?.errors.length ? `; errors: ${reruns.errors.join("; ")}` : ""}.`,
+    `**The kernel** through the Jupyter protocol (jupyter_client; both kernels run at once and alternate cell by cell, ${KERNEL_ROUNDS} rounds; median (min–max)):`,
+    "",
+    kernelFigures ? kernelFigures.markdown : "not measured",
+    ...(kernelErrors.length > 0 ? ["", `Errors: ${kernelErrors.join("; ")}`] : []),
     "",
     "**Goals**:",
     "",
@@ -453,7 +621,7 @@ async function main(): Promise<void> {
   writeFileSync(path.join(RESULTS_DIR, "bench.md"), `${markdown}\n`);
   writeFileSync(
     path.join(RESULTS_DIR, "bench.json"),
-    JSON.stringify({ machine, versions, fit, notebooks, reruns, goals }, null, 2),
+    JSON.stringify({ machine, versions, fit, notebooks, kernel, goals }, null, 2),
   );
   rmSync(path.join(RESULTS_DIR, "fit-config.json"), { force: true });
   console.log(
