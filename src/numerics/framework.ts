@@ -27,7 +27,11 @@ import {
 export const FRAMEWORK_OPTIMIZERS = ["sgd", "momentum", "nesterov", "adam"] as const;
 export type FrameworkOptimizer = (typeof FRAMEWORK_OPTIMIZERS)[number];
 
-/** A loss written with TensorFlow.js operations, as a function of the parameter vector. */
+/**
+ * A loss written with TensorFlow.js operations, as a function of the parameter vector.
+ * @internal Like the other TensorFlow.js types (see TensorFlow in tensorflow.ts), kept out of
+ * build's declarations, where notebooks see it as `any`.
+ */
 export type TensorObjective = (tf: TensorFlow, parameters: Tensor1D) => Scalar;
 
 export interface FrameworkRunOptions {
