@@ -6,7 +6,7 @@
  * what a student sees.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, describe, it } from "node:test";
 import { PROJECT_ROOT } from "../src/tools/jupyter";
@@ -40,6 +40,22 @@ const CELLS: [string, string | RegExp][] = [
   ["namespace Space { export const value = 5; }\nSpace.value + a.length", "15\n"],
   ["Space.value + twice(fromModule) + norm({ x: 1 })", "20\n"],
 ];
+
+describe("the kit's declarations for the kernel (build/src/**/*.d.ts)", () => {
+  it("import no TensorFlow.js types: tslab would type-check every cell against ~600 more files", () => {
+    const buildDir = path.join(PROJECT_ROOT, "build", "src");
+    const importing = (readdirSync(buildDir, { recursive: true }) as string[])
+      .filter((file) => file.endsWith(".d.ts"))
+      .filter((file) =>
+        /(from |import\()"@tensorflow\//.test(readFileSync(path.join(buildDir, file), "utf8")),
+      );
+    assert.deepEqual(
+      importing,
+      [],
+      "mark TensorFlow.js-typed exports @internal (see src/numerics/tensorflow.ts)",
+    );
+  });
+});
 
 describe("cells compiled in one kernel session", { skip: noPythonModule("jupyter_client") }, () => {
   const dir = mkdtempSync(path.join(PROJECT_ROOT, "build", "kernel-compile-"));
