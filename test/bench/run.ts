@@ -340,6 +340,9 @@ async function benchNotebooks(peers: Set<string>): Promise<NotebookRow[]> {
 interface KernelFigures {
   emptySeconds: number[];
   declarationSeconds: number[];
+  /** The kernel process's CPU time per cell (mean of 50), null without /proc. */
+  emptyCpuSeconds: number | null;
+  declarationCpuSeconds: number | null;
   linesPerSecond: number[];
   errors: string[];
 }
@@ -349,6 +352,8 @@ interface KernelResult {
   tslab: KernelFigures & {
     /** Notebook 01's parameters cell and the cells up to its figure, sent at once, to the figure. */
     rerunSeconds: (number | null)[];
+    /** The kernel process's CPU time per rerun (mean over the reruns), null without /proc. */
+    rerunCpuSeconds: number | null;
     /** The one-line declaration again, after the reruns (hundreds of executed cells later). */
     declarationAfterRerunsSeconds: number[];
   };
@@ -431,6 +436,8 @@ function kernelTable(kernel: KernelResult): { markdown: string; rerunSeconds: nu
   const { tslab, ipykernel } = kernel;
   const rerunSeconds = tslab.rerunSeconds.filter((s): s is number => s !== null);
   const fifth = Math.max(1, Math.floor(rerunSeconds.length / 5));
+  const cpu = (seconds: number | null | undefined): string =>
+    seconds === null || seconds === undefined ? "—" : formatSeconds(seconds);
   const rows = [
     [
       "an empty cell, send to idle",
@@ -441,6 +448,11 @@ function kernelTable(kernel: KernelResult): { markdown: string; rerunSeconds: nu
       "a one-line declaration (`const benchProbe = 1;` / `bench_probe = 1`)",
       spread(tslab.declarationSeconds),
       ipykernel ? spread(ipykernel.declarationSeconds) : "—",
+    ],
+    [
+      "kernel CPU time: an empty cell / a one-line declaration (mean of 50)",
+      `${cpu(tslab.emptyCpuSeconds)} / ${cpu(tslab.declarationCpuSeconds)}`,
+      ipykernel ? `${cpu(ipykernel.emptyCpuSeconds)} / ${cpu(ipykernel.declarationCpuSeconds)}` : "—",
     ],
     [
       `the same, after the ${RERUNS} reruns below (${RERUNS * kernel.cellsPerRerun} more cells)`,
@@ -457,6 +469,7 @@ function kernelTable(kernel: KernelResult): { markdown: string; rerunSeconds: nu
       spread(rerunSeconds),
       "—",
     ],
+    ["kernel CPU time per rerun (mean)", cpu(tslab.rerunCpuSeconds), "—"],
     [
       `rerun, median of the first ${fifth} → of the last ${fifth} of the session`,
       `${formatSeconds(median(rerunSeconds.slice(0, fifth)))} → ${formatSeconds(median(rerunSeconds.slice(-fifth)))}`,

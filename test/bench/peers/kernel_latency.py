@@ -11,8 +11,11 @@ round swapped), so load on a shared machine hits them alike. Measured, send to i
 - tslab only: the rerun latency (a changed parameters cell and the cells up to its figure, sent at
   once; until the figure's display_data arrives), for every rerun in order, so growth over a long
   session shows; and the declaration cell again after the reruns.
+Beside each wall-clock time, the kernel process's own CPU time (user + system, from /proc; null
+elsewhere), which the load of other processes on a shared machine inflates far less.
 Prints one JSON object.
 """
+import os
 import json
 import sys
 import time
@@ -21,6 +24,26 @@ from jupyter_client.manager import start_new_kernel
 
 config = json.load(open(sys.argv[1]))
 kernels = {}
+TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def cpu_seconds(manager):
+    """The kernel process's CPU time so far, or None where /proc is missing."""
+    try:
+        pid = manager.provisioner.process.pid
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / TICK
+    except (AttributeError, OSError):
+        return None
+
+
+def cpu_per_cell(manager, client, sources_list):
+    """Mean kernel CPU seconds over several runs (one clock tick is 10 ms: one cell is too short)."""
+    before = cpu_seconds(manager)
+    for sources in sources_list:
+        run(client, sources)
+    after = cpu_seconds(manager)
+    return None if before is None else (after - before) / len(sources_list)
 
 
 def run(client, sources, marker=None):
@@ -68,13 +91,20 @@ try:
                 errors.append(f"flood: {stdout.count(chr(10))} of {config['floodLines']} lines arrived")
             results[key]["linesPerSecond"].append(config["floodLines"] / seconds)
             results[key]["errors"] += errors
+    for key, (manager, client) in kernels.items():
+        spec = config["kernels"][key]
+        results[key]["emptyCpuSeconds"] = cpu_per_cell(manager, client, [[spec["empty"]]] * 50)
+        results[key]["declarationCpuSeconds"] = cpu_per_cell(manager, client, [[spec["declaration"]]] * 50)
     tslab = results["tslab"]
-    client = kernels["tslab"][1]
+    manager, client = kernels["tslab"]
     tslab["rerunSeconds"] = []
+    cpu_before = cpu_seconds(manager)
     for sources in config["reruns"]:
         _, figure, _, errors = run(client, sources, config["marker"])
         tslab["rerunSeconds"].append(figure)
         tslab["errors"] += errors
+    cpu_after = cpu_seconds(manager)
+    tslab["rerunCpuSeconds"] = None if cpu_before is None else (cpu_after - cpu_before) / len(config["reruns"])
     tslab["declarationAfterRerunsSeconds"] = [
         run(client, [config["kernels"]["tslab"]["declaration"]])[0] for _ in range(config["rounds"])
     ]
