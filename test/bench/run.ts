@@ -352,8 +352,8 @@ interface KernelResult {
   tslab: KernelFigures & {
     /** Notebook 01's parameters cell and the cells up to its figure, sent at once, to the figure. */
     rerunSeconds: (number | null)[];
-    /** The kernel process's CPU time per rerun (mean over the reruns), null without /proc. */
-    rerunCpuSeconds: number | null;
+    /** The kernel process's CPU time of each rerun (to a clock tick), null without /proc. */
+    rerunCpuSeconds: (number | null)[];
     /** The one-line declaration again, after the reruns (hundreds of executed cells later). */
     declarationAfterRerunsSeconds: number[];
   };
@@ -431,11 +431,22 @@ function formatRate(linesPerSecond: number): string {
   return `${Math.round(linesPerSecond).toLocaleString("en-US")}/s`;
 }
 
+function mean(values: number[]): number {
+  return values.reduce((sum, value) => sum + value, 0) / values.length;
+}
+
+/** The CPU time of each rerun, or undefined without /proc. */
+function kernelRerunCpu(kernel: KernelResult): number[] | undefined {
+  const values = kernel.tslab.rerunCpuSeconds;
+  return values.length > 0 && values.every((value) => value !== null) ? (values as number[]) : undefined;
+}
+
 /** The kernel's table: per-cell latency, rerun latency and its growth, lines per second. */
 function kernelTable(kernel: KernelResult): { markdown: string; rerunSeconds: number[] } {
   const { tslab, ipykernel } = kernel;
   const rerunSeconds = tslab.rerunSeconds.filter((s): s is number => s !== null);
   const fifth = Math.max(1, Math.floor(rerunSeconds.length / 5));
+  const rerunCpu = kernelRerunCpu(kernel);
   const cpu = (seconds: number | null | undefined): string =>
     seconds === null || seconds === undefined ? "—" : formatSeconds(seconds);
   const rows = [
@@ -469,7 +480,14 @@ function kernelTable(kernel: KernelResult): { markdown: string; rerunSeconds: nu
       spread(rerunSeconds),
       "—",
     ],
-    ["kernel CPU time per rerun (mean)", cpu(tslab.rerunCpuSeconds), "—"],
+    ["kernel CPU time per rerun (mean)", cpu(rerunCpu ? mean(rerunCpu) : undefined), "—"],
+    [
+      `kernel CPU time per rerun, the first ${fifth} → the last ${fifth} of the session (mean)`,
+      rerunCpu
+        ? `${formatSeconds(mean(rerunCpu.slice(0, fifth)))} → ${formatSeconds(mean(rerunCpu.slice(-fifth)))}`
+        : "—",
+      "—",
+    ],
     [
       `rerun, median of the first ${fifth} → of the last ${fifth} of the session`,
       `${formatSeconds(median(rerunSeconds.slice(0, fifth)))} → ${formatSeconds(median(rerunSeconds.slice(-fifth)))}`,
@@ -547,11 +565,13 @@ async function main(): Promise<void> {
   const kernelFigures = kernel ? kernelTable(kernel) : undefined;
   const rerunMedian = kernelFigures ? median(kernelFigures.rerunSeconds) : undefined;
   const declarationMedian = kernel ? median(kernel.tslab.declarationSeconds) : undefined;
-  const rerunGrowth = kernelFigures
+  // Growth is judged on the kernel's CPU time (summed over a fifth of the session), which the load
+  // of a shared machine inflates far less than the wall clock; on the wall clock without /proc.
+  const rerunGrowth = kernel
     ? (() => {
-        const all = kernelFigures.rerunSeconds;
+        const all = kernelRerunCpu(kernel) ?? kernelFigures?.rerunSeconds ?? [];
         const fifth = Math.max(1, Math.floor(all.length / 5));
-        return median(all.slice(-fifth)) / median(all.slice(0, fifth));
+        return mean(all.slice(-fifth)) / mean(all.slice(0, fifth));
       })()
     : undefined;
   const goals: string[][] = [
@@ -595,7 +615,7 @@ async function main(): Promise<void> {
       declarationMedian !== undefined && declarationMedian <= 0.025 ? "yes" : "no",
     ],
     [
-      `no slowdown over ${RERUNS} reruns (last fifth ÷ first fifth ≤ 1.2)`,
+      `no slowdown over ${RERUNS} reruns (kernel CPU time, last fifth ÷ first fifth ≤ 1.2)`,
       rerunGrowth === undefined ? "not measured" : rerunGrowth.toFixed(2),
       rerunGrowth !== undefined && rerunGrowth <= 1.2 ? "yes" : "no",
     ],
