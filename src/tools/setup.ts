@@ -15,6 +15,7 @@ import {
   registerKernel,
   type JupyterInventory,
 } from "./jupyter";
+import { parseOptions, runProgram } from "./program";
 
 function run(command: string, args: string[]): void {
   const result = spawnSync(command, args, { stdio: "inherit", cwd: PROJECT_ROOT });
@@ -79,4 +80,14 @@ export function setup(): JupyterInventory {
   return found;
 }
 
-if (require.main === module) setup();
+const USAGE = `usage: npm run setup
+  Finds or installs Jupyter, applies patches/ to node_modules, compiles src/ into build/ and
+  registers this project's tslab kernel in .jupyter/. It takes no options; running it again is harmless.`;
+
+if (require.main === module) {
+  runProgram("setup", (argv) => {
+    if (parseOptions(argv, { help: { type: "boolean", short: "h" } }).values.help) console.log(USAGE);
+    else setup();
+    return 0;
+  });
+}

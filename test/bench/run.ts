@@ -25,6 +25,8 @@ import {
 import { exportNotebook } from "../../src/tools/export";
 import { NOTEBOOKS_DIR, PROJECT_ROOT, isDebianRoot, jupyterEnv } from "../../src/tools/jupyter";
 import { joinText, listNotebooks, readNotebook } from "../../src/tools/notebooks";
+import { parseOptions, runProgram } from "../../src/tools/program";
+import { setup } from "../../src/tools/setup";
 import { writePythonNotebooks } from "./python-notebooks";
 
 const RESULTS_DIR = path.join(PROJECT_ROOT, "bench-results");
@@ -500,18 +502,19 @@ function kernelTable(kernel: KernelResult): { markdown: string; rerunSeconds: nu
   };
 }
 
-async function main(): Promise<void> {
+const USAGE = `usage: npm run bench
+  Times the kit against the articles' Python (numpy, PyTorch, ipykernel) and writes
+  bench-results/bench.md and bench.json. It takes no options.`;
+
+async function main(argv: string[]): Promise<number> {
+  if (parseOptions(argv, { help: { type: "boolean", short: "h" } }).values.help) {
+    console.log(USAGE);
+    return 0;
+  }
   const loadAtStart = os.loadavg()[0];
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const build = spawnSync(
-    process.execPath,
-    [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"],
-    {
-      cwd: PROJECT_ROOT,
-      stdio: "inherit",
-    },
-  );
-  if (build.status !== 0) throw new Error("compiling src failed");
+  // The set-up compiles src/ and registers the kernel: the bench works straight after `npm ci`.
+  setup();
   const peers = setUpPeers();
   const versions: Record<string, string> = { node: process.version };
   versions.python = spawnSync(PYTHON, ["--version"], { encoding: "utf8" }).stdout.trim();
@@ -660,9 +663,7 @@ async function main(): Promise<void> {
   console.log(
     `\nwritten: ${path.relative(process.cwd(), path.join(RESULTS_DIR, "bench.md"))} and bench.json`,
   );
+  return 0;
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : String(error));
-  process.exitCode = 1;
-});
+runProgram("bench", main);
