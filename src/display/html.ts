@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { KitRangeError, KitTypeError, describeValue, requireInteger } from "../numerics";
-import type { Figure } from "../figures";
+import type { Figure, LiveFigure } from "../figures";
+import { liveBundle } from "./live-bundle";
 import { plotlyBundle } from "./plotly-bundle";
 import { renderScript, UNTRUSTED_MESSAGE } from "./runtime";
 
@@ -88,8 +89,23 @@ export function figureHtml(figure: Figure, options: FigureHtmlOptions = {}): str
     `</div>`,
     `<script type="application/json" data-gd-figure="${id}">${scriptSafeJson({ data: checked.data, layout }, digits)}</script>`,
     options.includeLibrary ? plotlyBundleElement() : "",
+    liveElements(id, checked),
     `<script>${renderScript(id, PLOT_CONFIG)}</script>`,
   ].join("\n");
+}
+
+/**
+ * A live explorer's settings (full precision: the page's numbers must be the kernel's) and its
+ * code, bundled from src/ (a few KB); empty for other figures.
+ */
+function liveElements(id: string, figure: Figure): string {
+  const live = (figure as Partial<LiveFigure>).live;
+  if (live === undefined) return "";
+  const bundle = liveBundle();
+  return (
+    `<script type="application/json" data-gd-live="${id}">${scriptSafeJson({ ...live, bundle: bundle.hash })}</script>\n` +
+    `<script data-gd-live-bundle="${bundle.hash}">${bundle.script}</script>`
+  );
 }
 
 export interface FigureFileOptions {

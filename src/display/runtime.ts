@@ -94,7 +94,15 @@ const RUNTIME = `
     kit.whenPlotly(function () { say(${JSON.stringify(MISSING_PLOTLY_MESSAGE)}); })
       .then(function (Plotly) {
         if (message) message.remove();
-        return Plotly.newPlot(div, figure.data, figure.layout, config);
+        return Plotly.newPlot(div, figure.data, figure.layout, config).then(function () {
+          // A live explorer (src/display/live): its code, bundled from src/, recomputes the path in the page.
+          var live = document.querySelector('script[data-gd-live="' + id + '"]');
+          if (!live) return;
+          var spec = JSON.parse(live.textContent);
+          var code = w.__gdLive && w.__gdLive[spec.bundle];
+          if (!code) throw new Error("the live explorer's code is not in this page");
+          code.mount(div, spec, Plotly);
+        });
       })
       .catch(function (error) { say("The figure could not be drawn: " + (error && error.message ? error.message : error)); });
   };

@@ -7,3 +7,4 @@ export * from "./training";
 export * from "./explorer";
 export * from "./article-figures";
 export * from "./optimizers";
+export * from "./live-explorer";

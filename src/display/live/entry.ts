@@ -1,0 +1,206 @@
+/**
+ * The live explorer in the page: the entry esbuild bundles (src/display/live-bundle.ts) with the
+ * kit's own descent code, so the page recomputes a path on every slider input with the numbers
+ * the kernel would compute. The figure runtime (../runtime.ts) calls mount() once plotly.js has
+ * drawn the figure.
+ */
+import {
+  controlPosition,
+  controlValue,
+  formatSetting,
+  liveDescent,
+  liveEvaluate,
+  liveUpdate,
+  PARAMETER_SYMBOLS,
+  settingValue,
+  withSetting,
+  type LiveControl,
+  type LiveExplorerSpec,
+  type LiveSettings,
+} from "../../figures/live-model";
+import type { Trajectory } from "../../numerics/descent";
+
+/** The parts of plotly.js the explorer calls. */
+interface PlotlyApi {
+  update(div: HTMLElement, traces: object, layout: object, indices: number[]): Promise<unknown>;
+}
+
+interface PlotAxis {
+  _offset: number;
+  _length: number;
+  p2l(pixel: number): number;
+}
+
+/** What a mounted explorer exposes on its figure's element (tests and the bench read it). */
+export interface LiveController {
+  spec: LiveExplorerSpec;
+  settings: LiveSettings;
+  trajectory: Trajectory;
+  /** Updates drawn so far, and how long each took (descent + Plotly.update), in ms. */
+  updates: number;
+  durations: number[];
+  /** Resolves once the last input is drawn. */
+  idle(): Promise<void>;
+  /** Changes settings as the controls do, then redraws. */
+  set(changes: { setting?: string; value?: number; start?: number[] }): Promise<void>;
+}
+
+const STATUS_COLORS = { diverged: "#b71c1c", other: "#333" };
+
+/**
+ * Trace objects as Plotly.restyle's arrays, one entry per trace: nested objects become "a.b" keys
+ * (a whole `marker` would replace its size and symbol), and a trace without a key gets undefined,
+ * which leaves it as it is (a shorter array would be cycled over the traces).
+ */
+export function restyleOf(traces: Record<string, unknown>[]): Record<string, unknown[]> {
+  const restyle: Record<string, unknown[]> = {};
+  const put = (key: string, i: number, value: unknown): void => {
+    if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+      for (const [inner, innerValue] of Object.entries(value)) put(`${key}.${inner}`, i, innerValue);
+      return;
+    }
+    (restyle[key] ??= new Array<unknown>(traces.length).fill(undefined))[i] = value;
+  };
+  traces.forEach((trace, i) => Object.entries(trace).forEach(([key, value]) => put(key, i, value)));
+  return restyle;
+}
+
+export function mount(div: HTMLElement, spec: LiveExplorerSpec, Plotly: PlotlyApi): LiveController {
+  const evaluate = liveEvaluate(spec.problem);
+  const panel = document.createElement("div");
+  panel.className = "gd-live-controls";
+  panel.style.cssText = "font:14px system-ui,sans-serif;color:#222;margin:4px 0 12px";
+  // Keys typed on a slider move the slider, not the notebook's cells.
+  panel.addEventListener("keydown", (event) => event.stopPropagation());
+  const status = document.createElement("div");
+  status.className = "gd-live-status";
+  status.setAttribute("aria-live", "polite");
+
+  let pending: Promise<void> = Promise.resolve();
+  let scheduled = false;
+  const controller: LiveController = {
+    spec,
+    settings: spec.settings,
+    trajectory: liveDescent(spec.problem, spec.settings, evaluate),
+    updates: 0,
+    durations: [],
+    idle: () => pending,
+    set(changes) {
+      let settings = controller.settings;
+      if (changes.setting !== undefined && changes.value !== undefined) {
+        settings = withSetting(settings, changes.setting, changes.value);
+      }
+      if (changes.start) settings = { ...settings, start: changes.start };
+      controller.settings = settings;
+      readouts.forEach((readout) => readout());
+      return schedule();
+    },
+  };
+
+  /** Inputs arrive faster than frames: one redraw per frame, with the latest settings. */
+  function schedule(): Promise<void> {
+    if (!scheduled) {
+      scheduled = true;
+      pending = new Promise<void>((resolve) => requestAnimationFrame(() => resolve())).then(redraw);
+    }
+    return pending;
+  }
+
+  async function redraw(): Promise<void> {
+    scheduled = false;
+    const began = performance.now();
+    const settings = controller.settings;
+    controller.trajectory = liveDescent(spec.problem, settings, evaluate);
+    const update = liveUpdate(spec, settings, controller.trajectory);
+    // Plotly.update redraws the whole plot, contour map included (its contour lines are
+    // recomputed): Plotly.animate without a redraw would be cheaper but erases the map.
+    await Plotly.update(div, restyleOf(update.traces), {}, update.indices);
+    showStatus(update.subtitle, update.diverged);
+    controller.updates++;
+    controller.durations.push(performance.now() - began);
+  }
+
+  function showStatus(subtitle: string, diverged: boolean): void {
+    const { trajectory } = controller;
+    const last = trajectory.values.length - 1;
+    status.style.color = diverged ? STATUS_COLORS.diverged : STATUS_COLORS.other;
+    const where =
+      spec.view === "path" ? ` at (${trajectory.points[last].map(formatSetting).join(", ")})` : "";
+    const detail = diverged
+      ? ` The path stops at its last finite point, f = ${formatSetting(trajectory.values[last])}${where}.`
+      : ` f = ${formatSetting(trajectory.values[last])} after ${last} steps${where}.`;
+    status.textContent = `${subtitle}.${detail}${spec.clickSetsStart ? " Click on the map to start elsewhere." : ""}`;
+  }
+
+  const readouts: (() => void)[] = [];
+  status.style.cssText = "margin:4px 0 6px;font-weight:600";
+  panel.appendChild(status);
+  spec.controls.forEach((control, index) => panel.appendChild(controlRow(control, index)));
+  div.insertAdjacentElement("afterend", panel);
+  const first = liveUpdate(spec, controller.settings, controller.trajectory);
+  showStatus(first.subtitle, first.diverged);
+
+  function controlRow(control: LiveControl, index: number): HTMLElement {
+    const row = document.createElement("label");
+    row.style.cssText = "display:flex;align-items:center;gap:10px;margin:6px 0";
+    const name = document.createElement("span");
+    name.textContent = control.label;
+    name.style.cssText = "flex:0 0 11em";
+    const input = document.createElement("input");
+    input.type = "range";
+    input.min = "0";
+    input.max = "1";
+    input.step = "any";
+    input.dataset.setting = control.setting;
+    input.style.cssText = "flex:1 1 auto;min-width:8em";
+    input.value = String(controlPosition(control, settingValue(controller.settings, control.setting)));
+    if (control.reference) {
+      // A tick on the slider's rail where the reference value lies.
+      const list = document.createElement("datalist");
+      list.id = `${div.id}-ticks-${index}`;
+      const option = document.createElement("option");
+      option.value = String(controlPosition(control, control.reference.value));
+      option.label = control.reference.label;
+      list.appendChild(option);
+      row.appendChild(list);
+      input.setAttribute("list", list.id);
+    }
+    const readout = document.createElement("output");
+    readout.style.cssText = "flex:0 0 14em;font-variant-numeric:tabular-nums";
+    const show = (): void => {
+      const value = settingValue(controller.settings, control.setting);
+      const symbol = PARAMETER_SYMBOLS[control.setting];
+      const reference = control.reference
+        ? ` (${formatSetting(value / control.reference.value)} × ${control.reference.label})`
+        : "";
+      readout.textContent = `${symbol ? `${symbol} = ` : ""}${formatSetting(value)}${reference}`;
+    };
+    readouts.push(show);
+    show();
+    input.addEventListener("input", () => {
+      void controller.set({ setting: control.setting, value: controlValue(control, Number(input.value)) });
+    });
+    row.append(name, input, readout);
+    return row;
+  }
+
+  if (spec.clickSetsStart) {
+    div.style.cursor = "crosshair";
+    div.addEventListener("click", (event) => {
+      const layout = (div as unknown as { _fullLayout?: { xaxis?: PlotAxis; yaxis?: PlotAxis } })._fullLayout;
+      const xaxis = layout?.xaxis;
+      const yaxis = layout?.yaxis;
+      if (!xaxis || !yaxis) return;
+      const box = div.getBoundingClientRect();
+      const px = event.clientX - box.left - xaxis._offset;
+      const py = event.clientY - box.top - yaxis._offset;
+      if (px < 0 || px > xaxis._length || py < 0 || py > yaxis._length) return;
+      void controller.set({ start: [xaxis.p2l(px), yaxis.p2l(py)] });
+    });
+  }
+
+  (div as unknown as { __gdLive: LiveController }).__gdLive = controller;
+  return controller;
+}
+
+export { liveDescent };

@@ -1,0 +1,266 @@
+/**
+ * Live explorers: figures whose sliders (and, on a map, a click) recompute the descent in the page,
+ * with the kit's own code (live-model.ts, bundled for the browser by src/display/live-bundle.ts).
+ * The builders compute the first view here, with the same function the page calls afterwards.
+ */
+import type { Layout, Plot } from "nodeplotlib";
+import {
+  MAX_ITERATIONS,
+  requireFinite,
+  requireInteger,
+  requirePositive,
+  stabilityOf,
+  sufficientStatistics,
+  sumOfSquaresHessian,
+  checkData,
+  requireDegree,
+  requireFiniteVector,
+  type GridOptions,
+  type PolyData,
+} from "../numerics";
+import { pathColor, requireOptions, requireTitle, type Figure } from "./figure";
+import {
+  formatSetting,
+  liveDescent,
+  liveUpdate,
+  statisticsToJson,
+  type LiveControl,
+  type LiveExplorerSpec,
+  type LiveProblem,
+  type LiveSettings,
+} from "./live-model";
+import { checkSurfaceOptions, contourLayout, contourTrace } from "./surface";
+
+export * from "./live-model";
+
+/** A figure with a live explorer: show() and writeFigureHtml() send its code with it. */
+export interface LiveFigure extends Figure {
+  live: LiveExplorerSpec;
+}
+
+/** The largest iterations slider: 10 000 steps redraw in well under 50 ms (npm run bench). */
+export const LIVE_MAX_ITERATIONS = 10_000;
+
+export interface LiveRange {
+  min: number;
+  max: number;
+}
+
+function requireRange(name: string, value: unknown, fallback: LiveRange): LiveRange {
+  const range = requireOptions(name, value as Partial<LiveRange> | undefined);
+  const min = requirePositive(`${name}.min`, range.min ?? fallback.min);
+  const max = requirePositive(`${name}.max`, range.max ?? fallback.max);
+  if (!(max > min)) throw new RangeError(`${name}.max must be greater than ${name}.min (${min}), got ${max}`);
+  return { min, max };
+}
+
+function requireWithin(name: string, value: unknown, range: LiveRange, rangeName: string): number {
+  const n = requirePositive(name, value);
+  if (n < range.min || n > range.max) {
+    throw new RangeError(`${name} must lie in ${rangeName} [${range.min}, ${range.max}], got ${n}`);
+  }
+  return n;
+}
+
+function iterationsControl(maxIterations: number): LiveControl {
+  return {
+    setting: "iterations",
+    label: "iterations",
+    min: 1,
+    max: maxIterations,
+    scale: "log",
+    integer: true,
+  };
+}
+
+function requireMaxIterations(value: unknown): number {
+  return requireInteger("maxIterations", value ?? LIVE_MAX_ITERATIONS, 2, MAX_ITERATIONS);
+}
+
+export interface LivePathExplorerOptions {
+  /** The first view's settings: the notebook's parameters (default η = 0.1, 10 iterations, from (2, 2)). */
+  learningRate?: number;
+  iterations?: number;
+  x?: number;
+  y?: number;
+  /** The learning-rate slider's ends, log scale (default 0.01 … 3: slow, direct, oscillating, diverging). */
+  learningRates?: Partial<LiveRange>;
+  /** The iterations slider's end, 1 … maxIterations on a log scale (default 10 000). */
+  maxIterations?: number;
+  /** The map: the article's 51 × 51 grid over [−2.5, 2.5] by default. Clicks set the start within it. */
+  grid?: GridOptions;
+  colorscale?: string;
+  title?: string;
+}
+
+/**
+ * The first article's descent on the contour map, recomputed in the page: a continuous
+ * learning-rate slider (log scale), an iterations slider, and a click on the map sets the start.
+ */
+export function livePathExplorerFigure(options: LivePathExplorerOptions = {}): LiveFigure {
+  const checked = requireOptions("options", options);
+  const learningRates = requireRange("learningRates", checked.learningRates, { min: 0.01, max: 3 });
+  const maxIterations = requireMaxIterations(checked.maxIterations);
+  const settings: LiveSettings = {
+    rule: "plain",
+    parameters: {
+      learningRate: requireWithin(
+        "learningRate",
+        checked.learningRate ?? 0.1,
+        learningRates,
+        "learningRates",
+      ),
+    },
+    iterations: requireInteger("iterations", checked.iterations ?? 10, 1, maxIterations),
+    start: [requireFinite("x", checked.x ?? 2), requireFinite("y", checked.y ?? 2)],
+  };
+  const surface = checkSurfaceOptions(
+    { grid: checked.grid, colorscale: checked.colorscale, title: requireTitle("title", checked.title) },
+    (label) => `Gradient descent on ${label}`,
+  );
+  const problem: LiveProblem = { kind: "article-function" };
+  const color = pathColor(0);
+  const spec: LiveExplorerSpec = {
+    view: "path",
+    problem,
+    settings,
+    controls: [
+      { setting: "learningRate", label: "learning rate η", scale: "log", ...learningRates },
+      iterationsControl(maxIterations),
+    ],
+    clickSetsStart: true,
+    color,
+  };
+  const draw = liveUpdate(spec, settings, liveDescent(problem, settings));
+  const hover = "step %{customdata}<br>x = %{x:.4g}<br>y = %{y:.4g}<extra></extra>";
+  const styles: Record<string, unknown>[] = [
+    { mode: "lines", name: "path", line: { color, width: 2.5 }, hovertemplate: hover },
+    { mode: "markers", name: "steps", marker: { color, size: 5 }, hovertemplate: hover },
+    {
+      mode: "markers",
+      name: "start",
+      marker: { color, size: 12, symbol: "diamond", line: { color: "black", width: 1 } },
+      hovertemplate: "start<br>x = %{x:.4g}<br>y = %{y:.4g}<extra></extra>",
+    },
+    {
+      mode: "markers",
+      name: "end",
+      marker: { size: 12, symbol: "x", line: { color: "black", width: 1 } },
+      hovertemplate: "%{text}<br>x = %{x:.4g}<br>y = %{y:.4g}<extra></extra>",
+    },
+  ];
+  const paths = styles.map((style, i) => {
+    const data = draw.traces[i];
+    const marker = { ...(style.marker as object), ...(data.marker as object) };
+    return { type: "scatter", ...style, ...data, marker } as Plot;
+  });
+  return {
+    data: [contourTrace(surface.grid, surface.colorscale), ...paths],
+    layout: {
+      ...contourLayout(surface.title, surface.grid),
+      showlegend: false,
+      height: 600,
+      // A click sets the start: dragging would zoom away from the map it is set on.
+      dragmode: false,
+      hovermode: "closest",
+      margin: { t: 60, b: 50, l: 50, r: 20 },
+    } as Partial<Layout>,
+    live: spec,
+  };
+}
+
+export interface LiveLossExplorerOptions {
+  /** The points fitted (x and y). */
+  data: PolyData;
+  /** The polynomial's degree (default 3, the article's cubic). */
+  degree?: number;
+  /** The coefficients the descent starts from (a, b, c, …). */
+  start: readonly number[];
+  learningRate: number;
+  iterations: number;
+  /**
+   * The learning-rate slider's ends, log scale; by default 1 % to 150 % of 2/λmax, so it crosses
+   * the stability bound (marked on the slider).
+   */
+  learningRates?: Partial<LiveRange>;
+  maxIterations?: number;
+  title?: string;
+}
+
+/**
+ * The second article's loss against iteration, recomputed in the page as the learning rate moves
+ * across 2/λmax (λmax, the Hessian's largest eigenvalue, computed here). The page steps with the
+ * fit's sufficient statistics, as fitPolynomial({ method: "sufficient-statistics" }) does.
+ */
+export function liveLossExplorerFigure(options: LiveLossExplorerOptions): LiveFigure {
+  const checked = requireOptions("options", options);
+  if (checked.data === undefined) throw new TypeError("data must be given: { x, y } arrays of numbers");
+  const data = checkData(checked.data);
+  const degree = requireDegree(checked.degree ?? 3);
+  const start = [...requireFiniteVector("start", checked.start, degree + 1)];
+  const stability = stabilityOf(sumOfSquaresHessian(data, degree));
+  const bound = stability.largestStableLearningRate;
+  const learningRates = requireRange("learningRates", checked.learningRates, {
+    min: 0.01 * bound,
+    max: 1.5 * bound,
+  });
+  const maxIterations = requireMaxIterations(checked.maxIterations);
+  const settings: LiveSettings = {
+    rule: "plain",
+    parameters: {
+      learningRate: requireWithin("learningRate", checked.learningRate, learningRates, "learningRates"),
+    },
+    iterations: requireInteger("iterations", checked.iterations, 1, maxIterations),
+    start,
+  };
+  const problem: LiveProblem = {
+    kind: "sum-of-squares",
+    statistics: statisticsToJson(sufficientStatistics(data, degree)),
+  };
+  const title =
+    requireTitle("title", checked.title) ??
+    `The loss of the degree-${degree} fit per iteration (2/λmax = ${formatSetting(bound)})`;
+  const spec: LiveExplorerSpec = {
+    view: "loss",
+    problem,
+    settings,
+    controls: [
+      {
+        setting: "learningRate",
+        label: "learning rate η",
+        scale: "log",
+        ...learningRates,
+        reference: { value: bound, label: "2/λmax" },
+      },
+      iterationsControl(maxIterations),
+    ],
+    clickSetsStart: false,
+    color: pathColor(0),
+  };
+  const draw = liveUpdate(spec, settings, liveDescent(problem, settings));
+  const trace = {
+    type: "scatter",
+    mode: "lines",
+    ...draw.traces[0],
+    name: "loss",
+    line: { color: spec.color, width: 2 },
+    hovertemplate: "iteration %{x}<br>loss %{y:.6g}<extra></extra>",
+  } as Plot;
+  return {
+    data: [trace],
+    layout: {
+      title: { text: title },
+      xaxis: { title: { text: "iteration" } },
+      yaxis: { title: { text: "loss Σ (ŷ − y)²" }, type: "log", exponentformat: "power" },
+      showlegend: false,
+      height: 480,
+      margin: { t: 60, b: 50, l: 70, r: 20 },
+    } as Partial<Layout>,
+    live: spec,
+  };
+}
+
+/** Whether a figure carries a live explorer. */
+export function isLiveFigure(figure: unknown): figure is LiveFigure {
+  return typeof figure === "object" && figure !== null && typeof (figure as LiveFigure).live === "object";
+}
