@@ -1,0 +1,185 @@
+/**
+ * Driving live explorers in a page (standalone HTML, an export, a live notebook) as a student does:
+ * dragging each slider with the mouse and clicking on the map; after each input, the drawn path
+ * must be the kernel's numbers for the settings the page shows.
+ */
+import assert from "node:assert/strict";
+import type { Page } from "playwright-core";
+import { liveDescent, type LiveExplorerSpec, type LiveSettings } from "../../src";
+
+interface PageState {
+  settings: LiveSettings;
+  updates: number;
+  status: string;
+  /** The path view's path (trace 1) or the loss view's curve (trace 0), as plotly.js holds it. */
+  x: number[];
+  y: number[];
+}
+
+/** Ids of the page's live figures, once each one is mounted. */
+export async function liveFigureIds(page: Page, timeout = 60_000): Promise<string[]> {
+  await page.waitForFunction(
+    () =>
+      Array.from(document.querySelectorAll("script[data-gd-live]")).every((script) => {
+        const figure = document.getElementById(script.getAttribute("data-gd-live") ?? "");
+        return figure !== null && "__gdLive" in figure;
+      }),
+    undefined,
+    { timeout },
+  );
+  return page.$$eval("script[data-gd-live]", (scripts) =>
+    scripts.map((script) => script.getAttribute("data-gd-live") ?? ""),
+  );
+}
+
+async function specOf(page: Page, id: string): Promise<LiveExplorerSpec> {
+  const json = await page.$eval(`script[data-gd-live="${id}"]`, (script) => script.textContent ?? "");
+  return JSON.parse(json) as LiveExplorerSpec;
+}
+
+async function stateOf(page: Page, id: string): Promise<PageState> {
+  await page.evaluate((figureId) => {
+    const figure = document.getElementById(figureId) as unknown as { __gdLive: { idle(): Promise<void> } };
+    return figure.__gdLive.idle();
+  }, id);
+  return page.evaluate((figureId) => {
+    const figure = document.getElementById(figureId) as unknown as {
+      __gdLive: { settings: unknown; updates: number; spec: { view: string } };
+      data: { x: number[]; y: number[] }[];
+    };
+    const trace = figure.data[figure.__gdLive.spec.view === "path" ? 1 : 0];
+    const status = document.querySelector(`#${figureId} + .gd-live-controls .gd-live-status`);
+    return {
+      settings: figure.__gdLive.settings,
+      updates: figure.__gdLive.updates,
+      status: status?.textContent ?? "",
+      x: Array.from(trace.x),
+      y: Array.from(trace.y),
+    } as never;
+  }, id);
+}
+
+/** The drawn numbers are the kernel's for the page's settings, exactly. */
+function assertKernelNumbers(spec: LiveExplorerSpec, state: PageState, what: string): void {
+  const kernel = liveDescent(spec.problem, state.settings);
+  if (spec.view === "path") {
+    assert.deepEqual(
+      state.x,
+      kernel.points.map((point) => point[0]),
+      `${what}: drawn x`,
+    );
+    assert.deepEqual(
+      state.y,
+      kernel.points.map((point) => point[1]),
+      `${what}: drawn y`,
+    );
+  } else {
+    assert.deepEqual(state.y, kernel.values, `${what}: drawn loss`);
+  }
+  assert.ok(
+    state.y.every(Number.isFinite) && state.x.every(Number.isFinite),
+    `${what}: non-finite point drawn`,
+  );
+  const stop =
+    kernel.stop.kind === "diverged" ? `diverged at iteration ${kernel.stop.iteration}` : kernel.stop.kind;
+  assert.ok(
+    state.status.includes(kernel.stop.kind === "diverged" ? stop : ""),
+    `${what}: status "${state.status}"`,
+  );
+}
+
+/** Drags a slider's thumb with the mouse to `fraction` of its rail. */
+async function dragSlider(page: Page, id: string, setting: string, fraction: number): Promise<void> {
+  const slider = page.locator(`#${id} + .gd-live-controls input[data-setting="${setting}"]`);
+  await slider.scrollIntoViewIfNeeded();
+  const box = await slider.boundingBox();
+  assert.ok(box, `the ${setting} slider of ${id} is not visible`);
+  const position = Number(await slider.inputValue());
+  const y = box.y + box.height / 2;
+  // The thumb is about 16 px wide: its centre moves over the rail less 8 px at each end.
+  const at = (t: number) => box.x + 8 + t * (box.width - 16);
+  await page.mouse.move(at(position), y);
+  await page.mouse.down();
+  for (let step = 1; step <= 8; step++)
+    await page.mouse.move(at(position + ((fraction - position) * step) / 8), y);
+  await page.mouse.up();
+}
+
+export interface LiveExerciseReport {
+  id: string;
+  view: string;
+  updates: number;
+  settings: LiveSettings[];
+}
+
+/**
+ * For one live figure: drags the learning rate, then the iterations, clicks the map (path view),
+ * and drags the learning rate to its end, where the run diverges; after each input the path has
+ * changed and equals the kernel's numbers.
+ */
+export async function exerciseLiveFigure(page: Page, id: string): Promise<LiveExerciseReport> {
+  const spec = await specOf(page, id);
+  const first = await stateOf(page, id);
+  const seen: LiveSettings[] = [first.settings];
+  let previous = first;
+  const check = async (what: string, changed: (before: PageState, after: PageState) => boolean) => {
+    const state = await stateOf(page, id);
+    assert.ok(state.updates > previous.updates, `${what}: no redraw after the input`);
+    assert.ok(changed(previous, state), `${what}: the settings did not change`);
+    assert.notDeepEqual(
+      [state.x, state.y],
+      [previous.x, previous.y],
+      `${what}: the drawn path did not change`,
+    );
+    assertKernelNumbers(spec, state, what);
+    seen.push(state.settings);
+    previous = state;
+  };
+  await dragSlider(page, id, "learningRate", 0.3);
+  await check(
+    "dragging the learning rate",
+    (a, b) => a.settings.parameters.learningRate !== b.settings.parameters.learningRate,
+  );
+  await dragSlider(page, id, "iterations", 0.75);
+  await check("dragging the iterations", (a, b) => a.settings.iterations !== b.settings.iterations);
+  if (spec.clickSetsStart) {
+    const target = { x: -2, y: -1.5 };
+    const point = await page.evaluate(
+      ([figureId, x, y]) => {
+        const figure = document.getElementById(figureId as string) as unknown as {
+          getBoundingClientRect(): DOMRect;
+          _fullLayout: Record<string, { _offset: number; l2p(value: number): number }>;
+        };
+        const box = figure.getBoundingClientRect();
+        const { xaxis, yaxis } = figure._fullLayout;
+        return {
+          x: box.left + xaxis._offset + xaxis.l2p(x as number),
+          y: box.top + yaxis._offset + yaxis.l2p(y as number),
+        };
+      },
+      [id, target.x, target.y],
+    );
+    await page.mouse.click(point.x, point.y);
+    await check("clicking on the map", (a, b) => a.settings.start.join() !== b.settings.start.join());
+    const [x, y] = previous.settings.start;
+    assert.ok(Math.abs(x - target.x) < 0.05 && Math.abs(y - target.y) < 0.05, `start ${x}, ${y}`);
+  }
+  await dragSlider(page, id, "learningRate", 1);
+  await check(
+    "dragging the learning rate to its end",
+    (a, b) => a.settings.parameters.learningRate !== b.settings.parameters.learningRate,
+  );
+  assert.match(
+    previous.status,
+    /diverged at iteration \d+/i,
+    "the largest learning rate diverges, and says so",
+  );
+  return { id, view: spec.view, updates: previous.updates, settings: seen };
+}
+
+/** Every live figure of the page, exercised; returns the reports. */
+export async function exerciseLiveFigures(page: Page): Promise<LiveExerciseReport[]> {
+  const reports: LiveExerciseReport[] = [];
+  for (const id of await liveFigureIds(page)) reports.push(await exerciseLiveFigure(page, id));
+  return reports;
+}
