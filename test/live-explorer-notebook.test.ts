@@ -1,0 +1,277 @@
+/**
+ * Live explorers through the kit's real paths, in headless Chromium: a notebook that shows both
+ * explorers (written to test-results/, importing "../../src" as the kit's notebooks import
+ * "../src") is
+ *   1. exported by `npm run export` and the HTML opened from disk with every request outside
+ *      file: blocked: sliders dragged, map clicked, drawn numbers the kernel's, size ≤ 2.5 MB;
+ *   2. run in Debian's classic Notebook: the same checks live, then again after the notebook is
+ *      saved and the page reloaded (a trusted notebook); a copy the server has not signed (an
+ *      untrusted notebook) shows the trust note instead.
+ */
+import assert from "node:assert/strict";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { pathToFileURL } from "node:url";
+import type { Browser, Page } from "playwright-core";
+import { UNTRUSTED_MESSAGE } from "../src";
+import { PROJECT_ROOT, hasJupyterCommand, jupyterEnv, kernelSpecPath } from "../src/tools/jupyter";
+import { NO_CHROMIUM, launchChromium, skipOutsideCI, watchedPage } from "./support/chromium";
+import { exerciseLiveFigures } from "./support/live-explorer";
+
+const FOLDER = path.join(PROJECT_ROOT, "test-results", "live-explorer");
+const NOTEBOOK = path.join(FOLDER, "live-explorers.ipynb");
+const EXPORT_GOAL_BYTES = 2.5e6;
+
+const CELLS = [
+  'import { liveLossExplorerFigure, livePathExplorerFigure, randomCoefficients, setUpFigures, show, sineData } from "../../src";\nsetUpFigures();',
+  "show(livePathExplorerFigure({ learningRate: 0.1, iterations: 10, x: 2, y: 2 }));",
+  "show(liveLossExplorerFigure({ data: sineData(), start: randomCoefficients(3, 0), learningRate: 1e-6, iterations: 2000 }));",
+];
+
+function writeNotebook(): void {
+  mkdirSync(FOLDER, { recursive: true });
+  const cells = CELLS.map((source, index) => ({
+    id: `live-${index}`,
+    cell_type: "code",
+    execution_count: null,
+    metadata: {},
+    outputs: [],
+    source,
+  }));
+  const metadata = {
+    kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" },
+    language_info: { name: "typescript" },
+  };
+  writeFileSync(NOTEBOOK, JSON.stringify({ cells, metadata, nbformat: 4, nbformat_minor: 5 }, null, 1));
+}
+
+const skipExport = skipOutsideCI(
+  NO_CHROMIUM ||
+    (hasJupyterCommand("nbconvert") ? false : "jupyter nbconvert is not installed (npm run setup)"),
+);
+const skipNotebook = skipOutsideCI(
+  NO_CHROMIUM ||
+    (hasJupyterCommand("notebook") ? false : "the classic Notebook (jupyter notebook) is not installed"),
+);
+
+describe("live explorers in an exported notebook, offline", { skip: skipExport }, () => {
+  let browser: Browser;
+  const out = path.join(FOLDER, "export");
+  let log = "";
+  let status: number | null = null;
+
+  before(async () => {
+    writeNotebook();
+    const result = spawnSync(
+      process.execPath,
+      ["--import", "tsx", "src/tools/export.ts", "--out-dir", out, NOTEBOOK],
+      {
+        cwd: PROJECT_ROOT,
+        encoding: "utf8",
+        env: { ...process.env, FORCE_COLOR: "0" },
+        timeout: 10 * 60_000,
+      },
+    );
+    status = result.status;
+    log = `${result.stdout}${result.stderr}`;
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  it("works from disk with the network cut: sliders, map, the kernel's numbers; ≤ 2.5 MB", async () => {
+    assert.equal(status, 0, log);
+    const html = path.join(out, "live-explorers.html");
+    const bytes = statSync(html).size;
+    assert.ok(bytes <= EXPORT_GOAL_BYTES, `${bytes} bytes`);
+    const { page, errors, blocked } = await watchedPage(browser, ["file:", "data:", "blob:"]);
+    await page.goto(pathToFileURL(html).href);
+    const reports = await exerciseLiveFigures(page);
+    assert.deepEqual(
+      reports.map((report) => report.view),
+      ["path", "loss"],
+    );
+    assert.deepEqual(blocked, [], "requests outside the file");
+    assert.deepEqual(errors, [], "console or page errors");
+    await page.close();
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject()));
+    });
+  });
+}
+
+/** The parts of the classic Notebook's page object this test uses. */
+interface JupyterNotebook {
+  _fully_loaded: boolean;
+  kernel?: { is_connected(): boolean };
+  trusted: boolean;
+  set_autosave_interval(milliseconds: number): void;
+  execute_all_cells(): void;
+  save_notebook(): Promise<unknown>;
+}
+
+describe("live explorers in the classic Notebook", { skip: skipNotebook }, () => {
+  const token = randomBytes(16).toString("hex");
+  const runtimeDir = mkdtempSync(path.join(tmpdir(), "gd-live-runtime-"));
+  const configDir = mkdtempSync(path.join(tmpdir(), "gd-live-config-"));
+  const dataDir = mkdtempSync(path.join(tmpdir(), "gd-live-data-"));
+  let server: ChildProcess | undefined;
+  let serverLog = "";
+  let baseUrl = "";
+  let browser: Browser | undefined;
+
+  before(async () => {
+    assert.ok(kernelSpecPath(), "the project's kernel is registered (npm run setup)");
+    writeNotebook();
+    const build = spawnSync(
+      process.execPath,
+      [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"],
+      {
+        cwd: PROJECT_ROOT,
+        encoding: "utf8",
+      },
+    );
+    assert.equal(build.status, 0, `compiling src failed:\n${build.stdout}${build.stderr}`);
+    const port = await freePort();
+    baseUrl = `http://127.0.0.1:${port}`;
+    const args = [
+      "notebook",
+      "--no-browser",
+      "--ip=127.0.0.1",
+      `--port=${port}`,
+      "--port-retries=0",
+      `--NotebookApp.token=${token}`,
+      `--notebook-dir=${FOLDER}`,
+      // Its own signature database, so that trust is this test's alone.
+      `--NotebookNotary.db_file=${path.join(dataDir, "nbsignatures.db")}`,
+      `--NotebookNotary.secret_file=${path.join(dataDir, "notebook_secret")}`,
+    ];
+    if (process.getuid?.() === 0) args.push("--allow-root");
+    server = spawn("jupyter", args, {
+      cwd: PROJECT_ROOT,
+      env: jupyterEnv({ ...process.env, JUPYTER_RUNTIME_DIR: runtimeDir, JUPYTER_CONFIG_DIR: configDir }),
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    server.stdout?.on("data", (chunk) => (serverLog += chunk));
+    server.stderr?.on("data", (chunk) => (serverLog += chunk));
+    for (let attempt = 0; ; attempt++) {
+      const response = await fetch(`${baseUrl}/api/status?token=${token}`).catch(() => undefined);
+      if (response?.ok) break;
+      assert.ok(server.exitCode === null, `the Notebook server exited:\n${serverLog}`);
+      assert.ok(attempt < 120, `the Notebook server did not answer within a minute:\n${serverLog}`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (server && server.exitCode === null && server.signalCode === null) {
+      const exited = new Promise((resolve) => server?.once("exit", resolve));
+      await fetch(`${baseUrl}/api/shutdown?token=${token}`, { method: "POST" }).catch(() => undefined);
+      const timer = setTimeout(() => server?.pid && process.kill(-server.pid, "SIGTERM"), 20_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    for (const folder of [runtimeDir, configDir, dataDir]) rmSync(folder, { recursive: true, force: true });
+  });
+
+  async function openNotebook(page: Page, name: string): Promise<void> {
+    await page.goto(`${baseUrl}/notebooks/${encodeURIComponent(name)}?token=${token}`);
+    await page.waitForFunction(
+      () => {
+        const notebook = (window as unknown as { Jupyter?: { notebook?: JupyterNotebook } }).Jupyter
+          ?.notebook;
+        return Boolean(notebook?._fully_loaded && notebook.kernel?.is_connected());
+      },
+      undefined,
+      { timeout: 120_000 },
+    );
+  }
+
+  /** MathJax 2 in the classic Notebook probes fonts from about:blank, which Chromium refuses: its noise, not the kit's. */
+  const ownErrors = (errors: string[]) => errors.filter((error) => !error.includes("about:blank"));
+
+  it(
+    "recomputes in the live notebook, and again after saving and reloading it (trusted)",
+    { timeout: 15 * 60_000 },
+    async () => {
+      assert.ok(browser);
+      const { page, errors, blocked } = await watchedPage(browser, [`${baseUrl}/`, "data:", "blob:"]);
+      await openNotebook(page, path.basename(NOTEBOOK));
+      await page.evaluate(() => {
+        const notebook = (window as unknown as { Jupyter: { notebook: JupyterNotebook } }).Jupyter.notebook;
+        notebook.set_autosave_interval(0);
+        notebook.execute_all_cells();
+      });
+      await page.waitForFunction(
+        () =>
+          document.querySelectorAll(".code_cell.running").length === 0 &&
+          document.querySelectorAll(".gd-live-controls").length === 2,
+        undefined,
+        { timeout: 10 * 60_000, polling: 500 },
+      );
+      const live = await exerciseLiveFigures(page);
+      assert.equal(live.length, 2);
+
+      await page.evaluate(() =>
+        (window as unknown as { Jupyter: { notebook: JupyterNotebook } }).Jupyter.notebook.save_notebook(),
+      );
+      await page.reload();
+      await openNotebook(page, path.basename(NOTEBOOK));
+      assert.equal(
+        await page.evaluate(
+          () => (window as unknown as { Jupyter: { notebook: JupyterNotebook } }).Jupyter.notebook.trusted,
+        ),
+        true,
+        "the saved notebook is trusted",
+      );
+      const reloaded = await exerciseLiveFigures(page);
+      assert.equal(reloaded.length, 2, "both explorers live after the reload");
+      assert.deepEqual(blocked, [], "requests outside the Notebook server");
+      assert.deepEqual(ownErrors(errors), [], "console or page errors");
+      await page.close();
+    },
+  );
+
+  it(
+    "shows the trust note in a copy the server has not signed (untrusted)",
+    { timeout: 5 * 60_000 },
+    async () => {
+      assert.ok(browser);
+      const saved = JSON.parse(readFileSync(NOTEBOOK, "utf8")) as { metadata: Record<string, unknown> };
+      // Changing the content changes its signature: the server has not seen this notebook.
+      saved.metadata.copy = "untrusted";
+      const copy = path.join(FOLDER, "live-explorers-untrusted.ipynb");
+      writeFileSync(copy, JSON.stringify(saved, null, 1));
+      const { page } = await watchedPage(browser, [`${baseUrl}/`, "data:", "blob:"]);
+      await openNotebook(page, path.basename(copy));
+      const state = await page.evaluate(() => ({
+        trusted: (window as unknown as { Jupyter: { notebook: JupyterNotebook } }).Jupyter.notebook.trusted,
+        notes: Array.from(document.querySelectorAll(".gd-figure .gd-figure-message")).map(
+          (note) => note.textContent,
+        ),
+        controls: document.querySelectorAll(".gd-live-controls").length,
+      }));
+      assert.equal(state.trusted, false);
+      assert.deepEqual(state.notes, [UNTRUSTED_MESSAGE, UNTRUSTED_MESSAGE]);
+      assert.equal(state.controls, 0);
+      await page.close();
+    },
+  );
+});
