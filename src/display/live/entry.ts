@@ -36,9 +36,10 @@ export interface LiveController {
   spec: LiveExplorerSpec;
   settings: LiveSettings;
   trajectory: Trajectory;
-  /** Updates drawn so far, and how long each took (descent + Plotly.update), in ms. */
+  /** Updates drawn so far, how long each took (descent + Plotly.update), and its descent alone, in ms. */
   updates: number;
   durations: number[];
+  descentDurations: number[];
   /** Resolves once the last input is drawn. */
   idle(): Promise<void>;
   /** Changes settings as the controls do, then redraws. */
@@ -84,6 +85,7 @@ export function mount(div: HTMLElement, spec: LiveExplorerSpec, Plotly: PlotlyAp
     trajectory: liveDescent(spec.problem, spec.settings, evaluate),
     updates: 0,
     durations: [],
+    descentDurations: [],
     idle: () => pending,
     set(changes) {
       let settings = controller.settings;
@@ -112,6 +114,7 @@ export function mount(div: HTMLElement, spec: LiveExplorerSpec, Plotly: PlotlyAp
     const settings = controller.settings;
     controller.trajectory = liveDescent(spec.problem, settings, evaluate);
     const update = liveUpdate(spec, settings, controller.trajectory);
+    controller.descentDurations.push(performance.now() - began);
     // Plotly.update redraws the whole plot, contour map included (its contour lines are
     // recomputed): Plotly.animate without a redraw would be cheaper but erases the map.
     await Plotly.update(div, restyleOf(update.traces), {}, update.indices);
