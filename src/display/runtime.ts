@@ -101,7 +101,7 @@ const RUNTIME = `
           var spec = JSON.parse(live.textContent);
           var code = w.__gdLive && w.__gdLive[spec.bundle];
           if (!code) throw new Error("the live explorer's code is not in this page");
-          code.mount(div, spec, Plotly);
+          return code.mount(div, spec, Plotly);
         });
       })
       .catch(function (error) { say("The figure could not be drawn: " + (error && error.message ? error.message : error)); });

@@ -237,7 +237,14 @@ export function liveLossExplorerFigure(options: LiveLossExplorerOptions): LiveFi
     clickSetsStart: false,
     color: pathColor(0),
   };
-  const draw = liveUpdate(spec, settings, liveDescent(problem, settings));
+  const first = liveDescent(problem, settings);
+  const draw = liveUpdate(spec, settings, first);
+  // Fixed axes, so that runs compare as the slider moves (and the page redraws only the curve):
+  // from just below the best loss possible, the least-squares optimum's, to ten times the start's;
+  // a diverging run leaves through the top.
+  const optimum = problem.statistics.centre?.sumOfSquaresAtOptimum ?? 0;
+  const lowest = optimum > 0 ? optimum : Math.max(Math.min(...first.values), first.values[0] * 1e-12);
+  const yRange = [Math.log10(lowest) - 0.3, Math.log10(first.values[0]) + 1];
   const trace = {
     type: "scatter",
     mode: "lines",
@@ -250,8 +257,8 @@ export function liveLossExplorerFigure(options: LiveLossExplorerOptions): LiveFi
     data: [trace],
     layout: {
       title: { text: title },
-      xaxis: { title: { text: "iteration" } },
-      yaxis: { title: { text: "loss Σ (ŷ − y)²" }, type: "log", exponentformat: "power" },
+      xaxis: { title: { text: "iteration" }, range: [0, settings.iterations] },
+      yaxis: { title: { text: "loss Σ (ŷ − y)²" }, type: "log", exponentformat: "power", range: yRange },
       showlegend: false,
       height: 480,
       margin: { t: 60, b: 50, l: 70, r: 20 },

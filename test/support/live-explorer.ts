@@ -44,10 +44,9 @@ async function stateOf(page: Page, id: string): Promise<PageState> {
   }, id);
   return page.evaluate((figureId) => {
     const figure = document.getElementById(figureId) as unknown as {
-      __gdLive: { settings: unknown; updates: number; spec: { view: string } };
-      data: { x: number[]; y: number[] }[];
+      __gdLive: { settings: unknown; updates: number; drawn(): { x: number[]; y: number[] } };
     };
-    const trace = figure.data[figure.__gdLive.spec.view === "path" ? 1 : 0];
+    const trace = figure.__gdLive.drawn();
     const status = document.querySelector(`#${figureId} + .gd-live-controls .gd-live-status`);
     return {
       settings: figure.__gdLive.settings,

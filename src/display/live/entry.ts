@@ -22,8 +22,27 @@ import type { Trajectory } from "../../numerics/descent";
 
 /** The parts of plotly.js the explorer calls. */
 interface PlotlyApi {
-  update(div: HTMLElement, traces: object, layout: object, indices: number[]): Promise<unknown>;
+  newPlot(div: HTMLElement, data: object[], layout: object, config: object): Promise<unknown>;
+  restyle(div: HTMLElement, update: object, indices: number[]): Promise<unknown>;
+  relayout(div: HTMLElement, update: object): Promise<unknown>;
+  animate(div: HTMLElement, frame: object, options: object): Promise<unknown>;
 }
+
+/** What plotly.js adds to a plot's element. */
+interface PlotElement extends HTMLElement {
+  data: { x: number[]; y: number[] }[];
+  _fullLayout: {
+    width: number;
+    height: number;
+    _size: { l: number; r: number; t: number; b: number };
+    xaxis: PlotAxis & { range: number[]; domain: number[] };
+    yaxis: PlotAxis & { range: number[]; domain: number[] };
+  };
+  on(event: string, listener: () => void): void;
+}
+
+/** Plotly.animate with no transition and no redraw: only the animated traces are recomputed and drawn. */
+const NO_REDRAW = { transition: { duration: 0 }, frame: { duration: 0, redraw: false }, mode: "immediate" };
 
 interface PlotAxis {
   _offset: number;
@@ -40,6 +59,8 @@ export interface LiveController {
   updates: number;
   durations: number[];
   descentDurations: number[];
+  /** The moving trace as plotly.js holds it: the path (path view) or the loss curve. */
+  drawn(): { x: number[]; y: number[] };
   /** Resolves once the last input is drawn. */
   idle(): Promise<void>;
   /** Changes settings as the controls do, then redraws. */
@@ -49,25 +70,62 @@ export interface LiveController {
 const STATUS_COLORS = { diverged: "#b71c1c", other: "#333" };
 
 /**
- * Trace objects as Plotly.restyle's arrays, one entry per trace: nested objects become "a.b" keys
- * (a whole `marker` would replace its size and symbol), and a trace without a key gets undefined,
- * which leaves it as it is (a shorter array would be cycled over the traces).
+ * Redraws are the cost of an update: a full one recomputes the contour map's lines and the axes
+ * (tens of ms), the descent itself takes a few. So the moving traces are drawn apart and moved with
+ * Plotly.animate without a redraw: the path view's on a transparent plot laid exactly over the map
+ * (a transition on the map's own plot would erase its contour fill), the loss view's in place, on
+ * fixed axes (the x axis follows the iterations slider).
  */
-export function restyleOf(traces: Record<string, unknown>[]): Record<string, unknown[]> {
-  const restyle: Record<string, unknown[]> = {};
-  const put = (key: string, i: number, value: unknown): void => {
-    if (value !== null && typeof value === "object" && !Array.isArray(value)) {
-      for (const [inner, innerValue] of Object.entries(value)) put(`${key}.${inner}`, i, innerValue);
-      return;
-    }
-    (restyle[key] ??= new Array<unknown>(traces.length).fill(undefined))[i] = value;
+async function movingLayer(
+  div: PlotElement,
+  spec: LiveExplorerSpec,
+  Plotly: PlotlyApi,
+): Promise<PlotElement> {
+  if (spec.view !== "path") return div;
+  const geometry = () => {
+    const full = div._fullLayout;
+    const size = full._size;
+    const axis = (a: typeof full.xaxis) => ({
+      range: a.range.slice(),
+      domain: a.domain.slice(),
+      visible: false,
+      fixedrange: true,
+    });
+    return {
+      width: full.width,
+      height: full.height,
+      autosize: false,
+      margin: { l: size.l, r: size.r, t: size.t, b: size.b, pad: 0 },
+      xaxis: axis(full.xaxis),
+      yaxis: axis(full.yaxis),
+      paper_bgcolor: "rgba(0,0,0,0)",
+      plot_bgcolor: "rgba(0,0,0,0)",
+      showlegend: false,
+      hovermode: "closest",
+      dragmode: false,
+    };
   };
-  traces.forEach((trace, i) => Object.entries(trace).forEach(([key, value]) => put(key, i, value)));
-  return restyle;
+  const layer = document.createElement("div") as unknown as PlotElement;
+  layer.className = "gd-live-layer";
+  layer.style.cssText = "position:absolute;left:0;top:0;width:100%;height:100%";
+  div.style.position = "relative";
+  div.appendChild(layer);
+  const moving = [1, 2, 3, 4];
+  const traces = moving.map((index) => ({ ...(div.data[index] as object) }));
+  await Plotly.newPlot(layer, traces, geometry(), { displayModeBar: false, displaylogo: false });
+  await Plotly.restyle(div, { visible: false }, moving);
+  // The map resizes with its cell (responsive): the layer follows.
+  div.on("plotly_relayout", () => void Plotly.relayout(layer, geometry()));
+  return layer;
 }
 
-export function mount(div: HTMLElement, spec: LiveExplorerSpec, Plotly: PlotlyApi): LiveController {
+export async function mount(
+  div: PlotElement,
+  spec: LiveExplorerSpec,
+  Plotly: PlotlyApi,
+): Promise<LiveController> {
   const evaluate = liveEvaluate(spec.problem);
+  const layer = await movingLayer(div, spec, Plotly);
   const panel = document.createElement("div");
   panel.className = "gd-live-controls";
   panel.style.cssText = "font:14px system-ui,sans-serif;color:#222;margin:4px 0 12px";
@@ -78,6 +136,7 @@ export function mount(div: HTMLElement, spec: LiveExplorerSpec, Plotly: PlotlyAp
   status.setAttribute("aria-live", "polite");
 
   let pending: Promise<void> = Promise.resolve();
+  let drawnIterations = spec.settings.iterations;
   let scheduled = false;
   const controller: LiveController = {
     spec,
@@ -87,6 +146,10 @@ export function mount(div: HTMLElement, spec: LiveExplorerSpec, Plotly: PlotlyAp
     durations: [],
     descentDurations: [],
     idle: () => pending,
+    drawn: () => {
+      const trace = layer.data[0];
+      return { x: trace.x, y: trace.y };
+    },
     set(changes) {
       let settings = controller.settings;
       if (changes.setting !== undefined && changes.value !== undefined) {
@@ -115,9 +178,15 @@ export function mount(div: HTMLElement, spec: LiveExplorerSpec, Plotly: PlotlyAp
     controller.trajectory = liveDescent(spec.problem, settings, evaluate);
     const update = liveUpdate(spec, settings, controller.trajectory);
     controller.descentDurations.push(performance.now() - began);
-    // Plotly.update redraws the whole plot, contour map included (its contour lines are
-    // recomputed): Plotly.animate without a redraw would be cheaper but erases the map.
-    await Plotly.update(div, restyleOf(update.traces), {}, update.indices);
+    const frame: Record<string, unknown> =
+      layer === div
+        ? { data: update.traces, traces: update.indices }
+        : { data: update.traces, traces: [0, 1, 2, 3] };
+    if (spec.view === "loss" && settings.iterations !== drawnIterations) {
+      frame.layout = { xaxis: { range: [0, settings.iterations] } };
+      drawnIterations = settings.iterations;
+    }
+    await Plotly.animate(layer, frame, NO_REDRAW);
     showStatus(update.subtitle, update.diverged);
     controller.updates++;
     controller.durations.push(performance.now() - began);
@@ -190,10 +259,7 @@ export function mount(div: HTMLElement, spec: LiveExplorerSpec, Plotly: PlotlyAp
   if (spec.clickSetsStart) {
     div.style.cursor = "crosshair";
     div.addEventListener("click", (event) => {
-      const layout = (div as unknown as { _fullLayout?: { xaxis?: PlotAxis; yaxis?: PlotAxis } })._fullLayout;
-      const xaxis = layout?.xaxis;
-      const yaxis = layout?.yaxis;
-      if (!xaxis || !yaxis) return;
+      const { xaxis, yaxis } = div._fullLayout;
       const box = div.getBoundingClientRect();
       const px = event.clientX - box.left - xaxis._offset;
       const py = event.clientY - box.top - yaxis._offset;
