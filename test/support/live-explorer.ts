@@ -119,6 +119,7 @@ export interface LiveExerciseReport {
 export async function exerciseLiveFigure(page: Page, id: string): Promise<LiveExerciseReport> {
   const spec = await specOf(page, id);
   const first = await stateOf(page, id);
+  assertKernelNumbers(spec, first, "before any input");
   const seen: LiveSettings[] = [first.settings];
   let previous = first;
   const check = async (what: string, changed: (before: PageState, after: PageState) => boolean) => {

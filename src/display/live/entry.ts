@@ -209,8 +209,8 @@ export async function mount(
   panel.appendChild(status);
   spec.controls.forEach((control, index) => panel.appendChild(controlRow(control, index)));
   div.insertAdjacentElement("afterend", panel);
-  const first = liveUpdate(spec, controller.settings, controller.trajectory);
-  showStatus(first.subtitle, first.diverged);
+  // The kernel's figure carries its numbers rounded to 6 digits: draw the page's own at once.
+  await redraw();
 
   function controlRow(control: LiveControl, index: number): HTMLElement {
     const row = document.createElement("label");
