@@ -115,6 +115,18 @@ describe("live explorer: the kernel's numbers", () => {
     assert.deepEqual([iterations.min, iterations.max, iterations.integer], [1, 10_000, true]);
   });
 
+  it("opens on whatever the parameters cell holds: the sliders' default ends widen to take it in", () => {
+    const path = livePathExplorerFigure({ learningRate: 5, iterations: 20_000 }).live;
+    assert.deepEqual([path.controls[0].min, path.controls[0].max], [0.01, 5]);
+    assert.equal(path.controls[1].max, 20_000);
+    assert.equal(path.settings.parameters.learningRate, 5);
+    const slow = liveLossExplorerFigure({ data, start, learningRate: 1e-9, iterations: 0 }).live;
+    assert.deepEqual([slow.controls[0].min, slow.controls[0].max], [1e-9, 1.5 * bound]);
+    assert.equal(slow.settings.iterations, 0);
+    const fast = liveLossExplorerFigure({ data, start, learningRate: 1e-3, iterations: 10 }).live;
+    assert.equal(fast.controls[0].max, 1e-3);
+  });
+
   it("maps slider positions to values and back, on log and linear scales", () => {
     const log = { setting: "learningRate", label: "", min: 0.01, max: 3, scale: "log" as const };
     const linear = { setting: "momentum", label: "", min: 0, max: 0.99, scale: "linear" as const };
@@ -149,13 +161,13 @@ describe("live explorer: bad input is named", () => {
     ],
     [
       "learningRate out of range",
-      () => livePathExplorerFigure({ learningRate: 5 }),
+      () => livePathExplorerFigure({ learningRate: 5, learningRates: { min: 0.01, max: 3 } }),
       /learningRate must lie in learningRates \[0\.01, 3\], got 5/,
     ],
     [
       "iterations",
       () => livePathExplorerFigure({ iterations: 2.5 }),
-      /iterations must be a whole number from 1 to 10000, got 2\.5/,
+      /iterations must be a whole number from 0 to 1000000, got 2\.5/,
     ],
     ["x", () => livePathExplorerFigure({ x: NaN }), /x must be a finite number, got NaN/],
     [
@@ -166,7 +178,7 @@ describe("live explorer: bad input is named", () => {
     [
       "maxIterations",
       () => livePathExplorerFigure({ maxIterations: 1 }),
-      /maxIterations must be a whole number from 2 to 1000000, got 1/,
+      /maxIterations must be a whole number from 10 to 1000000, got 1/,
     ],
     [
       "data",

@@ -46,20 +46,41 @@ export interface LiveRange {
   max: number;
 }
 
-function requireRange(name: string, value: unknown, fallback: LiveRange): LiveRange {
+function requireRange(name: string, value: unknown): LiveRange {
   const range = requireOptions(name, value as Partial<LiveRange> | undefined);
-  const min = requirePositive(`${name}.min`, range.min ?? fallback.min);
-  const max = requirePositive(`${name}.max`, range.max ?? fallback.max);
+  const min = requirePositive(`${name}.min`, range.min);
+  const max = requirePositive(`${name}.max`, range.max);
   if (!(max > min)) throw new RangeError(`${name}.max must be greater than ${name}.min (${min}), got ${max}`);
   return { min, max };
 }
 
-function requireWithin(name: string, value: unknown, range: LiveRange, rangeName: string): number {
-  const n = requirePositive(name, value);
-  if (n < range.min || n > range.max) {
-    throw new RangeError(`${name} must lie in ${rangeName} [${range.min}, ${range.max}], got ${n}`);
+/**
+ * The first view's learning rate and iterations, and the sliders' ends. Without explicit ends, the
+ * default ones widen to take in the given values: whatever the parameters cell holds, the explorer
+ * opens on it.
+ */
+function sliderSettings(
+  given: { learningRate?: unknown; iterations?: unknown; learningRates?: unknown; maxIterations?: unknown },
+  defaults: LiveRange,
+): { learningRate: number; iterations: number; learningRates: LiveRange; maxIterations: number } {
+  const learningRate = requirePositive("learningRate", given.learningRate);
+  const iterations = requireInteger("iterations", given.iterations, 0, MAX_ITERATIONS);
+  let learningRates: LiveRange;
+  if (given.learningRates === undefined) {
+    learningRates = { min: Math.min(defaults.min, learningRate), max: Math.max(defaults.max, learningRate) };
+  } else {
+    learningRates = requireRange("learningRates", given.learningRates);
+    if (learningRate < learningRates.min || learningRate > learningRates.max) {
+      throw new RangeError(
+        `learningRate must lie in learningRates [${learningRates.min}, ${learningRates.max}], got ${learningRate}`,
+      );
+    }
   }
-  return n;
+  const maxIterations =
+    given.maxIterations === undefined
+      ? Math.max(LIVE_MAX_ITERATIONS, iterations)
+      : requireInteger("maxIterations", given.maxIterations, Math.max(2, iterations), MAX_ITERATIONS);
+  return { learningRate, iterations, learningRates, maxIterations };
 }
 
 function iterationsControl(maxIterations: number): LiveControl {
@@ -73,19 +94,18 @@ function iterationsControl(maxIterations: number): LiveControl {
   };
 }
 
-function requireMaxIterations(value: unknown): number {
-  return requireInteger("maxIterations", value ?? LIVE_MAX_ITERATIONS, 2, MAX_ITERATIONS);
-}
-
 export interface LivePathExplorerOptions {
   /** The first view's settings: the notebook's parameters (default η = 0.1, 10 iterations, from (2, 2)). */
   learningRate?: number;
   iterations?: number;
   x?: number;
   y?: number;
-  /** The learning-rate slider's ends, log scale (default 0.01 … 3: slow, direct, oscillating, diverging). */
+  /**
+   * The learning-rate slider's ends, log scale (default 0.01 … 3: slow, direct, oscillating,
+   * diverging; widened to take in learningRate).
+   */
   learningRates?: Partial<LiveRange>;
-  /** The iterations slider's end, 1 … maxIterations on a log scale (default 10 000). */
+  /** The iterations slider's end, 1 … maxIterations on a log scale (default 10 000, or iterations if more). */
   maxIterations?: number;
   /** The map: the article's 51 × 51 grid over [−2.5, 2.5] by default. Clicks set the start within it. */
   grid?: GridOptions;
@@ -99,19 +119,14 @@ export interface LivePathExplorerOptions {
  */
 export function livePathExplorerFigure(options: LivePathExplorerOptions = {}): LiveFigure {
   const checked = requireOptions("options", options);
-  const learningRates = requireRange("learningRates", checked.learningRates, { min: 0.01, max: 3 });
-  const maxIterations = requireMaxIterations(checked.maxIterations);
+  const { learningRate, iterations, learningRates, maxIterations } = sliderSettings(
+    { ...checked, learningRate: checked.learningRate ?? 0.1, iterations: checked.iterations ?? 10 },
+    { min: 0.01, max: 3 },
+  );
   const settings: LiveSettings = {
     rule: "plain",
-    parameters: {
-      learningRate: requireWithin(
-        "learningRate",
-        checked.learningRate ?? 0.1,
-        learningRates,
-        "learningRates",
-      ),
-    },
-    iterations: requireInteger("iterations", checked.iterations ?? 10, 1, maxIterations),
+    parameters: { learningRate },
+    iterations,
     start: [requireFinite("x", checked.x ?? 2), requireFinite("y", checked.y ?? 2)],
   };
   const surface = checkSurfaceOptions(
@@ -180,7 +195,7 @@ export interface LiveLossExplorerOptions {
   iterations: number;
   /**
    * The learning-rate slider's ends, log scale; by default 1 % to 150 % of 2/λmax, so it crosses
-   * the stability bound (marked on the slider).
+   * the stability bound (marked on the slider), widened to take in learningRate.
    */
   learningRates?: Partial<LiveRange>;
   maxIterations?: number;
@@ -200,17 +215,14 @@ export function liveLossExplorerFigure(options: LiveLossExplorerOptions): LiveFi
   const start = [...requireFiniteVector("start", checked.start, degree + 1)];
   const stability = stabilityOf(sumOfSquaresHessian(data, degree));
   const bound = stability.largestStableLearningRate;
-  const learningRates = requireRange("learningRates", checked.learningRates, {
+  const { learningRate, iterations, learningRates, maxIterations } = sliderSettings(checked, {
     min: 0.01 * bound,
     max: 1.5 * bound,
   });
-  const maxIterations = requireMaxIterations(checked.maxIterations);
   const settings: LiveSettings = {
     rule: "plain",
-    parameters: {
-      learningRate: requireWithin("learningRate", checked.learningRate, learningRates, "learningRates"),
-    },
-    iterations: requireInteger("iterations", checked.iterations, 1, maxIterations),
+    parameters: { learningRate },
+    iterations,
     start,
   };
   const problem: LiveProblem = {
