@@ -155,6 +155,16 @@ describe("live explorer: the kernel's numbers", () => {
 describe("live explorer: bad input is named", () => {
   const cases: [string, () => unknown, RegExp][] = [
     [
+      "rule of the figure",
+      () => livePathExplorerFigure({ rule: "adam" }),
+      /rule must be one of plain, got "adam"/,
+    ],
+    [
+      "ruleParameters",
+      () => livePathExplorerFigure({ ruleParameters: { momentum: 0.9 } }),
+      /ruleParameters\.momentum is not a parameter of the plain rule \(it has none\)/,
+    ],
+    [
       "learningRate",
       () => livePathExplorerFigure({ learningRate: -1 }),
       /learningRate must be a finite positive number, got -1/,

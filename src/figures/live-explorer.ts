@@ -13,6 +13,7 @@ import {
   sufficientStatistics,
   sumOfSquaresHessian,
   checkData,
+  describeValue,
   requireDegree,
   requireFiniteVector,
   type GridOptions,
@@ -21,6 +22,8 @@ import {
 import { pathColor, requireOptions, requireTitle, type Figure } from "./figure";
 import {
   formatSetting,
+  LIVE_RULE_PARAMETERS,
+  LIVE_STEP_RULES,
   liveDescent,
   liveUpdate,
   statisticsToJson,
@@ -94,6 +97,40 @@ function iterationsControl(maxIterations: number): LiveControl {
   };
 }
 
+/** A step rule by name, its parameters' values within their sliders' ranges, and those sliders. */
+function ruleSettings(
+  rule: unknown,
+  given: unknown,
+): { rule: string; parameters: Record<string, number>; controls: LiveControl[] } {
+  const name = rule ?? "plain";
+  if (typeof name !== "string" || !Object.prototype.hasOwnProperty.call(LIVE_STEP_RULES, name)) {
+    throw new RangeError(
+      `rule must be one of ${Object.keys(LIVE_STEP_RULES).join(", ")}, got ${describeValue(name)}`,
+    );
+  }
+  const values = requireOptions("ruleParameters", given as Record<string, number> | undefined);
+  const known = LIVE_RULE_PARAMETERS[name] ?? [];
+  for (const key of Object.keys(values)) {
+    if (!known.some((control) => control.setting === key)) {
+      throw new RangeError(
+        `ruleParameters.${key} is not a parameter of the ${name} rule (${known.map((c) => c.setting).join(", ") || "it has none"})`,
+      );
+    }
+  }
+  const parameters: Record<string, number> = {};
+  const controls = known.map(({ value, ...control }) => {
+    const chosen = requireFinite(`ruleParameters.${control.setting}`, values[control.setting] ?? value);
+    if (chosen < control.min || chosen > control.max) {
+      throw new RangeError(
+        `ruleParameters.${control.setting} must lie in [${control.min}, ${control.max}], got ${chosen}`,
+      );
+    }
+    parameters[control.setting] = chosen;
+    return control;
+  });
+  return { rule: name, parameters, controls };
+}
+
 export interface LivePathExplorerOptions {
   /** The first view's settings: the notebook's parameters (default η = 0.1, 10 iterations, from (2, 2)). */
   learningRate?: number;
@@ -107,6 +144,10 @@ export interface LivePathExplorerOptions {
   learningRates?: Partial<LiveRange>;
   /** The iterations slider's end, 1 … maxIterations on a log scale (default 10 000, or iterations if more). */
   maxIterations?: number;
+  /** The step rule, a key of LIVE_STEP_RULES ("plain" by default). */
+  rule?: string;
+  /** Values of the rule's other parameters (LIVE_RULE_PARAMETERS), e.g. { momentum: 0.9 }. */
+  ruleParameters?: Record<string, number>;
   /** The map: the article's 51 × 51 grid over [−2.5, 2.5] by default. Clicks set the start within it. */
   grid?: GridOptions;
   colorscale?: string;
@@ -123,9 +164,10 @@ export function livePathExplorerFigure(options: LivePathExplorerOptions = {}): L
     { ...checked, learningRate: checked.learningRate ?? 0.1, iterations: checked.iterations ?? 10 },
     { min: 0.01, max: 3 },
   );
+  const { rule, parameters, controls } = ruleSettings(checked.rule, checked.ruleParameters);
   const settings: LiveSettings = {
-    rule: "plain",
-    parameters: { learningRate },
+    rule,
+    parameters: { learningRate, ...parameters },
     iterations,
     start: [requireFinite("x", checked.x ?? 2), requireFinite("y", checked.y ?? 2)],
   };
@@ -141,6 +183,7 @@ export function livePathExplorerFigure(options: LivePathExplorerOptions = {}): L
     settings,
     controls: [
       { setting: "learningRate", label: "learning rate η", scale: "log", ...learningRates },
+      ...controls,
       iterationsControl(maxIterations),
     ],
     clickSetsStart: true,

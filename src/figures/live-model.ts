@@ -58,6 +58,14 @@ export const LIVE_STEP_RULES: Record<string, (parameters: Record<string, number>
   plain: (parameters) => plainStep(parameters.learningRate),
 };
 
+/**
+ * Each rule's parameters beyond the learning rate: a slider each, with the value an explorer opens
+ * on unless its options give one (momentum's β, …).
+ */
+export const LIVE_RULE_PARAMETERS: Record<string, (LiveControl & { value: number })[]> = {
+  plain: [],
+};
+
 export function statisticsToJson(statistics: SufficientStatistics): JsonStatistics {
   return {
     degree: statistics.degree,
