@@ -129,7 +129,9 @@ export async function mount(
   const panel = document.createElement("div");
   panel.className = "gd-live-controls";
   panel.style.cssText = "font:14px system-ui,sans-serif;color:#222;margin:4px 0 12px";
-  // Keys typed on a slider move the slider, not the notebook's cells.
+  // Keys typed on a slider move the slider, not the notebook's cells: JupyterLab (Lumino) skips
+  // shortcuts under this attribute, the classic Notebook sees no keydown that does not bubble.
+  panel.setAttribute("data-lm-suppress-shortcuts", "true");
   panel.addEventListener("keydown", (event) => event.stopPropagation());
   const status = document.createElement("div");
   status.className = "gd-live-status";
