@@ -228,9 +228,26 @@ describe("live explorers in the classic Notebook", { skip: skipNotebook }, () =>
       );
       const live = await exerciseLiveFigures(page);
       assert.equal(live.length, 2);
+      // Keys typed on a focused slider are the slider's: "a" and "b" insert no cell, "d d" deletes none.
+      const cellCount = () =>
+        page.evaluate(
+          () =>
+            (
+              window as unknown as { Jupyter: { notebook: { get_cells(): unknown[] } } }
+            ).Jupyter.notebook.get_cells().length,
+        );
+      const cells = await cellCount();
+      await page.focus(`#${live[0].id} + .gd-live-controls input[data-setting="learningRate"]`);
+      for (const key of ["a", "b", "d", "d", "ArrowLeft"]) await page.keyboard.press(key);
+      assert.equal(await cellCount(), cells, "a key on a slider reached the notebook's shortcuts");
 
       await page.evaluate(() =>
         (window as unknown as { Jupyter: { notebook: JupyterNotebook } }).Jupyter.notebook.save_notebook(),
+      );
+      await page.waitForFunction(
+        () => !(window as unknown as { Jupyter: { notebook: { dirty: boolean } } }).Jupyter.notebook.dirty,
+        undefined,
+        { timeout: 60_000 },
       );
       await page.reload();
       await openNotebook(page, path.basename(NOTEBOOK));

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { liveDescent, type LiveExplorerSpec, type LiveSettings } from "../../src";
+import { liveDescent, settingValue, type LiveExplorerSpec, type LiveSettings } from "../../src";
 
 interface PageState {
   settings: LiveSettings;
@@ -135,13 +135,14 @@ export async function exerciseLiveFigure(page: Page, id: string): Promise<LiveEx
     seen.push(state.settings);
     previous = state;
   };
-  await dragSlider(page, id, "learningRate", 0.3);
-  await check(
-    "dragging the learning rate",
-    (a, b) => a.settings.parameters.learningRate !== b.settings.parameters.learningRate,
-  );
-  await dragSlider(page, id, "iterations", 0.75);
-  await check("dragging the iterations", (a, b) => a.settings.iterations !== b.settings.iterations);
+  // Every slider of the explorer: the learning rate, the rule's own parameters (momentum, …), the iterations.
+  for (const control of spec.controls) {
+    await dragSlider(page, id, control.setting, control.setting === "learningRate" ? 0.3 : 0.75);
+    await check(
+      `dragging ${control.label}`,
+      (a, b) => settingValue(a.settings, control.setting) !== settingValue(b.settings, control.setting),
+    );
+  }
   if (spec.clickSetsStart) {
     const target = { x: -2, y: -1.5 };
     const point = await page.evaluate(
