@@ -66,13 +66,12 @@ export const LIVE_RULE_PARAMETERS: Record<string, (LiveControl & { value: number
   plain: [],
 };
 
+/** Every field of the statistics travels (the page's loss is the kernel's only with all of them). */
 export function statisticsToJson(statistics: SufficientStatistics): JsonStatistics {
   return {
-    degree: statistics.degree,
+    ...statistics,
     powerSums: Array.from(statistics.powerSums),
     momentSums: Array.from(statistics.momentSums),
-    sumOfSquaredTargets: statistics.sumOfSquaredTargets,
-    centre: statistics.centre,
   };
 }
 
