@@ -55,7 +55,7 @@ export interface LiveController {
   spec: LiveExplorerSpec;
   settings: LiveSettings;
   trajectory: Trajectory;
-  /** Updates drawn so far, how long each took (descent + Plotly.update), and its descent alone, in ms. */
+  /** Updates drawn so far, how long each took (descent + drawing), and its descent alone, in ms. */
   updates: number;
   durations: number[];
   descentDurations: number[];
@@ -164,11 +164,20 @@ export async function mount(
     },
   };
 
-  /** Inputs arrive faster than frames: one redraw per frame, with the latest settings. */
+  /**
+   * Inputs arrive faster than frames: one redraw per frame, with the latest settings, each after
+   * the one before. A failure is said in the status line, never left to the console.
+   */
   function schedule(): Promise<void> {
     if (!scheduled) {
       scheduled = true;
-      pending = new Promise<void>((resolve) => requestAnimationFrame(() => resolve())).then(redraw);
+      pending = pending
+        .then(() => new Promise<void>((resolve) => requestAnimationFrame(() => resolve())))
+        .then(redraw)
+        .catch((error: unknown) => {
+          status.style.color = STATUS_COLORS.diverged;
+          status.textContent = `The explorer could not recompute: ${error instanceof Error ? error.message : String(error)}`;
+        });
     }
     return pending;
   }
