@@ -27,6 +27,12 @@ describe("live explorers in headless Chromium, offline", { skip: NO_CHROMIUM }, 
   const folder = mkdtempSync(path.join(tmpdir(), "gd-live-"));
   const file = writeFigureHtml(path.join(folder, "live.html"), [
     livePathExplorerFigure({ learningRate: 0.1, iterations: 10, x: 2, y: 2 }),
+    livePathExplorerFigure({
+      rule: "momentum",
+      ruleParameters: { momentum: 0.9 },
+      learningRate: 0.3,
+      iterations: 40,
+    }),
     liveLossExplorerFigure({
       data: sineData(),
       start: randomCoefficients(3, 0),
@@ -56,7 +62,7 @@ describe("live explorers in headless Chromium, offline", { skip: NO_CHROMIUM }, 
     const reports = await exerciseLiveFigures(page);
     assert.deepEqual(
       reports.map((report) => report.view),
-      ["path", "loss"],
+      ["path", "path", "loss"],
     );
     for (const report of reports) assert.ok(report.updates >= 3, `${report.id}: ${report.updates} redraws`);
     assert.deepEqual(errors, [], "console or page errors");
@@ -71,7 +77,7 @@ describe("live explorers in headless Chromium, offline", { skip: NO_CHROMIUM }, 
     const notes = await page.$$eval(".gd-figure .gd-figure-message", (elements) =>
       elements.map((element) => element.textContent),
     );
-    assert.deepEqual(notes, [UNTRUSTED_MESSAGE, UNTRUSTED_MESSAGE]);
+    assert.deepEqual(notes, [UNTRUSTED_MESSAGE, UNTRUSTED_MESSAGE, UNTRUSTED_MESSAGE]);
     assert.equal(await page.locator(".gd-live-controls").count(), 0);
     await context.close();
   });
@@ -80,11 +86,12 @@ describe("live explorers in headless Chromium, offline", { skip: NO_CHROMIUM }, 
     const { page, errors } = await watchedPage(browser, ["file:"]);
     await page.goto(pathToFileURL(file).href);
     const ids = await liveFigureIds(page);
-    assert.equal(ids.length, 2);
-    for (const id of ids) {
-      assert.equal(await page.locator(`#${id} + .gd-live-controls input[type=range]`).count(), 2);
-    }
-    assert.equal(await page.locator(".gd-live-controls").count(), 2);
+    assert.equal(ids.length, 3);
+    const sliders = [];
+    for (const id of ids)
+      sliders.push(await page.locator(`#${id} + .gd-live-controls input[type=range]`).count());
+    assert.deepEqual(sliders, [2, 3, 2], "η and iterations; η, β and iterations with momentum");
+    assert.equal(await page.locator(".gd-live-controls").count(), 3);
     assert.deepEqual(errors, []);
     await page.close();
   });

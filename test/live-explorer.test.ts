@@ -11,10 +11,14 @@ import {
   descendArticleFunction,
   figureHtml,
   fitPolynomial,
+  evaluateArticleFunction,
+  gradientDescent,
   liveBundle,
   liveDescent,
   liveLossExplorerFigure,
   livePathExplorerFigure,
+  momentumStep,
+  nesterovStep,
   pathDraw,
   randomCoefficients,
   sineData,
@@ -52,6 +56,40 @@ describe("live explorer: the kernel's numbers", () => {
       const page = liveDescent(spec.problem, settings(learningRate, iterations, [x, y]));
       const kernel = descendArticleFunction({ learningRate, iterations, x, y });
       assert.deepEqual(page, kernel, `η = ${learningRate}, ${iterations} iterations from (${x}, ${y})`);
+    }
+  });
+
+  it("runs momentum and Nesterov exactly as gradientDescent with their step rules, after JSON", () => {
+    for (const [rule, make] of [
+      ["momentum", momentumStep],
+      ["nesterov", nesterovStep],
+    ] as const) {
+      const figure = livePathExplorerFigure({ rule, ruleParameters: { momentum: 0.5 }, learningRate: 1 });
+      const spec = throughJson(figure.live);
+      assert.deepEqual(
+        spec.controls.map((control) => control.setting),
+        ["learningRate", "momentum", "iterations"],
+      );
+      for (const [learningRate, momentum, iterations] of [
+        [0.3, 0.9, 40],
+        [1, 0, 100],
+        [3.5, 0.8, 10_000],
+        [3.9, 0.5, 500],
+      ]) {
+        const page = liveDescent(spec.problem, {
+          rule,
+          parameters: { learningRate, momentum },
+          iterations,
+          start: [2, 2],
+        });
+        const kernel = gradientDescent({
+          start: [2, 2],
+          evaluate: evaluateArticleFunction,
+          rule: make(learningRate, momentum),
+          iterations,
+        });
+        assert.deepEqual(page, kernel, `${rule}, η = ${learningRate}, β = ${momentum}`);
+      }
     }
   });
 
@@ -123,6 +161,9 @@ describe("live explorer: the kernel's numbers", () => {
     const slow = liveLossExplorerFigure({ data, start, learningRate: 1e-9, iterations: 0 }).live;
     assert.deepEqual([slow.controls[0].min, slow.controls[0].max], [1e-9, 1.5 * bound]);
     assert.equal(slow.settings.iterations, 0);
+    const heavy = livePathExplorerFigure({ rule: "momentum", ruleParameters: { momentum: 0.995 } }).live;
+    assert.deepEqual([heavy.controls[1].min, heavy.controls[1].max], [0, 0.995]);
+    assert.equal(heavy.controls[0].max, 4, "momentum's limit 2(1 + β) lies inside the learning rates");
     const fast = liveLossExplorerFigure({ data, start, learningRate: 1e-3, iterations: 10 }).live;
     assert.equal(fast.controls[0].max, 1e-3);
   });
@@ -155,9 +196,14 @@ describe("live explorer: the kernel's numbers", () => {
 describe("live explorer: bad input is named", () => {
   const cases: [string, () => unknown, RegExp][] = [
     [
+      "momentum",
+      () => livePathExplorerFigure({ rule: "momentum", ruleParameters: { momentum: 1 } }),
+      /momentum must be a number from 0 up to \(not including\) 1, got 1/,
+    ],
+    [
       "rule of the figure",
       () => livePathExplorerFigure({ rule: "adam" }),
-      /rule must be one of plain, got "adam"/,
+      /rule must be one of plain, momentum, nesterov, got "adam"/,
     ],
     [
       "ruleParameters",
@@ -203,7 +249,7 @@ describe("live explorer: bad input is named", () => {
     [
       "rule",
       () => liveDescent({ kind: "article-function" }, { ...settings(0.1, 1, [0, 0]), rule: "adam" }),
-      /rule must be one of plain, got "adam"/,
+      /rule must be one of plain, momentum, nesterov, got "adam"/,
     ],
     [
       "problem",

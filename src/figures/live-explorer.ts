@@ -120,14 +120,12 @@ function ruleSettings(
   const parameters: Record<string, number> = {};
   const controls = known.map(({ value, ...control }) => {
     const chosen = requireFinite(`ruleParameters.${control.setting}`, values[control.setting] ?? value);
-    if (chosen < control.min || chosen > control.max) {
-      throw new RangeError(
-        `ruleParameters.${control.setting} must lie in [${control.min}, ${control.max}], got ${chosen}`,
-      );
-    }
     parameters[control.setting] = chosen;
-    return control;
+    // As for the learning rate, the slider widens to take in the value given.
+    return { ...control, min: Math.min(control.min, chosen), max: Math.max(control.max, chosen) };
   });
+  // The rule itself checks its parameters (momentum's β must be in [0, 1), …) and names them.
+  LIVE_STEP_RULES[name]({ learningRate: 1, ...parameters });
   return { rule: name, parameters, controls };
 }
 
@@ -139,7 +137,7 @@ export interface LivePathExplorerOptions {
   y?: number;
   /**
    * The learning-rate slider's ends, log scale (default 0.01 … 3: slow, direct, oscillating,
-   * diverging; widened to take in learningRate).
+   * diverging; 0.01 … 4 with momentum, whose limit is 2(1 + β); widened to take in learningRate).
    */
   learningRates?: Partial<LiveRange>;
   /** The iterations slider's end, 1 … maxIterations on a log scale (default 10 000, or iterations if more). */
@@ -162,7 +160,8 @@ export function livePathExplorerFigure(options: LivePathExplorerOptions = {}): L
   const checked = requireOptions("options", options);
   const { learningRate, iterations, learningRates, maxIterations } = sliderSettings(
     { ...checked, learningRate: checked.learningRate ?? 0.1, iterations: checked.iterations ?? 10 },
-    { min: 0.01, max: 3 },
+    // Past each rule's stability limit on f (λmax = 1): 2 for plain descent, 2(1 + β) < 4 with momentum.
+    { min: 0.01, max: (checked.rule ?? "plain") === "plain" ? 3 : 4 },
   );
   const { rule, parameters, controls } = ruleSettings(checked.rule, checked.ruleParameters);
   const settings: LiveSettings = {

@@ -15,6 +15,7 @@ import {
   type Trajectory,
 } from "../numerics/descent";
 import { evaluateArticleFunction } from "../numerics/quadratic";
+import { momentumStep, nesterovStep } from "../numerics/step-rules";
 import { sumOfSquaresFromStatistics, type SufficientStatistics } from "../numerics/sufficient-statistics";
 
 /** What is descended, as data. */
@@ -56,14 +57,27 @@ export interface LiveSettings {
  */
 export const LIVE_STEP_RULES: Record<string, (parameters: Record<string, number>) => StepRule<unknown>> = {
   plain: (parameters) => plainStep(parameters.learningRate),
+  momentum: (parameters) => momentumStep(parameters.learningRate, parameters.momentum),
+  nesterov: (parameters) => nesterovStep(parameters.learningRate, parameters.momentum),
 };
 
 /**
  * Each rule's parameters beyond the learning rate: a slider each, with the value an explorer opens
  * on unless its options give one (momentum's β, …).
  */
+const MOMENTUM_CONTROL = {
+  setting: "momentum",
+  label: "momentum β",
+  min: 0,
+  max: 0.99,
+  scale: "linear",
+  value: 0.9,
+} as const;
+
 export const LIVE_RULE_PARAMETERS: Record<string, (LiveControl & { value: number })[]> = {
   plain: [],
+  momentum: [MOMENTUM_CONTROL],
+  nesterov: [MOMENTUM_CONTROL],
 };
 
 /** Every field of the statistics travels (the page's loss is the kernel's only with all of them). */
