@@ -131,17 +131,27 @@ describe("notebook 03 through the tslab kernel, with diverging reruns of its par
     );
   });
 
-  it("draws every figure with finite numbers in every run, the explorer with its two sliders", () => {
+  it("draws every figure with finite numbers in every run, the live explorer with its three sliders", () => {
     for (const rerun of [undefined, 1, 2, 3]) {
       const figures = figuresIn(cellsOf(executed, rerun));
       assert.ok(figures.length >= 5, `run ${rerun ?? 0} draws its figures (found ${figures.length})`);
       figures.forEach((figure, i) =>
         assert.deepEqual(nonFiniteValues(figure.data, `run ${rerun ?? 0}, figure ${i + 1}`), []),
       );
-      const explorer = figures.find(
-        (figure) => ((figure.layout as { sliders?: unknown[] }).sliders ?? []).length === 2,
+      // The live explorer's settings (src/figures/live-explorer.ts) travel beside its figure.
+      const html = cellsOf(executed, rerun)
+        .flatMap((cell) =>
+          (cell.outputs ?? []).map((output) => joinText(output.data?.["text/html"] as string[])),
+        )
+        .join("\n");
+      const live = /<script type="application\/json" data-gd-live="[^"]+">(.*?)<\/script>/s.exec(html);
+      assert.ok(live, `run ${rerun ?? 0}: the live explorer`);
+      const spec = JSON.parse(live[1]) as { settings: { rule: string }; controls: { setting: string }[] };
+      assert.equal(spec.settings.rule, "momentum");
+      assert.deepEqual(
+        spec.controls.map((control) => control.setting),
+        ["learningRate", "momentum", "iterations"],
       );
-      assert.ok(explorer, "the explorer has a step-size and a momentum slider");
     }
   });
 });
