@@ -33,6 +33,7 @@ import {
   watchedPage,
 } from "./support/chromium";
 import { HOSTILE_MARKDOWN } from "./support/hostile-markdown";
+import { exerciseLiveFigures } from "./support/live-explorer";
 
 /** Scratch notebooks (zz-scratch-*) are a developer's, not the kit's. */
 const notebooks = listNotebooks().filter((file) => !path.basename(file).startsWith("zz-scratch-"));
@@ -105,6 +106,8 @@ describe("npm run export", { skip }, () => {
           for (const slider of await moveSliders(page)) {
             assert.notEqual(slider.after, slider.before, `the slider of figure ${slider.id} changes nothing`);
           }
+          // Live explorers recompute in the page: each slider dragged, the map clicked, the kernel's numbers.
+          await exerciseLiveFigures(page);
           const source = readFileSync(file, "utf8");
           assert.equal(figures.length, (source.match(/<div class="gd-figure"/g) ?? []).length);
 
