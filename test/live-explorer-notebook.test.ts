@@ -11,7 +11,7 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -21,34 +21,12 @@ import type { Browser, Page } from "playwright-core";
 import { UNTRUSTED_MESSAGE } from "../src";
 import { PROJECT_ROOT, hasJupyterCommand, jupyterEnv, kernelSpecPath } from "../src/tools/jupyter";
 import { NO_CHROMIUM, launchChromium, skipOutsideCI, watchedPage } from "./support/chromium";
-import { exerciseLiveFigures } from "./support/live-explorer";
+import { LIVE_NOTEBOOK, exerciseLiveFigures, writeLiveNotebook } from "./support/live-explorer";
 
-const FOLDER = path.join(PROJECT_ROOT, "test-results", "live-explorer");
-const NOTEBOOK = path.join(FOLDER, "live-explorers.ipynb");
+const FOLDER = path.dirname(LIVE_NOTEBOOK);
+const NOTEBOOK = LIVE_NOTEBOOK;
+const writeNotebook = writeLiveNotebook;
 const EXPORT_GOAL_BYTES = 2.5e6;
-
-const CELLS = [
-  'import { liveLossExplorerFigure, livePathExplorerFigure, randomCoefficients, setUpFigures, show, sineData } from "../../src";\nsetUpFigures();',
-  "show(livePathExplorerFigure({ learningRate: 0.1, iterations: 10, x: 2, y: 2 }));",
-  "show(liveLossExplorerFigure({ data: sineData(), start: randomCoefficients(3, 0), learningRate: 1e-6, iterations: 2000 }));",
-];
-
-function writeNotebook(): void {
-  mkdirSync(FOLDER, { recursive: true });
-  const cells = CELLS.map((source, index) => ({
-    id: `live-${index}`,
-    cell_type: "code",
-    execution_count: null,
-    metadata: {},
-    outputs: [],
-    source,
-  }));
-  const metadata = {
-    kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" },
-    language_info: { name: "typescript" },
-  };
-  writeFileSync(NOTEBOOK, JSON.stringify({ cells, metadata, nbformat: 4, nbformat_minor: 5 }, null, 1));
-}
 
 const skipExport = skipOutsideCI(
   NO_CHROMIUM ||
@@ -95,7 +73,7 @@ describe("live explorers in an exported notebook, offline", { skip: skipExport }
     const reports = await exerciseLiveFigures(page);
     assert.deepEqual(
       reports.map((report) => report.view),
-      ["path", "loss"],
+      ["path", "path", "loss"],
     );
     assert.deepEqual(blocked, [], "requests outside the file");
     assert.deepEqual(errors, [], "console or page errors");
@@ -222,12 +200,12 @@ describe("live explorers in the classic Notebook", { skip: skipNotebook }, () =>
       await page.waitForFunction(
         () =>
           document.querySelectorAll(".code_cell.running").length === 0 &&
-          document.querySelectorAll(".gd-live-controls").length === 2,
+          document.querySelectorAll(".gd-live-controls").length === 3,
         undefined,
         { timeout: 10 * 60_000, polling: 500 },
       );
       const live = await exerciseLiveFigures(page);
-      assert.equal(live.length, 2);
+      assert.equal(live.length, 3);
       // Keys typed on a focused slider are the slider's: "a" and "b" insert no cell, "d d" deletes none.
       const cellCount = () =>
         page.evaluate(
@@ -259,7 +237,7 @@ describe("live explorers in the classic Notebook", { skip: skipNotebook }, () =>
         "the saved notebook is trusted",
       );
       const reloaded = await exerciseLiveFigures(page);
-      assert.equal(reloaded.length, 2, "both explorers live after the reload");
+      assert.equal(reloaded.length, 3, "every explorer live after the reload");
       assert.deepEqual(blocked, [], "requests outside the Notebook server");
       assert.deepEqual(ownErrors(errors), [], "console or page errors");
       await page.close();
@@ -286,7 +264,7 @@ describe("live explorers in the classic Notebook", { skip: skipNotebook }, () =>
         controls: document.querySelectorAll(".gd-live-controls").length,
       }));
       assert.equal(state.trusted, false);
-      assert.deepEqual(state.notes, [UNTRUSTED_MESSAGE, UNTRUSTED_MESSAGE]);
+      assert.deepEqual(state.notes, [UNTRUSTED_MESSAGE, UNTRUSTED_MESSAGE, UNTRUSTED_MESSAGE]);
       assert.equal(state.controls, 0);
       await page.close();
     },

@@ -4,8 +4,42 @@
  * must be the kernel's numbers for the settings the page shows.
  */
 import assert from "node:assert/strict";
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import type { Page } from "playwright-core";
 import { liveDescent, settingValue, type LiveExplorerSpec, type LiveSettings } from "../../src";
+import { PROJECT_ROOT } from "../../src/tools/jupyter";
+
+/**
+ * A notebook with the three kinds of live explorer (notebook 01's path, notebook 03's momentum,
+ * notebook 02's loss), in test-results/ (ignored by git): it imports "../../src" as the kit's
+ * notebooks import "../src", so the kernel loads the kit the same way.
+ */
+export const LIVE_NOTEBOOK = path.join(PROJECT_ROOT, "test-results", "live-explorer", "live-explorers.ipynb");
+
+const LIVE_CELLS = [
+  'import { liveLossExplorerFigure, livePathExplorerFigure, randomCoefficients, setUpFigures, show, sineData } from "../../src";\nsetUpFigures();',
+  "show(livePathExplorerFigure({ learningRate: 0.1, iterations: 10, x: 2, y: 2 }));",
+  'show(livePathExplorerFigure({ rule: "momentum", ruleParameters: { momentum: 0.9 }, learningRate: 0.3, iterations: 40 }));',
+  "show(liveLossExplorerFigure({ data: sineData(), start: randomCoefficients(3, 0), learningRate: 1e-6, iterations: 2000 }));",
+];
+
+export function writeLiveNotebook(): void {
+  mkdirSync(path.dirname(LIVE_NOTEBOOK), { recursive: true });
+  const cells = LIVE_CELLS.map((source, index) => ({
+    id: `live-${index}`,
+    cell_type: "code",
+    execution_count: null,
+    metadata: {},
+    outputs: [],
+    source,
+  }));
+  const metadata = {
+    kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" },
+    language_info: { name: "typescript" },
+  };
+  writeFileSync(LIVE_NOTEBOOK, JSON.stringify({ cells, metadata, nbformat: 4, nbformat_minor: 5 }, null, 1));
+}
 
 interface PageState {
   settings: LiveSettings;
