@@ -9,7 +9,7 @@ import {
   requireFinite,
   requireInteger,
   requirePositive,
-  stabilityOf,
+  symmetricEigenvalues,
   sufficientStatistics,
   sumOfSquaresHessian,
   checkData,
@@ -255,8 +255,10 @@ export function liveLossExplorerFigure(options: LiveLossExplorerOptions): LiveFi
   const data = checkData(checked.data);
   const degree = requireDegree(checked.degree ?? 3);
   const start = [...requireFiniteVector("start", checked.start, degree + 1)];
-  const stability = stabilityOf(sumOfSquaresHessian(data, degree));
-  const bound = stability.largestStableLearningRate;
+  // Only λmax matters here: a high degree's Hessian may round to a singular one (its smallest
+  // eigenvalue to zero or below), which stabilityOf rejects, while its largest stays exact enough.
+  const eigenvalues = symmetricEigenvalues(sumOfSquaresHessian(data, degree));
+  const bound = 2 / eigenvalues[eigenvalues.length - 1];
   const { learningRate, iterations, learningRates, maxIterations } = sliderSettings(checked, {
     min: 0.01 * bound,
     max: 1.5 * bound,
