@@ -144,6 +144,31 @@ describe("live explorer: the kernel's numbers", () => {
     assert.ok((draw.traces[0].x as number[]).every(Number.isFinite));
   });
 
+  it("builds the loss explorer for every degree the kit fits, 0 to 20, with 2/λmax marked", () => {
+    for (const degree of [0, 1, 5, 12, 20]) {
+      const degreeStart = randomCoefficients(degree, 0);
+      const { live } = liveLossExplorerFigure({
+        data,
+        degree,
+        start: degreeStart,
+        learningRate: 1e-9,
+        iterations: 50,
+      });
+      const reference = live.controls[0].reference?.value ?? NaN;
+      assert.ok(reference > 0 && Number.isFinite(reference), `degree ${degree}: 2/λmax = ${reference}`);
+      const page = liveDescent(throughJson(live).problem, live.settings);
+      const kernel = fitPolynomial({
+        data,
+        degree,
+        start: degreeStart,
+        learningRate: 1e-9,
+        iterations: 50,
+        method: "sufficient-statistics",
+      });
+      assert.deepEqual(page, kernel.trajectory, `degree ${degree}`);
+    }
+  });
+
   it("puts 2/λmax inside the loss explorer's learning-rate slider, marked", () => {
     const { live } = liveLossExplorerFigure({ data, start, learningRate: 1e-6, iterations: 2000 });
     const [rate, iterations] = live.controls;
