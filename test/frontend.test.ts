@@ -16,7 +16,7 @@ import { NO_CHROMIUM, figureReports, launchChromium, skipOutsideCI, watchedPage 
 import {
   compileSrcForKernel,
   processesMentioning,
-  startTestServer,
+  startNotebookServer,
   type TestServer,
 } from "./support/jupyter-server";
 
@@ -54,19 +54,7 @@ describe("the classic Notebook front end in headless Chromium", { skip }, () => 
   before(async () => {
     assert.ok(existsSync(kernelSpecPath()), `the project's kernel is not registered: run npm run setup`);
     compileSrcForKernel();
-    server = await startTestServer({
-      name: "the Notebook server",
-      command: "jupyter",
-      args: (port, token) => [
-        "notebook",
-        "--no-browser",
-        "--ip=127.0.0.1",
-        `--port=${port}`,
-        "--port-retries=0",
-        `--NotebookApp.token=${token}`,
-        `--notebook-dir=${NOTEBOOKS_DIR}`,
-      ],
-    });
+    server = await startNotebookServer(NOTEBOOKS_DIR);
     browser = await launchChromium();
   });
 

@@ -30,7 +30,6 @@ import type { Browser, Page } from "playwright-core";
 import { UNTRUSTED_MESSAGE } from "../src/display/runtime";
 import {
   LAB_APT_PACKAGES,
-  LAB_DIR,
   NOTEBOOKS_DIR,
   PROJECT_ROOT,
   kernelSpecPath,
@@ -50,7 +49,7 @@ import {
 import {
   compileSrcForKernel,
   processesMentioning,
-  startTestServer,
+  startLabServer,
   type TestServer,
 } from "./support/jupyter-server";
 
@@ -142,22 +141,10 @@ describe("JupyterLab 4 (built from npm, on Debian's jupyter_server) in headless 
       );
     }
     mirror = makeMirror();
-    server = await startTestServer({
-      name: "the JupyterLab server (test/jupyterlab/server.py)",
-      command: python ?? "python3",
-      args: (port, token) => [
-        path.join(LAB_DIR, "server.py"),
-        "--ServerApp.ip=127.0.0.1",
-        `--ServerApp.port=${port}`,
-        "--ServerApp.port_retries=0",
-        `--ServerApp.token=${token}`,
-        "--ServerApp.open_browser=False",
-        `--ServerApp.root_dir=${path.join(mirror, "notebooks")}`,
-        `--KitLabApp.user_settings_dir=${path.join(mirror, "lab", "user-settings")}`,
-        `--KitLabApp.workspaces_dir=${path.join(mirror, "lab", "workspaces")}`,
-        "--KitLabApp.expose_app_in_browser=True",
-      ],
-    });
+    server = await startLabServer(python ?? "python3", path.join(mirror, "notebooks"), [
+      `--KitLabApp.user_settings_dir=${path.join(mirror, "lab", "user-settings")}`,
+      `--KitLabApp.workspaces_dir=${path.join(mirror, "lab", "workspaces")}`,
+    ]);
     browser = await launchChromium();
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
   });

@@ -11,7 +11,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Browser } from "playwright-core";
 import { UNTRUSTED_MESSAGE } from "../src/display/runtime";
-import { LAB_APT_PACKAGES, LAB_DIR, kernelSpecPath, labServerPython } from "../src/tools/jupyter";
+import { LAB_APT_PACKAGES, kernelSpecPath, labServerPython } from "../src/tools/jupyter";
 import { ensureJupyterLab } from "./jupyterlab/build";
 import {
   NO_CHROMIUM,
@@ -20,7 +20,7 @@ import {
   watchedPage,
   type WatchedPage,
 } from "./support/chromium";
-import { compileSrcForKernel, startTestServer, type TestServer } from "./support/jupyter-server";
+import { compileSrcForKernel, startLabServer, type TestServer } from "./support/jupyter-server";
 import { LIVE_NOTEBOOK, exerciseLiveFigures, writeLiveNotebook } from "./support/live-explorer";
 
 const PAGE_HELPERS = path.join(__dirname, "support", "jupyterlab-page.js");
@@ -46,20 +46,7 @@ describe("live explorers in JupyterLab 4", { skip }, () => {
     writeLiveNotebook();
     compileSrcForKernel();
     await ensureJupyterLab();
-    server = await startTestServer({
-      name: "the JupyterLab server (test/jupyterlab/server.py)",
-      command: python ?? "python3",
-      args: (port, token) => [
-        path.join(LAB_DIR, "server.py"),
-        "--ServerApp.ip=127.0.0.1",
-        `--ServerApp.port=${port}`,
-        "--ServerApp.port_retries=0",
-        `--ServerApp.token=${token}`,
-        "--ServerApp.open_browser=False",
-        `--ServerApp.root_dir=${path.dirname(LIVE_NOTEBOOK)}`,
-        "--KitLabApp.expose_app_in_browser=True",
-      ],
-    });
+    server = await startLabServer(python ?? "python3", path.dirname(LIVE_NOTEBOOK));
     browser = await launchChromium();
   });
   after(async () => {

@@ -17,7 +17,7 @@ import type { Browser, Page } from "playwright-core";
 import { UNTRUSTED_MESSAGE } from "../src";
 import { PROJECT_ROOT, hasJupyterCommand, kernelSpecPath } from "../src/tools/jupyter";
 import { NO_CHROMIUM, launchChromium, skipOutsideCI, watchedPage } from "./support/chromium";
-import { compileSrcForKernel, startTestServer, type TestServer } from "./support/jupyter-server";
+import { compileSrcForKernel, startNotebookServer, type TestServer } from "./support/jupyter-server";
 import { LIVE_NOTEBOOK, exerciseLiveFigures, writeLiveNotebook } from "./support/live-explorer";
 
 const FOLDER = path.dirname(LIVE_NOTEBOOK);
@@ -99,19 +99,7 @@ describe("live explorers in the classic Notebook", { skip: skipNotebook }, () =>
     writeNotebook();
     compileSrcForKernel();
     // Its own runtime, config and data folders: the signatures (trust) are this server's alone.
-    server = await startTestServer({
-      name: "the classic Notebook server",
-      command: "jupyter",
-      args: (port, serverToken) => [
-        "notebook",
-        "--no-browser",
-        "--ip=127.0.0.1",
-        `--port=${port}`,
-        "--port-retries=0",
-        `--NotebookApp.token=${serverToken}`,
-        `--notebook-dir=${FOLDER}`,
-      ],
-    });
+    server = await startNotebookServer(FOLDER);
     ({ baseUrl, token } = server);
     browser = await launchChromium();
   });

@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { PROJECT_ROOT, jupyterEnv } from "../../src/tools/jupyter";
+import { LAB_DIR, PROJECT_ROOT, jupyterEnv } from "../../src/tools/jupyter";
 
 /** Compiles src/ to build/src, which the notebooks' `import … from "../src"` loads in the kernel. */
 export function compileSrcForKernel(): void {
@@ -122,4 +122,47 @@ export async function startTestServer(launch: ServerLaunch): Promise<TestServer>
     rmSync(root, { recursive: true, force: true });
   }
   return { baseUrl, token, runtimeDir, log: () => log, api, stop, exited };
+}
+
+/** Debian's classic Notebook server (`jupyter notebook`) on `notebookDir`. */
+export function startNotebookServer(notebookDir: string): Promise<TestServer> {
+  return startTestServer({
+    name: "the classic Notebook server",
+    command: "jupyter",
+    args: (port, token) => [
+      "notebook",
+      "--no-browser",
+      "--ip=127.0.0.1",
+      `--port=${port}`,
+      "--port-retries=0",
+      `--NotebookApp.token=${token}`,
+      `--notebook-dir=${notebookDir}`,
+    ],
+  });
+}
+
+/**
+ * The kit's JupyterLab (test/jupyterlab/server.py, run by `python`) on `rootDir`, the application
+ * exposed to the page as window.jupyterapp; `extraArgs` e.g. its settings and workspaces folders.
+ */
+export function startLabServer(
+  python: string,
+  rootDir: string,
+  extraArgs: string[] = [],
+): Promise<TestServer> {
+  return startTestServer({
+    name: "the JupyterLab server (test/jupyterlab/server.py)",
+    command: python,
+    args: (port, token) => [
+      path.join(LAB_DIR, "server.py"),
+      "--ServerApp.ip=127.0.0.1",
+      `--ServerApp.port=${port}`,
+      "--ServerApp.port_retries=0",
+      `--ServerApp.token=${token}`,
+      "--ServerApp.open_browser=False",
+      `--ServerApp.root_dir=${rootDir}`,
+      "--KitLabApp.expose_app_in_browser=True",
+      ...extraArgs,
+    ],
+  });
 }
