@@ -27,6 +27,7 @@ import { NOTEBOOKS_DIR, PROJECT_ROOT, isDebianRoot, jupyterEnv } from "../../src
 import { joinText, listNotebooks, readNotebook } from "../../src/tools/notebooks";
 import { parseOptions, runProgram } from "../../src/tools/program";
 import { setup } from "../../src/tools/setup";
+import { benchLiveExplorer } from "./live-explorer";
 import { writePythonNotebooks } from "./python-notebooks";
 
 const RESULTS_DIR = path.join(PROJECT_ROOT, "bench-results");
@@ -525,6 +526,8 @@ async function main(argv: string[]): Promise<number> {
   const notebooks = await benchNotebooks(peers);
   console.log("4. the kernel through the Jupyter protocol");
   const kernel = benchKernel(peers);
+  console.log("5. the live explorer");
+  const live = await benchLiveExplorer();
 
   const ours = fit[0];
   const fast = fit[1];
@@ -627,6 +630,7 @@ async function main(argv: string[]): Promise<number> {
       `${(row.bytes / 1e6).toFixed(2)} MB`,
       row.bytes <= 2.5e6 ? "yes" : "no",
     ]),
+    ...live.goals,
   ];
   const kernelErrors = kernel
     ? [...kernel.tslab.errors, ...(kernel.ipykernel?.errors ?? [])].filter(Boolean)
@@ -648,6 +652,8 @@ async function main(argv: string[]): Promise<number> {
     "",
     kernelFigures ? kernelFigures.markdown : "not measured",
     ...(kernelErrors.length > 0 ? ["", `Errors: ${kernelErrors.join("; ")}`] : []),
+    "",
+    live.markdown,
     "",
     "**Goals**:",
     "",
