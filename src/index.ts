@@ -2,3 +2,4 @@
 export * from "./numerics";
 export * from "./figures";
 export * from "./display";
+export * from "./lessons";

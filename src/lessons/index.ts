@@ -1,0 +1,3 @@
+export * from "./answers";
+export * from "./lesson-one";
+export * from "./lesson-two";

@@ -1,0 +1,311 @@
+/**
+ * The sentences notebook 02 states about its computed results, as pure functions of what the
+ * notebook computed: each returns markdown whose numbers are computed here, so that an answer
+ * stays true when a student changes the learning rate, the iterations, the seed or the degree.
+ */
+import type { Trajectory } from "../numerics/descent";
+import { describeStop } from "../numerics/descent";
+import { predictQuadraticDescent, type Stability } from "../numerics/hessian";
+import { coefficientNames } from "../numerics/losses";
+import { evaluatePolynomial, type FitResult, type PolyData } from "../numerics/polyfit";
+import { requireInteger, requirePositive } from "../numerics/validate";
+import { listInWords, num } from "./format";
+
+/** The notebook's cap on iterations: a dozen fits of this length run in every pass. */
+export const LESSON_TWO_MAX_ITERATIONS = 20_000;
+/** The notebook's highest degree (its Hessian is still positive definite in float64). */
+export const LESSON_TWO_MAX_DEGREE = 12;
+
+export interface LessonTwoParameters {
+  learningRate: number;
+  iterations: number;
+  seed: number;
+  degree: number;
+}
+
+/** The parameters cell's check: one RangeError or TypeError naming the parameter and its value. */
+export function checkLessonTwoParameters(parameters: LessonTwoParameters): void {
+  requirePositive("learningRate", parameters.learningRate);
+  requireInteger("iterations", parameters.iterations, 0, LESSON_TWO_MAX_ITERATIONS);
+  requireInteger("seed", parameters.seed, 0, 2 ** 32 - 1);
+  requireInteger("degree", parameters.degree, 0, LESSON_TWO_MAX_DEGREE);
+}
+
+/** How often the loop prints: every 100 iterations as the article, at most 20 lines. */
+export function progressEvery(iterations: number): number {
+  return Math.max(100, Math.ceil(iterations / 20 / 100) * 100);
+}
+
+/** Largest |c_k| over the even k: zero up to rounding for an odd target on symmetric points. */
+export function largestEvenCoefficient(coefficients: readonly number[]): number {
+  return Math.max(0, ...coefficients.filter((_, k) => k % 2 === 0).map(Math.abs));
+}
+
+/** The Taylor coefficient of x^k in sin x: (−1)^((k−1)/2) / k! for odd k, 0 for even k. */
+export function sineTaylorCoefficient(k: number): number {
+  if (k % 2 === 0) return 0;
+  let factorial = 1;
+  for (let i = 2; i <= k; i++) factorial *= i;
+  return (k % 4 === 1 ? 1 : -1) / factorial;
+}
+
+/** Step 7's remarks on the least-squares optimum of the parameters' degree. */
+export function optimumRemarks(
+  optimum: { coefficients: number[]; loss: number },
+  pointCount: number,
+): string {
+  const names = coefficientNames(optimum.coefficients.length);
+  const even = largestEvenCoefficient(optimum.coefficients);
+  const odd = optimum.coefficients
+    .map((c, k) => ({ c, k }))
+    .filter(({ k }) => k % 2 === 1)
+    .map(({ c, k }) => `${names[k]} = ${num(c)} (Taylor: ${num(sineTaylorCoefficient(k))})`);
+  const rms = Math.sqrt(optimum.loss / pointCount);
+  return [
+    `* The coefficients of the even powers are zero up to rounding (the largest is ${num(even, 2)} in size): $\\sin$ is an **odd** function and the sample points are symmetric about 0, so even powers cannot help.`,
+    odd.length === 0
+      ? `* Degree 0 has no odd power: the best constant is the mean of the sines, 0.`
+      : `* The odd coefficients are not the Taylor coefficients of $\\sin x = x - x^3/6 + \\dots$: ${listInWords(odd)}. Taylor's polynomial is perfect near 0 and poor at $\\pm\\pi$; least squares spreads the error over the interval.`,
+    `* The loss ${num(optimum.loss)} over ${pointCount} points is a root-mean-square error of $\\sqrt{${num(optimum.loss)}/${pointCount}} = ${num(rms)}$: the best any polynomial of this degree can do here, **whatever the optimizer**.`,
+  ].join("\n");
+}
+
+/** After the fit: how close it got. */
+export function descentVersusOptimum(fit: FitResult, optimumLoss: number): string {
+  const stop = fit.trajectory.stop;
+  if (stop.kind === "diverged") {
+    return `The descent ${describeStop(stop)}: its coefficients mean nothing. The optimum's loss is ${num(optimumLoss)}.`;
+  }
+  const steps = fit.trajectory.points.length - 1;
+  return `After ${steps} steps the descent's loss is ${num(fit.loss, 6)}, against ${num(optimumLoss, 6)} for the optimum: a gap of ${num(fit.loss - optimumLoss, 3)}.`;
+}
+
+/** How the first step compares with the learning rate: the step is η times the gradient, not η. */
+export function firstStepSentence(
+  start: readonly number[],
+  gradient: readonly number[],
+  learningRate: number,
+): string {
+  const names = coefficientNames(start.length);
+  const moves = gradient.map((g) => Math.abs(learningRate * g));
+  const largest = moves.indexOf(Math.max(...moves));
+  const length = learningRate * Math.hypot(...gradient);
+  return `With $\\eta$ = ${num(learningRate)}, the first step moves ${names[largest]} by ${num(moves[largest], 3)} and the coefficients as a whole by ${num(length, 3)}: the step is $\\eta$ times the gradient (here of length ${num(Math.hypot(...gradient), 3)}), not $\\eta$ itself.`;
+}
+
+/** The slowest factor per step of the error, max |1 − ηλ|, for a stable learning rate. */
+export function slowestFactor(stability: Stability, learningRate: number): number {
+  return Math.max(...stability.eigenvalues.map((lambda) => Math.abs(1 - learningRate * lambda)));
+}
+
+/**
+ * The measured factor by which the loss's gap to the optimum shrank per step over the second half
+ * of a run, or undefined when the gap is at rounding level (or the run is too short).
+ */
+export function measuredGapFactor(values: readonly number[], optimumLoss: number): number | undefined {
+  const last = values.length - 1;
+  const first = Math.floor(last / 2);
+  if (last - first < 10) return undefined;
+  const floor = 1e-9 * Math.max(1, Math.abs(optimumLoss));
+  const gapFirst = values[first] - optimumLoss;
+  const gapLast = values[last] - optimumLoss;
+  if (!(gapFirst > floor && gapLast > floor)) return undefined;
+  return (gapLast / gapFirst) ** (1 / (last - first));
+}
+
+/** Exercises 2 and 4: the gap shrinks by the square of the slowest factor, since the loss is quadratic in the error. */
+export function gapRateSentence(trajectory: Trajectory, optimumLoss: number, stability: Stability): string {
+  if (trajectory.stop.kind === "diverged") {
+    return `The run ${describeStop(trajectory.stop)}: there is no rate of convergence to measure.`;
+  }
+  const eta = trajectory.learningRate;
+  const rho = slowestFactor(stability, eta);
+  const measured = measuredGapFactor(trajectory.values, optimumLoss);
+  const last = trajectory.values.length - 1;
+  const theory = `The error along each eigenvector of the Hessian shrinks by $|1 - \\eta\\lambda|$ per step, the slowest by $\\rho = \\max |1 - \\eta\\lambda| = ${num(rho, 6)}$. The loss's gap to the optimum is **quadratic** in the error, so it shrinks by $\\rho^2 = ${num(rho * rho, 6)}$ per step in the long run.`;
+  if (measured === undefined) {
+    return `${theory} Over steps ${Math.floor(last / 2)}–${last} of this run the gap is too small (rounding level) or the run too short to measure a rate.`;
+  }
+  const closerToSquare = Math.abs(Math.log(measured / (rho * rho))) < Math.abs(Math.log(measured / rho));
+  return `${theory} Measured over steps ${Math.floor(last / 2)}–${last}: the gap shrank by ${num(measured, 6)} per step, ${closerToSquare ? `which is $\\rho^2$, not $\\rho$` : `closer to $\\rho$ than to $\\rho^2$ here (the slowest direction was hardly present at the start, so faster ones dominate)`}.`;
+}
+
+/** Exercise 2's answer: the loss after each number of iterations, then the rate. */
+export function iterationsAnswer(
+  runs: readonly { label: string; trajectory: Trajectory }[],
+  optimumLoss: number,
+  stability: Stability,
+): string {
+  const losses = runs.map(
+    (run) =>
+      `${run.label}: ${run.trajectory.stop.kind === "diverged" ? describeStop(run.trajectory.stop) : `loss ${num(run.trajectory.values[run.trajectory.values.length - 1], 6)}`}`,
+  );
+  const longest = runs[runs.length - 1].trajectory;
+  return `${listInWords(losses)} (the optimum: ${num(optimumLoss, 6)}). ${gapRateSentence(longest, optimumLoss, stability)} More iterations never hurt a stable descent; they only cost time.`;
+}
+
+/** The gap's part along each eigenvector after k steps: ½ λ e_i² (the loss is L* + ½ eᵀHe). */
+export function gapByMode(
+  hessian: readonly (readonly number[])[],
+  optimum: readonly number[],
+  start: readonly number[],
+  learningRate: number,
+  iterations: number,
+): { eigenvalue: number; factor: number; gap: number }[] {
+  return predictQuadraticDescent(hessian, optimum, start, learningRate, iterations).modes.map((mode) => ({
+    eigenvalue: mode.eigenvalue,
+    factor: mode.factor,
+    gap: 0.5 * mode.eigenvalue * mode.end ** 2,
+  }));
+}
+
+/** Exercise 1's answer: faster below the limit, the article's "Yes!" refuted, and why 2/(λmin + λmax) is not the fastest here. */
+export function learningRatesAnswer(options: {
+  runs: readonly { trajectory: Trajectory }[];
+  hessian: readonly (readonly number[])[];
+  stability: Stability;
+  optimum: readonly number[];
+  start: readonly number[];
+  iterations: number;
+  articleLearningRate: number;
+}): string {
+  const { runs, hessian, stability, optimum, start, iterations } = options;
+  const finalLoss = (t: Trajectory) => t.values[t.values.length - 1];
+  const byRate = (rate: number) => runs.find((run) => run.trajectory.learningRate === rate)?.trajectory;
+  const small = byRate(options.articleLearningRate / 10);
+  const article = byRate(options.articleLearningRate);
+  const parts: string[] = [];
+  const bound = stability.largestStableLearningRate;
+  parts.push(
+    `Below the limit $2/\\lambda_\\text{max}$ = ${num(bound)} a larger learning rate is simply faster; above it the run diverges.`,
+  );
+  if (
+    small &&
+    article &&
+    small.stop.kind !== "diverged" &&
+    article.stop.kind !== "diverged" &&
+    iterations > 0
+  ) {
+    const verdict = finalLoss(small) > finalLoss(article) ? "higher" : "not higher";
+    parts.push(
+      `The article says a much smaller learning rate gives a better result ("Yes!"). Not on this loss: after ${iterations} steps $\\eta$ = ${num(options.articleLearningRate / 10)} ends at a loss of ${num(finalLoss(small))}, ${verdict} than ${num(finalLoss(article))} at $\\eta$ = ${num(options.articleLearningRate)}. A smaller step follows the gradient more faithfully, but on a quadratic bowl every step below $2/\\lambda_\\text{max}$ already goes downhill; a smaller one only covers less ground.`,
+    );
+  }
+  if (iterations === 0) {
+    parts.push(`With 0 iterations no learning rate has moved the start.`);
+    return parts.join(" ");
+  }
+  const best = stability.bestLearningRate;
+  const nearLimit = 0.99 * bound;
+  const gapsBest = gapByMode(hessian, optimum, start, best, iterations);
+  const gapsNear = gapByMode(hessian, optimum, start, nearLimit, iterations);
+  const total = (gaps: { gap: number }[]) => gaps.reduce((sum, g) => sum + g.gap, 0);
+  const steepBest = gapsBest[gapsBest.length - 1];
+  const steepNear = gapsNear[gapsNear.length - 1];
+  const flatBest = gapsBest[0];
+  const flatNear = gapsNear[0];
+  if (stability.conditionNumber <= 1 + 1e-12) {
+    parts.push(
+      `With a single eigenvalue, $2/(\\lambda_\\text{min} + \\lambda_\\text{max}) = 1/\\lambda$ makes the factor $1 - \\eta\\lambda$ zero: it lands on the optimum in one step, the fastest possible.`,
+    );
+    return parts.join(" ");
+  }
+  const bestIsFaster = total(gapsBest) < total(gapsNear);
+  parts.push(
+    `**Why $2/(\\lambda_\\text{min} + \\lambda_\\text{max})$ = ${num(best)} is the best only in the worst case.** It is the rate that makes the slowest and the steepest direction shrink equally, $|1 - \\eta\\lambda_\\text{min}| = |1 - \\eta\\lambda_\\text{max}| = ${num(Math.abs(flatBest.factor), 6)}$. But the loss weighs each direction's error by its eigenvalue ($L - L^\\ast = \\tfrac12 \\sum_i \\lambda_i e_i^2$), so the steep direction, left to shrink as slowly as the flat one, keeps ${num(steepBest.gap, 3)} of the gap after ${iterations} steps (the flat one ${num(flatBest.gap, 3)}; total ${num(total(gapsBest), 3)}). At $0.99 \\times 2/\\lambda_\\text{max}$ = ${num(nearLimit)} the flat direction's factor is ${num(Math.abs(flatNear.factor), 6)}, almost the same, while the steep one's is ${num(Math.abs(steepNear.factor), 6)}: its part of the gap falls to ${num(steepNear.gap, 3)} (total ${num(total(gapsNear), 3)}). ${bestIsFaster ? `From this start the balanced rate still wins: the steep direction's error was small to begin with.` : `So for this start the rate just below the limit ends lower.`} (Closed form from the eigendecomposition; the table above ran the loops.)`,
+  );
+  return parts.join(" ");
+}
+
+/** The largest |p(x) − sin x| of a fit, inside |x| < 2.5 and outside. */
+export function errorsInsideAndOutside(coefficients: readonly number[], data: PolyData, cut = 2.5) {
+  const prediction = evaluatePolynomial(coefficients, data.x);
+  let inside = 0;
+  let outside = 0;
+  data.x.forEach((x, i) => {
+    const error = Math.abs(prediction[i] - data.y[i]);
+    if (Math.abs(x) < cut) inside = Math.max(inside, error);
+    else outside = Math.max(outside, error);
+  });
+  return { inside, outside };
+}
+
+/** Exercise 3's answer, comparing each fit with the sum-of-squares fit of the same table. */
+export function lossesAnswer(options: {
+  sumOfSquares: FitResult;
+  meanSquared: FitResult;
+  absolute: FitResult;
+  pointCount: number;
+  learningRate: number;
+  data: PolyData;
+}): string {
+  const { sumOfSquares: ss, meanSquared: mse, absolute: sae, data } = options;
+  const diverged = [ss, mse, sae].some((fit) => fit.trajectory.stop.kind === "diverged");
+  const parts: string[] = [];
+  if (ss.trajectory.stop.kind !== "diverged" && mse.trajectory.stop.kind !== "diverged") {
+    const largest = Math.max(...ss.coefficients.map((c, k) => Math.abs(c - mse.coefficients[k])));
+    parts.push(
+      `The mean squared error with learning rate ${options.pointCount} × ${num(options.learningRate)} lands on the same coefficients as the sum of squares with ${num(options.learningRate)} (largest difference ${num(largest, 2)}; its loss is the sum's divided by ${options.pointCount}): sum and mean differ only in the scale of the learning rate.`,
+    );
+  }
+  if (ss.trajectory.stop.kind !== "diverged" && sae.trajectory.stop.kind !== "diverged") {
+    const squares = errorsInsideAndOutside(ss.coefficients, data);
+    const absolute = errorsInsideAndOutside(sae.coefficients, data);
+    parts.push(
+      `The sum of absolute errors weighs large errors less than squares do. Against the sum-of-squares row of the same table: largest error for $|x| < 2.5$ ${num(absolute.inside, 2)} (absolute) against ${num(squares.inside, 2)} (squares), and for $|x| \\ge 2.5$ ${num(absolute.outside, 2)} against ${num(squares.outside, 2)}.`,
+    );
+  }
+  if (diverged)
+    parts.push(`Some runs diverged at this learning rate: their rows show where they stopped, not a fit.`);
+  parts.push(
+    `With $\\delta = 1$ the Huber loss treats every residual below 1 as $\\tfrac12 r^2$, half the sum of squares' term, so it heads for the least-squares fit with half the gradient. Each loss is in its own units: compare the curves, not the loss values across rows.`,
+  );
+  return parts.join(" ");
+}
+
+/** Exercise 5's answer: the slices' curvatures ½ H_kk · span². */
+export function slicesAnswer(hessian: readonly (readonly number[])[], span: number): string {
+  const names = coefficientNames(hessian.length);
+  const rises = hessian.map((row, k) => 0.5 * row[k] * span * span);
+  const narrow = rises.indexOf(Math.max(...rises));
+  const wide = rises.indexOf(Math.min(...rises));
+  return `All are parabolas with their minimum at the optimum, of very different widths: moving ${names[narrow]} by ${num(span)} raises the loss by ${num(rises[narrow])}, moving ${names[wide]} by the same amount by only ${num(rises[wide])} ($\\tfrac12 H_{kk} \\cdot ${num(span)}^2$). One learning rate must serve all of them: small enough for the narrowest valley, hence slow in the widest.`;
+}
+
+/** The "going further" section: what the eigenvalues say about this run. */
+export function stabilityStory(stability: Stability, learningRate: number): string {
+  const factors = stability.eigenvalues.map((lambda) => 1 - learningRate * lambda);
+  const stable = learningRate < stability.largestStableLearningRate;
+  return `Eigenvalues ${listInWords(stability.eigenvalues.map((l) => num(l)))}; condition number ${num(stability.conditionNumber)}. With $\\eta$ = ${num(learningRate)} the factors $1 - \\eta\\lambda$ are ${listInWords(factors.map((f) => num(f, 6)))}: ${stable ? `all inside $(-1, 1)$, so the run converges, the slowest direction by ${num(100 * (1 - Math.max(...factors.map(Math.abs))), 3)}% per step` : `at least one is outside $(-1, 1)$, so the run diverges`}. The limit is $2/\\lambda_\\text{max}$ = ${num(stability.largestStableLearningRate)}.`;
+}
+
+/** Exercise 7's answer from the stabilities and runs of the wide interval. */
+export function wideAnswer(options: {
+  narrow: Stability;
+  wide: Stability;
+  scaled: Stability;
+  legendre: Stability;
+  runs: readonly { label: string; fit: FitResult }[];
+  optimumLoss: number;
+}): string {
+  const { narrow, wide } = options;
+  const runs = options.runs.map(
+    ({ label, fit }) =>
+      `${label}: ${fit.trajectory.stop.kind === "diverged" ? describeStop(fit.trajectory.stop) : `loss ${num(fit.loss)} (${describeStop(fit.trajectory.stop)})`}`,
+  );
+  return `On $[-4\\pi, 4\\pi]$, $\\lambda_\\text{max}$ rises from ${num(narrow.largest)} to ${num(wide.largest)}, so the largest stable learning rate falls by a factor of ${num(wide.largest / narrow.largest, 3)}, to ${num(wide.largestStableLearningRate)}; the condition number grows from ${num(narrow.conditionNumber)} to ${num(wide.conditionNumber)}. Scaling $x$ brings it to ${num(options.scaled.conditionNumber)}, the Legendre basis to ${num(options.legendre.conditionNumber)}. The runs: ${listInWords(runs)}; the optimum's loss is ${num(options.optimumLoss)}. Even the optimum is a poor fit: a polynomial of low degree has few bends and $\\sin x$ has eight on this interval. Two separate limits: the optimizer (conditioning, fixed by the basis) and the model (fixed only by a richer model).`;
+}
+
+/** Exercise 8's answer: the best loss per degree, and the highest degree's coefficients against Taylor's. */
+export function degreesAnswer(
+  rows: readonly { degree: number; bestLoss: number; best: number[]; descent: FitResult }[],
+): string {
+  const losses = rows.map((row) => `${num(row.bestLoss, 3)} (degree ${row.degree})`);
+  const top = rows[rows.length - 1];
+  const odd = top.best
+    .map((c, k) => ({ c, k }))
+    .filter(({ k }) => k % 2 === 1)
+    .map(({ c, k }) => `${num(c, 4)} against ${num(sineTaylorCoefficient(k), 4)}`);
+  const steps = rows.map((row) => `${describeStop(row.descent.trajectory.stop)} (degree ${row.degree})`);
+  return `The best loss falls from ${listInWords(losses)}. At degree ${top.degree} the odd coefficients approach the Taylor series of $\\sin x$: ${listInWords(odd)}. Gradient descent in the Legendre basis: ${listInWords(steps)}.`;
+}
