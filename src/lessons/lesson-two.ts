@@ -102,15 +102,20 @@ export function slowestFactor(stability: Stability, learningRate: number): numbe
  * The measured factor by which the loss's gap to the optimum shrank per step over the second half
  * of a run, or undefined when the gap is at rounding level (or the run is too short).
  */
-export function measuredGapFactor(values: readonly number[], optimumLoss: number): number | undefined {
-  const last = values.length - 1;
+export function measuredGapFactor(
+  values: readonly number[],
+  optimumLoss: number,
+): { factor: number; from: number; to: number } | undefined {
+  // Well above rounding: the gap of a loss near L* is lost below about 1e-12 L*.
+  const floor = 1e-9 * Math.max(1, Math.abs(optimumLoss));
+  let last = values.length - 1;
+  while (last > 0 && !(values[last] - optimumLoss > floor)) last--;
   const first = Math.floor(last / 2);
   if (last - first < 10) return undefined;
-  const floor = 1e-9 * Math.max(1, Math.abs(optimumLoss));
   const gapFirst = values[first] - optimumLoss;
   const gapLast = values[last] - optimumLoss;
   if (!(gapFirst > floor && gapLast > floor)) return undefined;
-  return (gapLast / gapFirst) ** (1 / (last - first));
+  return { factor: (gapLast / gapFirst) ** (1 / (last - first)), from: first, to: last };
 }
 
 /** Exercises 2 and 4: the gap shrinks by the square of the slowest factor, since the loss is quadratic in the error. */
@@ -121,13 +126,13 @@ export function gapRateSentence(trajectory: Trajectory, optimumLoss: number, sta
   const eta = trajectory.learningRate;
   const rho = slowestFactor(stability, eta);
   const measured = measuredGapFactor(trajectory.values, optimumLoss);
-  const last = trajectory.values.length - 1;
   const theory = `The error along each eigenvector of the Hessian shrinks by $|1 - \\eta\\lambda|$ per step, the slowest by $\\rho = \\max |1 - \\eta\\lambda| = ${num(rho, 6)}$. The loss's gap to the optimum is **quadratic** in the error, so it shrinks by $\\rho^2 = ${num(rho * rho, 6)}$ per step in the long run.`;
   if (measured === undefined) {
-    return `${theory} Over steps ${Math.floor(last / 2)}–${last} of this run the gap is too small (rounding level) or the run too short to measure a rate.`;
+    return `${theory} This run is too short, or its gap too close to rounding, to measure a rate.`;
   }
-  const closerToSquare = Math.abs(Math.log(measured / (rho * rho))) < Math.abs(Math.log(measured / rho));
-  return `${theory} Measured over steps ${Math.floor(last / 2)}–${last}: the gap shrank by ${num(measured, 6)} per step, ${closerToSquare ? `which is $\\rho^2$, not $\\rho$` : `closer to $\\rho$ than to $\\rho^2$ here (the slowest direction was hardly present at the start, so faster ones dominate)`}.`;
+  const { factor, from, to } = measured;
+  const closerToSquare = Math.abs(Math.log(factor / (rho * rho))) < Math.abs(Math.log(factor / rho));
+  return `${theory} Measured over steps ${from}–${to}: the gap shrank by ${num(factor, 6)} per step, ${closerToSquare ? `which is $\\rho^2$, not $\\rho$` : `closer to $\\rho$ than to $\\rho^2$ here (the slowest direction was hardly present at the start, so faster ones dominate)`}.`;
 }
 
 /** Exercise 2's answer: the loss after each number of iterations, then the rate. */
@@ -308,4 +313,13 @@ export function degreesAnswer(
     .map(({ c, k }) => `${num(c, 4)} against ${num(sineTaylorCoefficient(k), 4)}`);
   const steps = rows.map((row) => `${describeStop(row.descent.trajectory.stop)} (degree ${row.degree})`);
   return `The best loss falls from ${listInWords(losses)}. At degree ${top.degree} the odd coefficients approach the Taylor series of $\\sin x$: ${listInWords(odd)}. Gradient descent in the Legendre basis: ${listInWords(steps)}.`;
+}
+
+/** Exercise 6's answer: the hand-made first step against the loop's. */
+export function firstStepAnswer(byHand: readonly number[], trajectory: Trajectory): string {
+  if (trajectory.points.length < 2) {
+    return `The loop made no step (${describeStop(trajectory.stop)}), so there is nothing to compare.`;
+  }
+  const same = byHand.every((value, k) => value === trajectory.points[1][k]);
+  return `${same ? "The hand-made step and the loop's first step agree exactly, bit for bit." : "The hand-made step and the loop's first step differ: did you edit one of them?"} \`fit.trajectory.points[k]\`, \`fit.trajectory.values[k]\` and \`fit.trajectory.gradientNorms[k]\` hold the coefficients, the loss and the size of the gradient after every step $k$; type any of them in a new cell to look inside the run.`;
 }
