@@ -58,6 +58,7 @@ Usage: npm run descent -- [options]
 
 Numbers are plain decimals (2, -0.5, 1e-3). A negative value needs "=": --x=-2 (or -x-2).
 For newton the learning rate is the fraction of the Newton step (default 1: the minimum in one step).
+The start (2, 2) is this kit's choice; the article states none, and its author's program defaults to (1, 1).
 
 Example: npm run descent -- --learning-rate 2 --iterations 10 --x 2 --y 2 --out eta-2.html`;
 

@@ -25,6 +25,7 @@ import {
 } from "./notebooks";
 import { UsageError, onInterrupt, parseOptions, runProgram, writableFolder } from "./program";
 import { setup } from "./setup";
+import { studentFileName, writeStudentEdition } from "./student-edition";
 
 export const EXPORT_DIR = path.join(PROJECT_ROOT, "build", "export");
 
@@ -121,6 +122,7 @@ Usage: npm run export -- [options] [notebook.ipynb …]
 
   notebook.ipynb …          the notebooks to export (default: every notebook in notebooks/)
   -o, --out-dir <folder>    where the HTML files go (default build/export)
+  -s, --student             the student edition: answer cells removed, written as <name>-student.html
   -h, --help                print this help
 
 Example: npm run export -- notebooks/01-the-gradient-descent-algorithm.ipynb --out-dir handouts`;
@@ -128,6 +130,7 @@ Example: npm run export -- notebooks/01-the-gradient-descent-algorithm.ipynb --o
 /** The options; main reads them all in one place. */
 const OPTIONS = {
   "out-dir": { type: "string", short: "o" },
+  student: { type: "boolean", short: "s" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -160,7 +163,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const notebooks = positionals.length > 0 ? positionals.map(notebookArgument) : listNotebooks();
   if (notebooks.length === 0) throw new UsageError("no notebooks to export in notebooks/");
-  const htmlFiles = notebooks.map((file) => htmlFileFor(file));
+  const htmlFiles = notebooks.map((file) => htmlFileFor(values.student ? studentFileName(file) : file));
   const clash = htmlFiles.find((file, index) => htmlFiles.indexOf(file) !== index);
   if (clash) throw new UsageError(`two notebooks would both be exported to ${path.basename(clash)}`);
   const outputDir = writableFolder("out-dir", values["out-dir"] ?? EXPORT_DIR);
@@ -184,10 +187,13 @@ export async function main(argv: string[]): Promise<number> {
   for (const [index, file] of notebooks.entries()) {
     const label = `[${index + 1}/${notebooks.length}] ${path.basename(file)}`;
     console.log(`${label}: executing and exporting…`);
-    const result = await exportNotebook(file, outputDir).catch((error: unknown): ExportResult => ({
-      notebook: file,
-      problems: [`${path.basename(file)}: ${error instanceof Error ? error.message : String(error)}`],
-    }));
+    const edition = values.student ? writeStudentEdition(file) : { file, cleanup: () => {} };
+    const result = await exportNotebook(edition.file, outputDir)
+      .catch((error: unknown): ExportResult => ({
+        notebook: file,
+        problems: [`${path.basename(file)}: ${error instanceof Error ? error.message : String(error)}`],
+      }))
+      .finally(edition.cleanup);
     if (interrupted) return 130;
     results.push(result);
     if (result.html && result.bytes !== undefined) {
