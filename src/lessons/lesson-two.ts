@@ -182,7 +182,7 @@ export function learningRatesAnswer(options: {
   const parts: string[] = [];
   const bound = stability.largestStableLearningRate;
   parts.push(
-    `Below the limit $2/\\lambda_\\text{max}$ = ${num(bound)} a larger learning rate is simply faster; above it the run diverges.`,
+    `Up to $2/(\\lambda_\\text{min} + \\lambda_\\text{max})$ a larger learning rate shrinks the slowest direction faster; above the limit $2/\\lambda_\\text{max}$ = ${num(bound)} the run diverges.`,
   );
   if (
     small &&
