@@ -103,3 +103,82 @@ export function nonFiniteValues(value: unknown, where: string, found: string[] =
   }
   return found;
 }
+
+/** Error outputs of the cells, in order: where each is and what it says. */
+export function errorsIn(cells: NotebookCell[]): { cell: NotebookCell; ename: string; evalue: string }[] {
+  return cells.flatMap((cell) =>
+    (cell.outputs ?? [])
+      .filter((output) => output.output_type === "error")
+      .map((output) => ({ cell, ename: output.ename ?? "", evalue: output.evalue ?? "" })),
+  );
+}
+
+/** Problems a reader must never see in a run: errors, stderr, NaN/Infinity in text, non-finite figure data. */
+export function problemsIn(cells: NotebookCell[], run: string): string[] {
+  const problems: string[] = [];
+  cells.forEach((cell, index) => {
+    for (const output of cell.outputs ?? []) {
+      if (output.output_type === "error")
+        problems.push(`${run}, cell ${index}: ${output.ename}: ${output.evalue}`);
+      if (output.output_type === "stream" && output.name === "stderr") {
+        problems.push(`${run}, cell ${index} wrote to stderr: ${joinText(output.text).slice(0, 200)}`);
+      }
+    }
+    const text = textOf(cell);
+    const bad = /\bNaN\b|-?\bInfinity\b|\bundefined\b/.exec(text);
+    if (bad)
+      problems.push(
+        `${run}, cell ${index} shows "${bad[0]}": …${text.slice(Math.max(0, bad.index - 80), bad.index + 40)}…`,
+      );
+  });
+  figuresIn(cells).forEach((figure, i) =>
+    problems.push(...nonFiniteValues(figure.data, `${run}, figure ${i + 1}`)),
+  );
+  return problems;
+}
+
+/** The output text of the one cell whose source contains `marker` (for untagged cells). */
+export function outputOfCellWith(cells: NotebookCell[], marker: string): string {
+  const matching = cells.filter((cell) => joinText(cell.source).includes(marker));
+  assert.equal(matching.length, 1, `one cell contains ${marker}`);
+  return textOf(matching[0]);
+}
+
+/**
+ * The first failure of a run: an error output ("RangeError: message"), or what tslab 1.0.22 writes
+ * instead for an exception thrown inside an imported module (the stack on stderr).
+ */
+export function firstFailure(cells: NotebookCell[]): { cell: NotebookCell; text: string } | undefined {
+  for (const cell of cells) {
+    for (const output of cell.outputs ?? []) {
+      if (output.output_type === "error") return { cell, text: `${output.ename}: ${output.evalue}` };
+      if (output.output_type === "stream" && output.name === "stderr")
+        return { cell, text: joinText(output.text) };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The notebook up to its parameters cell (with `parameterSource`) and the next code cell, executed
+ * in a kernel of its own: how a value out of range is reported, without the failed cell affecting
+ * the session that checks the valid values (tslab 1.0.22 stops answering after such an exception).
+ */
+export async function executeUpToParameters(
+  name: string,
+  notebook: Notebook,
+  parameterSource: string,
+): Promise<NotebookCell[]> {
+  const index = notebook.cells.findIndex((cell) => cell.metadata.tags?.includes("parameters"));
+  assert.ok(index >= 0, "the notebook has a parameters cell");
+  const next = notebook.cells.findIndex((cell, i) => i > index && cell.cell_type === "code");
+  const cells = notebook.cells
+    .slice(0, next + 1)
+    .map((cell, i) => (i === index ? { ...cell, source: parameterSource } : cell));
+  const session = await executeWithReruns(name, { ...notebook, cells }, []);
+  try {
+    return session.executed.cells;
+  } finally {
+    session.cleanup();
+  }
+}
