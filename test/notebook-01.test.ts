@@ -150,6 +150,13 @@ describe("notebook 01 across its parameters, in one kernel session", () => {
     valid.forEach((p, run) => {
       assert.ok(runs[run].length > 10, `run ${label(p)} ran`);
       assert.deepEqual(problemsIn(runs[run], label(p)), []);
+      for (const tag of ["descent-loop", "first-step-eta-1", "eta-2", "eta-2-5", "explorer"]) {
+        assert.notEqual(
+          tagged(runs[run], tag).trim(),
+          "",
+          `${label(p)}: the cell tagged ${tag} shows its result`,
+        );
+      }
     });
   });
 

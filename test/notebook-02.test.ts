@@ -190,6 +190,21 @@ describe("notebook 02 across its parameters, in one kernel session", () => {
     valid.forEach((p, run) => {
       assert.ok(runs[run].length > 10, `run ${label(p)} ran`);
       assert.deepEqual(problemsIn(runs[run], label(p)), []);
+      for (const tag of [
+        "optimum",
+        "optimum-remarks",
+        "result",
+        "first-step",
+        "versus-optimum",
+        "stability",
+        "diverged",
+      ]) {
+        assert.notEqual(
+          tagged(runs[run], tag).trim(),
+          "",
+          `${label(p)}: the cell tagged ${tag} shows its result`,
+        );
+      }
     });
   });
 
