@@ -16,6 +16,9 @@ export const LESSON_TWO_MAX_ITERATIONS = 20_000;
 /** The notebook's highest degree (its Hessian is still positive definite in float64). */
 export const LESSON_TWO_MAX_DEGREE = 12;
 
+/** The largest seed: the notebook also draws with seed + 1 and seed + 2, which must stay valid seeds. */
+export const LESSON_TWO_MAX_SEED = 1_000_000_000;
+
 export interface LessonTwoParameters {
   learningRate: number;
   iterations: number;
@@ -27,7 +30,7 @@ export interface LessonTwoParameters {
 export function checkLessonTwoParameters(parameters: LessonTwoParameters): void {
   requirePositive("learningRate", parameters.learningRate);
   requireInteger("iterations", parameters.iterations, 0, LESSON_TWO_MAX_ITERATIONS);
-  requireInteger("seed", parameters.seed, 0, 2 ** 32 - 1);
+  requireInteger("seed", parameters.seed, 0, LESSON_TWO_MAX_SEED);
   requireInteger("degree", parameters.degree, 0, LESSON_TWO_MAX_DEGREE);
 }
 
