@@ -77,7 +77,7 @@ export function optimumRemarks(
 export function descentVersusOptimum(fit: FitResult, optimumLoss: number): string {
   const stop = fit.trajectory.stop;
   if (stop.kind === "diverged") {
-    return `The descent ${describeStop(stop)}: its coefficients mean nothing. The optimum's loss is ${num(optimumLoss)}.`;
+    return `The descent ${describeStop(stop)}; its coefficients mean nothing. The optimum's loss is ${num(optimumLoss)}.`;
   }
   const steps = fit.trajectory.points.length - 1;
   return `After ${steps} steps the descent's loss is ${num(fit.loss, 6)}, against ${num(optimumLoss, 6)} for the optimum: a gap of ${num(fit.loss - optimumLoss, 3)}.`;
