@@ -13,7 +13,7 @@ import { after, before, describe, it } from "node:test";
 import { EigenvalueDecomposition, Matrix, QrDecomposition } from "ml-matrix";
 import { fitPolynomial, formatPolynomial, randomCoefficients } from "../src/numerics";
 import { NOTEBOOKS_DIR } from "../src/tools/jupyter";
-import { joinText, readNotebook, type Notebook, type NotebookCell } from "../src/tools/notebooks";
+import { joinText, readNotebook, type NotebookCell } from "../src/tools/notebooks";
 import {
   cellsOf,
   firstFailure,
@@ -165,20 +165,33 @@ const INVALID: { change: Partial<Parameters>; message: RegExp }[] = [
   },
 ];
 const valid: Parameters[] = [DEFAULTS, ...VALID.map((change) => ({ ...DEFAULTS, ...change }))];
-const RUNS: Parameters[] = valid.slice(1);
 const label = (p: Parameters) => JSON.stringify(p);
 
-let session: RerunSession;
-let executed: Notebook;
+/**
+ * Runs per kernel session: tslab 1.0.22 loses messages in long sessions (see the kernel notes), so
+ * the grid is split into sessions of a few runs, each starting from its first parameter set.
+ */
+const RUNS_PER_SESSION = 5;
+const sessions: RerunSession[] = [];
 let runs: NotebookCell[][];
 /** One short session per value out of range. */
 let invalidRuns: NotebookCell[][];
 
 before(
   async () => {
-    session = await executeWithReruns(NAME, original, RUNS.map(source), 3600);
-    executed = session.executed;
-    runs = [cellsOf(executed), ...RUNS.map((_, i) => cellsOf(executed, i + 1))];
+    runs = [];
+    for (let first = 0; first < valid.length; first += RUNS_PER_SESSION) {
+      const chunk = valid.slice(first, first + RUNS_PER_SESSION);
+      const notebook = {
+        ...original,
+        cells: original.cells.map((cell) =>
+          cell === parametersCell ? { ...cell, source: source(chunk[0]) } : cell,
+        ),
+      };
+      const session = await executeWithReruns(NAME, notebook, chunk.slice(1).map(source), 3600);
+      sessions.push(session);
+      runs.push(...chunk.map((_, i) => cellsOf(session.executed, i === 0 ? undefined : i)));
+    }
     invalidRuns = [];
     for (const { change } of INVALID) {
       invalidRuns.push(await executeUpToParameters(NAME, original, source({ ...DEFAULTS, ...change })));
@@ -187,7 +200,7 @@ before(
   { timeout: 4_000_000 },
 );
 
-after(() => session?.cleanup());
+after(() => sessions.forEach((session) => session.cleanup()));
 
 describe("notebook 02 across its parameters, in one kernel session", () => {
   it("executes every cell of every valid run: no error, no stderr, no NaN, Infinity or null anywhere", () => {
