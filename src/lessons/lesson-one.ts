@@ -4,10 +4,10 @@
  * true when a student changes the parameters cell. The first article's function is
  * f(x, y) = ½x² + x + ¼y² − 2; its descent multiplies x + 1 by 1 − η and y by 1 − η/2 per step.
  */
-import { describeStop, type Trajectory } from "../numerics/descent";
-import { markdownTable } from "../numerics/fit-report";
-import { ARTICLE_MINIMUM, descendArticleFunction } from "../numerics/quadratic";
-import { requireFinite, requireInteger, requirePositive } from "../numerics/validate";
+import { describeStop, type Trajectory } from "../numerics";
+import { markdownTable } from "../numerics";
+import { ARTICLE_MINIMUM, descendArticleFunction } from "../numerics";
+import { requireFinite, requireInteger, requirePositive } from "../numerics";
 import { num, tex } from "./format";
 
 /** The kit's default start. The article states none; its author's program defaults to (1, 1). */

@@ -3,12 +3,13 @@
  * notebook computed: each returns markdown whose numbers are computed here, so that an answer
  * stays true when a student changes the learning rate, the iterations, the seed or the degree.
  */
-import type { Trajectory } from "../numerics/descent";
-import { describeStop } from "../numerics/descent";
-import { predictQuadraticDescent, type Stability } from "../numerics/hessian";
-import { coefficientNames } from "../numerics/losses";
-import { evaluatePolynomial, type FitResult, type PolyData } from "../numerics/polyfit";
-import { requireInteger, requirePositive } from "../numerics/validate";
+import type { Trajectory } from "../numerics";
+import { describeStop } from "../numerics";
+import { predictQuadraticDescent, type Stability } from "../numerics";
+import { coefficientNames } from "../numerics";
+import { type FitResult } from "../numerics";
+import { evaluatePolynomial, type PolyData } from "../numerics";
+import { requireInteger, requirePositive } from "../numerics";
 import { listInWords, num } from "./format";
 
 /** The notebook's cap on iterations: a dozen fits of this length run in every pass. */
