@@ -196,6 +196,12 @@ export function sumOfSquaresWithGradient(coefficients: readonly number[], data: 
  * thousands of times on the same data: the powers xᵢ^k are computed once (as xᵢ·xᵢ·…, the same
  * products the loop would form, so the arithmetic and its rounding are unchanged) and the sums run
  * over flat arrays.
+ *
+ * Performance notes (kept here, out of the loops below): each loop reads the arrays from local
+ * copies, not from the closure's variables: once a second evaluator exists V8 stops specialising
+ * on one closure and would reload them from its context at every point (2–3× slower). The
+ * rounding noise is bounded by Cauchy–Schwarz, Σ_i 2|r_i|·m_i ≤ 2‖r‖·‖m‖ with
+ * ‖m‖ ≤ Σ_k |c_k|·‖x^k‖ + ‖y‖, so it costs O(degree) per call and nothing inside the loop.
  */
 export function sumOfSquaresEvaluator(
   data: PolyData,
@@ -219,8 +225,6 @@ export function sumOfSquaresEvaluator(
     }
   }
   const targetValues = Float64Array.from(y);
-  // For the rounding noise (roundingNoise): Σ_i 2|r_i|·m_i ≤ 2‖r‖·‖m‖ (Cauchy–Schwarz) and
-  // ‖m‖ ≤ Σ_k |c_k|·‖x^k‖ + ‖y‖, so the noise costs O(degree) per call, nothing inside the loop.
   const columnNorms = columns.map(euclideanNorm);
   const targetNorm = euclideanNorm(targetValues);
   const terms = 2 * degree + 3;
@@ -232,8 +236,6 @@ export function sumOfSquaresEvaluator(
   if (degree === 3) {
     // The article's cubic, unrolled: the whole fit is this loop.
     return (coefficients) => {
-      // Local copies, not the closure's variables: once a second evaluator exists V8 stops
-      // specialising on one closure and would reload them from its context every point (2–3× slower).
       const [, x1, x2, x3] = columns;
       const targets = targetValues;
       const count = pointCount;
@@ -256,7 +258,7 @@ export function sumOfSquaresEvaluator(
     };
   }
   return (coefficients) => {
-    const powers = columns; // a local copy, as above
+    const powers = columns;
     const targets = targetValues;
     const count = pointCount;
     const gradient = new Array<number>(degree + 1).fill(0);
