@@ -6,6 +6,8 @@
 import type { Layout, Plot } from "nodeplotlib";
 import {
   MAX_ITERATIONS,
+  KitRangeError,
+  KitTypeError,
   requireFinite,
   requireInteger,
   requirePositive,
@@ -53,7 +55,8 @@ function requireRange(name: string, value: unknown): LiveRange {
   const range = requireOptions(name, value as Partial<LiveRange> | undefined);
   const min = requirePositive(`${name}.min`, range.min);
   const max = requirePositive(`${name}.max`, range.max);
-  if (!(max > min)) throw new RangeError(`${name}.max must be greater than ${name}.min (${min}), got ${max}`);
+  if (!(max > min))
+    throw new KitRangeError(`${name}.max must be greater than ${name}.min (${min}), got ${max}`);
   return { min, max };
 }
 
@@ -74,7 +77,7 @@ function sliderSettings(
   } else {
     learningRates = requireRange("learningRates", given.learningRates);
     if (learningRate < learningRates.min || learningRate > learningRates.max) {
-      throw new RangeError(
+      throw new KitRangeError(
         `learningRate must lie in learningRates [${learningRates.min}, ${learningRates.max}], got ${learningRate}`,
       );
     }
@@ -104,7 +107,7 @@ function ruleSettings(
 ): { rule: string; parameters: Record<string, number>; controls: LiveControl[] } {
   const name = rule ?? "plain";
   if (typeof name !== "string" || !Object.prototype.hasOwnProperty.call(LIVE_STEP_RULES, name)) {
-    throw new RangeError(
+    throw new KitRangeError(
       `rule must be one of ${Object.keys(LIVE_STEP_RULES).join(", ")}, got ${describeValue(name)}`,
     );
   }
@@ -112,7 +115,7 @@ function ruleSettings(
   const known = LIVE_RULE_PARAMETERS[name] ?? [];
   for (const key of Object.keys(values)) {
     if (!known.some((control) => control.setting === key)) {
-      throw new RangeError(
+      throw new KitRangeError(
         `ruleParameters.${key} is not a parameter of the ${name} rule (${known.map((c) => c.setting).join(", ") || "it has none"})`,
       );
     }
@@ -251,7 +254,7 @@ export interface LiveLossExplorerOptions {
  */
 export function liveLossExplorerFigure(options: LiveLossExplorerOptions): LiveFigure {
   const checked = requireOptions("options", options);
-  if (checked.data === undefined) throw new TypeError("data must be given: { x, y } arrays of numbers");
+  if (checked.data === undefined) throw new KitTypeError("data must be given: { x, y } arrays of numbers");
   const data = checkData(checked.data);
   const degree = requireDegree(checked.degree ?? 3);
   const start = [...requireFiniteVector("start", checked.start, degree + 1)];

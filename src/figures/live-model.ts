@@ -14,6 +14,7 @@ import {
   type StepRule,
   type Trajectory,
 } from "../numerics/descent";
+import { KitRangeError } from "../numerics/validate";
 import { evaluateArticleFunction } from "../numerics/quadratic";
 import { momentumStep, nesterovStep } from "../numerics/step-rules";
 import { sumOfSquaresFromStatistics, type SufficientStatistics } from "../numerics/sufficient-statistics";
@@ -101,7 +102,7 @@ export function liveEvaluate(problem: LiveProblem): Evaluate {
     };
     return (coefficients) => sumOfSquaresFromStatistics(statistics, coefficients);
   }
-  throw new RangeError(
+  throw new KitRangeError(
     `problem.kind must be "article-function" or "sum-of-squares", got ${JSON.stringify((problem as { kind?: unknown })?.kind)}`,
   );
 }
@@ -111,7 +112,7 @@ export function liveStepRule(settings: LiveSettings): StepRule<unknown> {
     ? LIVE_STEP_RULES[settings.rule]
     : undefined;
   if (!make) {
-    throw new RangeError(
+    throw new KitRangeError(
       `rule must be one of ${Object.keys(LIVE_STEP_RULES).join(", ")}, got ${JSON.stringify(settings.rule)}`,
     );
   }

@@ -1,10 +1,10 @@
 /** Numbers in sentences: few digits, never NaN (a non-finite value is a bug upstream, said as such). */
-import { formatNumber } from "../numerics";
+import { KitRangeError, formatNumber } from "../numerics";
 
 /** `value` with `digits` significant digits, e.g. 0.9983 or 3.558e-6. */
 export function num(value: number, digits = 4): string {
   if (!Number.isFinite(value))
-    throw new RangeError(`a sentence was asked to state a non-finite number (${value})`);
+    throw new KitRangeError(`a sentence was asked to state a non-finite number (${value})`);
   return formatNumber(value, digits);
 }
 

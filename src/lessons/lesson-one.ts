@@ -7,7 +7,7 @@
 import { describeStop, type Trajectory } from "../numerics";
 import { markdownTable } from "../numerics";
 import { ARTICLE_MINIMUM, descendArticleFunction } from "../numerics";
-import { requireFinite, requireInteger, requirePositive } from "../numerics";
+import { KitRangeError, requireFinite, requireInteger, requirePositive } from "../numerics";
 import { num, tex } from "./format";
 
 /** The kit's default start. The article states none; its author's program defaults to (1, 1). */
@@ -38,7 +38,7 @@ export function checkLessonOneParameters(parameters: LessonOneParameters): void 
   for (const name of ["x", "y"] as const) {
     const value = requireFinite(name, parameters[name]);
     if (Math.abs(value) > LESSON_ONE_MAX_COORDINATE) {
-      throw new RangeError(
+      throw new KitRangeError(
         `${name} must be between −${LESSON_ONE_MAX_COORDINATE} and ${LESSON_ONE_MAX_COORDINATE}, got ${value}`,
       );
     }

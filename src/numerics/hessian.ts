@@ -87,6 +87,12 @@ export interface Stability {
   bestLearningRate: number;
   /** λ_max/λ_min. */
   conditionNumber: number;
+  /**
+   * True when λ_min is below what doubles resolve next to λ_max (u·n·λ_max, a condition number
+   * past ~1e14, as for the monomial basis from degree 7 on [−π, π]): λ_min, the best rate and κ
+   * are then only as good as the rounding; 2/λ_max stays exact.
+   */
+  smallestWithinRounding: boolean;
 }
 
 /** The stability facts of a quadratic loss with this (positive definite) Hessian. */
@@ -99,9 +105,10 @@ export function stabilityOf(hessian: readonly (readonly number[])[]): Stability 
       `the Hessian's eigenvalues are not finite numbers: its entries are too large for double precision`,
     );
   }
-  // An eigenvalue within rounding of zero (u·n·λ_max) is zero as far as doubles can tell.
+  // An eigenvalue within rounding of zero (u·n·λ_max) is zero as far as doubles can tell: a
+  // positive one is reported with smallestWithinRounding, a zero or negative one refused.
   const roundingFloor = 4 * eigenvalues.length * 2 ** -53 * Math.abs(largest);
-  if (!(smallest > roundingFloor)) {
+  if (!(smallest > 0)) {
     throw new KitRangeError(
       smallest >= -roundingFloor * 1e3 && largest > 0
         ? `the Hessian's smallest eigenvalue is ${smallest}, zero up to rounding next to its largest ${largest} (condition number past 1e15): ` +
@@ -117,6 +124,7 @@ export function stabilityOf(hessian: readonly (readonly number[])[]): Stability 
     largestStableLearningRate: 2 / largest,
     bestLearningRate: 2 / (smallest + largest),
     conditionNumber: largest / smallest,
+    smallestWithinRounding: smallest <= roundingFloor,
   };
   if (
     ![result.largestStableLearningRate, result.bestLearningRate, result.conditionNumber].every(
