@@ -7,14 +7,13 @@ import {
   dropCustomProperties,
   externalReferences,
   isExternalUrl,
-  markdownToHtml,
   normalizedHtml,
   pruneCss,
-  renderMarkdown,
   slimExportHtml,
   usedNames,
   withRenderedMarkdown,
 } from "../src/tools/html-export";
+import { markdownToHtml, renderMarkdown } from "../src/display/markdown";
 import { joinText, listNotebooks, readNotebook, type Notebook } from "../src/tools/notebooks";
 import { HOSTILE_MARKDOWN } from "./support/hostile-markdown";
 

@@ -1,0 +1,156 @@
+/**
+ * The runnable export's part (npm run export -- --runnable): the page code of src/runnable bundled
+ * with the kit's own src/ by esbuild, compressed, and put into the exported page with the code
+ * cells' sources. In the bundle, the kit's kernel-only modules (src/display/index.ts, which writes
+ * files and talks to tslab, and numerics/tensorflow.ts, which loads Node's TensorFlow.js) are
+ * replaced by their page versions in src/runnable.
+ */
+import { gzipSync } from "node:zlib";
+import path from "node:path";
+import type * as esbuild from "esbuild";
+import { encodeBase85 } from "../../display/base85";
+import { plotlyBundleElement } from "../../display/html";
+import { plotlyBundle } from "../../display/plotly-bundle";
+import { PROJECT_ROOT } from "../jupyter";
+import { joinText, type Notebook } from "../notebooks";
+import type { RunnableCells } from "../../runnable/page";
+
+const SOURCE = path.join(PROJECT_ROOT, "src");
+
+/** Kernel-only modules (without .ts) and the page modules that stand in for them. */
+const PAGE_VERSIONS: Record<string, string> = {
+  [path.join(SOURCE, "display")]: path.join(SOURCE, "runnable", "display.ts"),
+  [path.join(SOURCE, "display", "index")]: path.join(SOURCE, "runnable", "display.ts"),
+  [path.join(SOURCE, "numerics", "tensorflow")]: path.join(SOURCE, "runnable", "tensorflow.ts"),
+};
+
+const pageVersions: esbuild.Plugin = {
+  name: "page-versions",
+  setup(build) {
+    build.onResolve({ filter: /^\.\.?\// }, (args) => {
+      const target = PAGE_VERSIONS[path.resolve(args.resolveDir, args.path).replace(/\.ts$/, "")];
+      return target && args.importer !== target ? { path: target } : undefined;
+    });
+  },
+};
+
+/** Which part of the page's code a bundled file belongs to, for the size report. */
+function partOf(file: string): string {
+  const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file);
+  if (!match) return "the kit (src/)";
+  const name = match[1];
+  if (name.startsWith("@tensorflow/")) return "TensorFlow.js (core + CPU backend)";
+  if (["sucrase", "acorn", "lines-and-columns", "ts-interface-checker"].includes(name)) return "the transpiler (sucrase + acorn)";
+  if (/^(@codemirror|@lezer)\//.test(name) || ["style-mod", "w3c-keyname", "crelt", "@marijn/find-cluster-break"].includes(name)) {
+    return "the editor (CodeMirror 6)";
+  }
+  if (["katex", "markdown-it", "markdown-it-texmath"].includes(name)) return "markdown and KaTeX";
+  if (["ml-matrix", "ml-array-rescale", "ml-array-max", "ml-array-min", "is-any-array"].includes(name)) return "the kit (src/)";
+  return "the markdown sanitizer (sanitize-html)";
+}
+
+export interface RunnableBundle {
+  /** The page's code, minified. */
+  code: string;
+  /** The first script of the page, which unpacks and runs `code`. */
+  loader: string;
+  /** Minified bytes per part (plotly.js apart: it travels in its own element). */
+  parts: Record<string, number>;
+}
+
+let cached: Promise<RunnableBundle> | undefined;
+
+/** The runnable page's code, built once per process from src/. */
+export function runnableBundle(): Promise<RunnableBundle> {
+  cached ??= buildRunnableBundle();
+  return cached;
+}
+
+async function buildRunnableBundle(): Promise<RunnableBundle> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a devDependency, loaded only here
+  const { build } = require("esbuild") as typeof import("esbuild");
+  const common = {
+    bundle: true,
+    minify: true,
+    format: "iife",
+    platform: "browser",
+    target: "es2020",
+    write: false,
+    legalComments: "none",
+    logLevel: "silent",
+  } as const;
+  const page = await build({
+    ...common,
+    entryPoints: [path.join(SOURCE, "runnable", "page.ts")],
+    plugins: [pageVersions],
+    metafile: true,
+    // markdown-it-texmath and sanitize-html read `process.env` nowhere at run time in the page.
+    define: { "process.env.NODE_ENV": '"production"' },
+  } as esbuild.BuildOptions & { write: false; metafile: true });
+  const parts: Record<string, number> = {};
+  for (const output of Object.values(page.metafile.outputs)) {
+    for (const [file, input] of Object.entries(output.inputs)) {
+      parts[partOf(file)] = (parts[partOf(file)] ?? 0) + input.bytesInOutput;
+    }
+  }
+  const loader = await build({ ...common, entryPoints: [path.join(SOURCE, "runnable", "loader.ts")] });
+  return { code: page.outputFiles[0].text, loader: loader.outputFiles[0].text, parts };
+}
+
+const STYLE = `
+.gd-run-toolbar{position:sticky;top:0;z-index:10;background:#f5f7fa;border-bottom:1px solid #ccd;padding:6px 12px;font:14px system-ui,sans-serif}
+.gd-run-toolbar button,.gd-run-cell-bar button{font:13px system-ui,sans-serif;margin-right:6px;padding:2px 10px;cursor:pointer}
+.gd-run-status{margin-left:8px;color:#345}
+.gd-run-notice{margin:4px 0 0;color:#555;font-size:12px}
+.gd-run-cell-bar{margin:2px 0}
+.gd-run-outputs pre{margin:4px 0;white-space:pre-wrap;font:13px ui-monospace,monospace}
+.gd-out-stderr{background:#fdd}
+.gd-out-error{color:#b71c1c;background:#fdecea;padding:4px 8px}
+[data-gd-run=running]{box-shadow:-4px 0 0 #1976d2}
+[data-gd-run=error]{box-shadow:-4px 0 0 #b71c1c}
+[data-gd-run=skipped] .gd-run-outputs::before{content:"not run: a cell above failed";color:#888;font:12px system-ui,sans-serif}
+.cm-editor{border:1px solid #dde;background:#fafbfc;font-size:13px}
+`.trim();
+
+/** "</script" cannot end a script element early. */
+function scriptText(code: string): string {
+  return code.replace(/<\/(script)/gi, "<\\/$1");
+}
+
+const PLOTLY_ELEMENT = /<script type="application\/octet-stream" data-gd-plotly-bundle="[^"]*"[^>]*>[^<]*<\/script>/g;
+
+/**
+ * The exported page made runnable: plotly.js once at the end of the page (not in the first
+ * cell's output, which a run replaces), the code cells' sources, the page's code and its style.
+ * `notebook` is the notebook the page was converted from (its code cells, in order).
+ */
+export async function runnablePage(html: string, notebook: Notebook, name: string): Promise<string> {
+  const bundle = await runnableBundle();
+  const cells: RunnableCells = {
+    notebook: name,
+    sources: notebook.cells.filter((cell) => cell.cell_type === "code").map((cell) => joinText(cell.source)),
+  };
+  const tail = [
+    plotlyBundleElement(),
+    `<script type="application/json" id="gd-runnable-cells">${JSON.stringify(cells).replace(/</g, "\\u003c")}</script>`,
+    `<script type="application/octet-stream" data-gd-runnable-bundle>${encodeBase85(gzipSync(bundle.code, { level: 9 }))}</script>`,
+    `<script>${scriptText(bundle.loader)}</script>`,
+  ].join("\n");
+  const withoutPlotly = html.replace(PLOTLY_ELEMENT, "");
+  return withoutPlotly
+    .replace("</head>", `<style>${STYLE}</style>\n</head>`)
+    .replace(/<\/body>(?![\s\S]*<\/body>)/, `${tail}\n</body>`);
+}
+
+/** What a runnable page weighs, by part: minified bytes and, as they travel, compressed. */
+export async function runnableSizes(): Promise<{ part: string; minified: number; inPage: number }[]> {
+  const bundle = await runnableBundle();
+  const plotly = plotlyBundle();
+  const rows = [{ part: "plotly.js", minified: plotly.rawBytes, inPage: plotly.gzipBase85.length }];
+  const total = Buffer.byteLength(bundle.code);
+  const compressed = encodeBase85(gzipSync(bundle.code, { level: 9 })).length;
+  for (const [part, bytes] of Object.entries(bundle.parts).sort((a, b) => b[1] - a[1])) {
+    rows.push({ part, minified: bytes, inPage: Math.round((compressed * bytes) / total) });
+  }
+  return rows;
+}
