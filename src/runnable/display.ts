@@ -1,10 +1,10 @@
 /**
  * The kit's display functions in the runnable page (the page's bundle puts this module where
- * src/display/index.ts would be): figures are drawn under the running cell, plotly.js is already
+ * src/display/show.ts would be): figures are drawn under the running cell, plotly.js is already
  * in the page, and what writes files or opens windows runs only in the kernel.
  */
-import type { Figure } from "../figures";
-import { requireInteger } from "../numerics";
+import type { Figure } from "../figures/figure";
+import { requireInteger } from "../descent/validate";
 import { currentOutput } from "./outputs";
 
 export { PLOT_CONFIG, DEFAULT_FIGURE_HEIGHT } from "../display/plot-config";
@@ -29,14 +29,6 @@ export function setUpFigures(): void {
 
 export function resetPlotlyDelivery(): void {}
 
-function kernelOnly(name: string): never {
-  throw new Error(`${name} runs only in the kernel (it writes files or opens windows); in this page, use show(figure)`);
-}
-
-export function writeFigureHtml(): never {
-  return kernelOnly("writeFigureHtml");
-}
-
 export function openInWindow(): never {
-  return kernelOnly("openInWindow");
+  throw new Error("openInWindow runs only in the kernel (it opens a window); in this page, use show(figure)");
 }

@@ -3,11 +3,12 @@
  * starts. Cells run one at a time, so the kit's show(), tslab.display and the cell's console
  * write to the one current area.
  */
-import type { Figure, LiveFigure } from "../figures";
+import type { Figure } from "../figures/figure";
+import type { LiveFigure } from "../live/figures";
 import { unpackGzipBase85 } from "../display/base85";
 import { renderMarkdown } from "../display/markdown";
 import { DEFAULT_FIGURE_HEIGHT, PLOT_CONFIG } from "../display/plot-config";
-import { mount } from "../display/live/entry";
+import { mount } from "../live/page";
 
 type PlotlyApi = Parameters<typeof mount>[2] & {
   newPlot(div: HTMLElement, data: object[], layout: object, config: object): Promise<unknown>;

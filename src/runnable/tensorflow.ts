@@ -7,7 +7,7 @@
  */
 import * as core from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
-import type { LoadedTensorFlow, TensorFlow } from "../numerics/tensorflow";
+import type { LoadedTensorFlow, TensorFlow } from "../checks/tensorflow";
 
 export type { LoadedTensorFlow, TensorFlow };
 

@@ -1,8 +1,8 @@
 /**
  * The runnable export's part (npm run export -- --runnable): the page code of src/runnable bundled
  * with the kit's own src/ by esbuild, compressed, and put into the exported page with the code
- * cells' sources. In the bundle, the kit's kernel-only modules (src/display/index.ts, which writes
- * files and talks to tslab, and numerics/tensorflow.ts, which loads Node's TensorFlow.js) are
+ * cells' sources. In the bundle, the kit's kernel-only modules (display/show.ts and html.ts, which
+ * write files and talk to tslab, checks/tensorflow.ts, which loads Node's TensorFlow.js) are
  * replaced by their page versions in src/runnable.
  */
 import { gzipSync } from "node:zlib";
@@ -18,11 +18,15 @@ import type { RunnableCells } from "../../runnable/page";
 const SOURCE = path.join(PROJECT_ROOT, "src");
 
 /** Kernel-only modules (without .ts) and the page modules that stand in for them. */
-const PAGE_VERSIONS: Record<string, string> = {
-  [path.join(SOURCE, "display")]: path.join(SOURCE, "runnable", "display.ts"),
-  [path.join(SOURCE, "display", "index")]: path.join(SOURCE, "runnable", "display.ts"),
-  [path.join(SOURCE, "numerics", "tensorflow")]: path.join(SOURCE, "runnable", "tensorflow.ts"),
-};
+const PAGE_VERSIONS: Record<string, string> = Object.fromEntries(
+  Object.entries({
+    "display/show": "runnable/display.ts",
+    "display/html": "runnable/kernel-only.ts",
+    "display/plotly-bundle": "runnable/kernel-only.ts",
+    "live/bundle": "runnable/kernel-only.ts",
+    "checks/tensorflow": "runnable/tensorflow.ts",
+  }).map(([kernel, page]) => [path.join(SOURCE, kernel), path.join(SOURCE, page)]),
+);
 
 const pageVersions: esbuild.Plugin = {
   name: "page-versions",
