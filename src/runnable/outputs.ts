@@ -18,10 +18,15 @@ let plotly: Promise<PlotlyApi> | undefined;
 
 /** plotly.js, unpacked once from the page's element that carries it (see the export). */
 export function loadPlotly(): Promise<PlotlyApi> {
-  const page = window as unknown as { Plotly?: PlotlyApi };
+  const page = window as unknown as {
+    Plotly?: PlotlyApi;
+    __gdFigures?: { unpack(element: Element): Promise<PlotlyApi> };
+  };
   if (page.Plotly) return Promise.resolve(page.Plotly);
+  const element = document.querySelector("[data-gd-plotly-bundle]");
+  // The saved outputs' figure runtime may be unpacking it already: once is enough.
+  if (element && page.__gdFigures) return page.__gdFigures.unpack(element);
   plotly ??= (async () => {
-    const element = document.querySelector("[data-gd-plotly-bundle]");
     if (!element?.textContent) throw new Error("plotly.js is not in this page");
     const code = await unpackGzipBase85(element.textContent);
     // Loaders (define, module) hidden, so that plotly.js sets window.Plotly.

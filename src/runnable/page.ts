@@ -118,6 +118,7 @@ class RunnablePage {
     const area = new OutputArea(cell.outputs);
     cell.element.dataset.gdRun = "running";
     setCurrentOutput(area);
+    const began = performance.now();
     try {
       const compiled = compileCell(cell.editor.state.doc.toString(), Object.keys(this.scope));
       const result = await cellFunction(compiled)(this.scope, cellConsole(area), importModule);
@@ -130,6 +131,7 @@ class RunnablePage {
       return false;
     } finally {
       setCurrentOutput(undefined);
+      cell.element.dataset.gdRunMs = (performance.now() - began).toFixed(0);
       drawing.push(...area.drawing);
     }
   }

@@ -7,6 +7,9 @@
  */
 import * as core from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
+// What @tensorflow/tfjs adds to the core, as its own index does: gradients and tensor.square() etc.
+import "@tensorflow/tfjs-core/dist/register_all_gradients";
+import "@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops";
 import type { LoadedTensorFlow, TensorFlow } from "../checks/tensorflow";
 
 export type { LoadedTensorFlow, TensorFlow };

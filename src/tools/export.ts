@@ -21,6 +21,7 @@ import {
   listNotebooks,
   readNotebook,
   runNbconvert,
+  type Notebook,
   stopNbconvert,
 } from "./notebooks";
 import { UsageError, onInterrupt, parseOptions, runProgram, writableFolder } from "./program";
@@ -84,13 +85,35 @@ export async function exportNotebook(
   outputDir = EXPORT_DIR,
   options: ExportOptions = {},
 ): Promise<ExportResult> {
-  const name = path.basename(file);
   const target = htmlFileFor(file, outputDir, options);
   rmSync(target, { force: true });
   const workDir = mkdtempSync(path.join(os.tmpdir(), "gd-export-"));
   scratch.add(workDir);
   try {
     const executed = readNotebook(await executeNotebook(file, path.join(workDir, "executed")));
+    return await exportExecuted(executed, file, outputDir, options);
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+    scratch.delete(workDir);
+  }
+}
+
+/**
+ * exportNotebook's second half: the HTML page of a notebook the kernel has executed (`file` names
+ * it and the page). Tests give it a notebook executed with their own parameters.
+ */
+export async function exportExecuted(
+  executed: Notebook,
+  file: string,
+  outputDir = EXPORT_DIR,
+  options: ExportOptions = {},
+): Promise<ExportResult> {
+  const name = path.basename(file);
+  const target = htmlFileFor(file, outputDir, options);
+  rmSync(target, { force: true });
+  const workDir = mkdtempSync(path.join(os.tmpdir(), "gd-export-"));
+  scratch.add(workDir);
+  try {
     const problems = findProblems(executed, name);
     if (problems.length > 0) return { notebook: file, problems };
     let prepared;

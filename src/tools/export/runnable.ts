@@ -112,7 +112,8 @@ const STYLE = `
 .gd-out-error{color:#b71c1c;background:#fdecea;padding:4px 8px}
 [data-gd-run=running]{box-shadow:-4px 0 0 #1976d2}
 [data-gd-run=error]{box-shadow:-4px 0 0 #b71c1c}
-[data-gd-run=skipped] .gd-run-outputs::before{content:"not run: a cell above failed";color:#888;font:12px system-ui,sans-serif}
+[data-gd-run=skipped] .gd-run-outputs{opacity:.5}
+[data-gd-run=skipped] .gd-run-outputs::before{content:"not run: a cell above failed";color:#555;font:12px system-ui,sans-serif}
 .cm-editor{border:1px solid #dde;background:#fafbfc;font-size:13px}
 `.trim();
 
