@@ -337,4 +337,3 @@ export function markdownToHtml(source: string): string {
 export function renderMarkdown(source: string): string {
   return sanitizeMarkdownHtml(markdownToHtml(source));
 }
-

@@ -49,7 +49,8 @@ const RESULT = "__gdResult";
 
 /** The JavaScript of a cell's TypeScript (types stripped, nothing else changed). */
 export function stripTypes(source: string): string {
-  return transform(source, { transforms: ["typescript"], disableESTransforms: true, keepUnusedImports: true }).code;
+  return transform(source, { transforms: ["typescript"], disableESTransforms: true, keepUnusedImports: true })
+    .code;
 }
 
 /**
@@ -83,18 +84,26 @@ export function compileCell(source: string, scopeNames: Iterable<string>): Compi
       edits.push({ start: statement.start, end: statement.end, text: "" });
     } else if (statement.type === "ClassDeclaration" && statement.id) {
       declared.push(statement.id.name);
-      edits.push({ start: statement.start, end: statement.end, text: `;${statement.id.name} = ${text(statement)};` });
+      edits.push({
+        start: statement.start,
+        end: statement.end,
+        text: `;${statement.id.name} = ${text(statement)};`,
+      });
     } else if (statement.type === "ImportDeclaration") {
       const module = `${IMPORT}(${JSON.stringify(statement.source.value)})`;
       const parts: string[] = [];
       const named: string[] = [];
       for (const specifier of statement.specifiers) {
         declared.push(specifier.local.name);
-        if (specifier.type === "ImportNamespaceSpecifier") parts.push(`(${specifier.local.name} = ${module})`);
+        if (specifier.type === "ImportNamespaceSpecifier")
+          parts.push(`(${specifier.local.name} = ${module})`);
         else if (specifier.type === "ImportDefaultSpecifier") {
           parts.push(`(${specifier.local.name} = ${module}.default)`);
         } else {
-          const imported = specifier.imported.type === "Identifier" ? specifier.imported.name : String(specifier.imported.value);
+          const imported =
+            specifier.imported.type === "Identifier"
+              ? specifier.imported.name
+              : String(specifier.imported.value);
           named.push(`${JSON.stringify(imported)}: ${specifier.local.name}`);
         }
       }
@@ -104,7 +113,11 @@ export function compileCell(source: string, scopeNames: Iterable<string>): Compi
     } else if (statement.type === "ExportNamedDeclaration" || statement.type === "ExportDefaultDeclaration") {
       throw new SyntaxError("a notebook cell cannot export");
     } else if (statement === last && statement.type === "ExpressionStatement") {
-      edits.push({ start: statement.start, end: statement.end, text: `;${RESULT} = (${text(statement.expression)});` });
+      edits.push({
+        start: statement.start,
+        end: statement.end,
+        text: `;${RESULT} = (${text(statement.expression)});`,
+      });
     }
   }
   let body = "";

@@ -15,7 +15,8 @@ export interface ShowOptions {
 
 /** Draws the figure, interactive, under the running cell. */
 export function show(figure: Figure, options: ShowOptions = {}): void {
-  const height = options.height === undefined ? undefined : requireInteger("height", options.height, 50, 10_000);
+  const height =
+    options.height === undefined ? undefined : requireInteger("height", options.height, 50, 10_000);
   currentOutput().figure(figure, height);
 }
 

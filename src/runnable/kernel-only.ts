@@ -4,5 +4,7 @@
  * may call, which says where it runs.
  */
 export function writeFigureHtml(): never {
-  throw new Error("writeFigureHtml runs only in the kernel (it writes a file); in this page, use show(figure)");
+  throw new Error(
+    "writeFigureHtml runs only in the kernel (it writes a file); in this page, use show(figure)",
+  );
 }

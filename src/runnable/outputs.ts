@@ -86,8 +86,7 @@ export class OutputArea {
   }
 
   error(error: unknown): void {
-    const line =
-      error instanceof Error ? `${error.name}: ${error.message}` : `Error: ${formatValue(error)}`;
+    const line = error instanceof Error ? `${error.name}: ${error.message}` : `Error: ${formatValue(error)}`;
     this.add("gd-out gd-out-error", "pre").textContent = line;
   }
 

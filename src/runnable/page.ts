@@ -41,7 +41,13 @@ function cellConsole(area: OutputArea): Pick<Console, "log" | "info" | "warn" | 
     (stream: "stdout" | "stderr") =>
     (...values: unknown[]) =>
       area.stream(stream, `${values.map(formatValue).join(" ")}\n`);
-  return { log: write("stdout"), info: write("stdout"), debug: write("stdout"), warn: write("stderr"), error: write("stderr") };
+  return {
+    log: write("stdout"),
+    info: write("stdout"),
+    debug: write("stdout"),
+    warn: write("stderr"),
+    error: write("stderr"),
+  };
 }
 
 const nextFrame = () => new Promise<void>((resolve) => setTimeout(resolve, 0));

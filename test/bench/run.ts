@@ -28,6 +28,7 @@ import { joinText, listNotebooks, readNotebook } from "../../src/tools/notebooks
 import { parseOptions, runProgram } from "../../src/tools/program";
 import { setup } from "../../src/tools/setup";
 import { benchLiveExplorer } from "./live-explorer";
+import { benchRunnable } from "./runnable";
 import { writePythonNotebooks } from "./python-notebooks";
 
 const RESULTS_DIR = path.join(PROJECT_ROOT, "bench-results");
@@ -528,6 +529,8 @@ async function main(argv: string[]): Promise<number> {
   const kernel = benchKernel(peers);
   console.log("5. the live explorer");
   const live = await benchLiveExplorer();
+  console.log("6. the runnable export");
+  const runnable = await benchRunnable();
 
   const ours = fit[0];
   const fast = fit[1];
@@ -631,6 +634,7 @@ async function main(argv: string[]): Promise<number> {
       row.bytes <= 2.5e6 ? "yes" : "no",
     ]),
     ...live.goals,
+    ...runnable.goals,
   ];
   const kernelErrors = kernel
     ? [...kernel.tslab.errors, ...(kernel.ipykernel?.errors ?? [])].filter(Boolean)
@@ -654,6 +658,8 @@ async function main(argv: string[]): Promise<number> {
     ...(kernelErrors.length > 0 ? ["", `Errors: ${kernelErrors.join("; ")}`] : []),
     "",
     live.markdown,
+    "",
+    runnable.markdown,
     "",
     "**Goals**:",
     "",

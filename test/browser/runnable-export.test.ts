@@ -150,7 +150,10 @@ for (const { name, settings } of NOTEBOOKS) {
     const parametersIndex = code.findIndex((cell) => cell.metadata.tags?.includes("parameters"));
     const parametersSource = joinText(code[parametersIndex].source);
     const sources = settings.map((setting) =>
-      Object.entries(setting).reduce((source, [key, value]) => withParameter(source, key, value), parametersSource),
+      Object.entries(setting).reduce(
+        (source, [key, value]) => withParameter(source, key, value),
+        parametersSource,
+      ),
     );
     let cleanup = () => {};
     let kernelRuns: NotebookCell[][];
@@ -168,7 +171,9 @@ for (const { name, settings } of NOTEBOOKS) {
         kernelRuns = runs;
         outDir = mkdtempSync(path.join(os.tmpdir(), "runnable-export-"));
         const firstRun = { ...session.executed, cells: cellsOf(session.executed, undefined) };
-        const result = await exportExecuted(firstRun, path.join(NOTEBOOKS_DIR, name), outDir, { runnable: true });
+        const result = await exportExecuted(firstRun, path.join(NOTEBOOKS_DIR, name), outDir, {
+          runnable: true,
+        });
         assert.deepEqual(result.problems, []);
         browser = await launchChromium();
         const url = `file://${result.html}`;
@@ -185,27 +190,41 @@ for (const { name, settings } of NOTEBOOKS) {
       if (outDir) rmSync(outDir, { recursive: true, force: true });
     });
 
-    it("runs every cell at the defaults with the kernel's outputs (Run all)", { timeout: 300_000 }, async () => {
-      const { page } = watched;
-      await runAndWait(page, page.locator(".gd-run-toolbar button", { hasText: "Run all" }), 1);
-      const shown = await pageShown(page, 0);
-      assertSameOutputs(kernelRuns[0], shown, "Run all at the defaults");
-      assert.ok(shown.some((cell) => cell.figures.length > 0), "figures compared");
-      assert.ok(shown.some((cell) => cell.markdown.length > 0), "markdown compared");
-    });
+    it(
+      "runs every cell at the defaults with the kernel's outputs (Run all)",
+      { timeout: 300_000 },
+      async () => {
+        const { page } = watched;
+        await runAndWait(page, page.locator(".gd-run-toolbar button", { hasText: "Run all" }), 1);
+        const shown = await pageShown(page, 0);
+        assertSameOutputs(kernelRuns[0], shown, "Run all at the defaults");
+        assert.ok(
+          shown.some((cell) => cell.figures.length > 0),
+          "figures compared",
+        );
+        assert.ok(
+          shown.some((cell) => cell.markdown.length > 0),
+          "markdown compared",
+        );
+      },
+    );
 
     settings.forEach((setting, k) => {
-      it(`reruns from the parameters cell edited to ${JSON.stringify(setting)} with the kernel's outputs`, { timeout: 300_000 }, async () => {
-        const { page } = watched;
-        await typeInto(page, parametersIndex, sources[k]);
-        const below = page.locator(`[data-gd-cell="${parametersIndex}"] button`, { hasText: "all below" });
-        await runAndWait(page, below, k + 2);
-        assertSameOutputs(
-          kernelRuns[k + 1],
-          await pageShown(page, parametersIndex),
-          `parameters ${JSON.stringify(setting)}`,
-        );
-      });
+      it(
+        `reruns from the parameters cell edited to ${JSON.stringify(setting)} with the kernel's outputs`,
+        { timeout: 300_000 },
+        async () => {
+          const { page } = watched;
+          await typeInto(page, parametersIndex, sources[k]);
+          const below = page.locator(`[data-gd-cell="${parametersIndex}"] button`, { hasText: "all below" });
+          await runAndWait(page, below, k + 2);
+          assertSameOutputs(
+            kernelRuns[k + 1],
+            await pageShown(page, parametersIndex),
+            `parameters ${JSON.stringify(setting)}`,
+          );
+        },
+      );
     });
 
     it("fetched nothing and logged no console error", () => {
@@ -214,24 +233,28 @@ for (const { name, settings } of NOTEBOOKS) {
     });
 
     if (name.startsWith("01")) {
-      it("shows a parameter out of range as the kernel's one-line error under its cell, and stops", { timeout: 600_000 }, async () => {
-        const { page } = watched;
-        const invalid = withParameter(parametersSource, "learningRate", -1);
-        const kernel = firstFailure(await executeUpToParameters(name, original, invalid));
-        assert.ok(kernel, "the kernel reports the value out of range");
-        await typeInto(page, parametersIndex, invalid);
-        const below = page.locator(`[data-gd-cell="${parametersIndex}"] button`, { hasText: "all below" });
-        await runAndWait(page, below, settings.length + 2);
-        const [parameters, ...rest] = await pageShown(page, parametersIndex);
-        assert.equal(parameters.state, "error");
-        assert.deepEqual(parameters.errors, [kernel.text.trim()]);
-        // As in Jupyter, the cells below keep their last outputs, marked as not run.
-        assert.ok(rest.length > 0, "cells below the parameters cell");
-        assert.deepEqual(
-          rest.map((cell) => cell.state),
-          rest.map(() => "skipped"),
-        );
-      });
+      it(
+        "shows a parameter out of range as the kernel's one-line error under its cell, and stops",
+        { timeout: 600_000 },
+        async () => {
+          const { page } = watched;
+          const invalid = withParameter(parametersSource, "learningRate", -1);
+          const kernel = firstFailure(await executeUpToParameters(name, original, invalid));
+          assert.ok(kernel, "the kernel reports the value out of range");
+          await typeInto(page, parametersIndex, invalid);
+          const below = page.locator(`[data-gd-cell="${parametersIndex}"] button`, { hasText: "all below" });
+          await runAndWait(page, below, settings.length + 2);
+          const [parameters, ...rest] = await pageShown(page, parametersIndex);
+          assert.equal(parameters.state, "error");
+          assert.deepEqual(parameters.errors, [kernel.text.trim()]);
+          // As in Jupyter, the cells below keep their last outputs, marked as not run.
+          assert.ok(rest.length > 0, "cells below the parameters cell");
+          assert.deepEqual(
+            rest.map((cell) => cell.state),
+            rest.map(() => "skipped"),
+          );
+        },
+      );
     }
   });
 }

@@ -3,7 +3,8 @@
  * with the kit's own src/ by esbuild, compressed, and put into the exported page with the code
  * cells' sources. In the bundle, the kit's kernel-only modules (display/show.ts and html.ts, which
  * write files and talk to tslab, checks/tensorflow.ts, which loads Node's TensorFlow.js) are
- * replaced by their page versions in src/runnable.
+ * replaced by their page versions in src/runnable: src/package.json's "browser" field maps them,
+ * which esbuild follows for the browser (and Node and tsc ignore).
  */
 import { gzipSync } from "node:zlib";
 import path from "node:path";
@@ -17,39 +18,23 @@ import type { RunnableCells } from "../../runnable/page";
 
 const SOURCE = path.join(PROJECT_ROOT, "src");
 
-/** Kernel-only modules (without .ts) and the page modules that stand in for them. */
-const PAGE_VERSIONS: Record<string, string> = Object.fromEntries(
-  Object.entries({
-    "display/show": "runnable/display.ts",
-    "display/html": "runnable/kernel-only.ts",
-    "display/plotly-bundle": "runnable/kernel-only.ts",
-    "live/bundle": "runnable/kernel-only.ts",
-    "checks/tensorflow": "runnable/tensorflow.ts",
-  }).map(([kernel, page]) => [path.join(SOURCE, kernel), path.join(SOURCE, page)]),
-);
-
-const pageVersions: esbuild.Plugin = {
-  name: "page-versions",
-  setup(build) {
-    build.onResolve({ filter: /^\.\.?\// }, (args) => {
-      const target = PAGE_VERSIONS[path.resolve(args.resolveDir, args.path).replace(/\.ts$/, "")];
-      return target && args.importer !== target ? { path: target } : undefined;
-    });
-  },
-};
-
 /** Which part of the page's code a bundled file belongs to, for the size report. */
 function partOf(file: string): string {
   const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file);
   if (!match) return "the kit (src/)";
   const name = match[1];
   if (name.startsWith("@tensorflow/")) return "TensorFlow.js (core + CPU backend)";
-  if (["sucrase", "acorn", "lines-and-columns", "ts-interface-checker"].includes(name)) return "the transpiler (sucrase + acorn)";
-  if (/^(@codemirror|@lezer)\//.test(name) || ["style-mod", "w3c-keyname", "crelt", "@marijn/find-cluster-break"].includes(name)) {
+  if (["sucrase", "acorn", "lines-and-columns", "ts-interface-checker"].includes(name))
+    return "the transpiler (sucrase + acorn)";
+  if (
+    /^(@codemirror|@lezer)\//.test(name) ||
+    ["style-mod", "w3c-keyname", "crelt", "@marijn/find-cluster-break"].includes(name)
+  ) {
     return "the editor (CodeMirror 6)";
   }
   if (["katex", "markdown-it", "markdown-it-texmath"].includes(name)) return "markdown and KaTeX";
-  if (["ml-matrix", "ml-array-rescale", "ml-array-max", "ml-array-min", "is-any-array"].includes(name)) return "the kit (src/)";
+  if (["ml-matrix", "ml-array-rescale", "ml-array-max", "ml-array-min", "is-any-array"].includes(name))
+    return "the kit (src/)";
   return "the markdown sanitizer (sanitize-html)";
 }
 
@@ -86,7 +71,7 @@ async function buildRunnableBundle(): Promise<RunnableBundle> {
   const page = await build({
     ...common,
     entryPoints: [path.join(SOURCE, "runnable", "page.ts")],
-    plugins: [pageVersions],
+
     metafile: true,
     // markdown-it-texmath and sanitize-html read `process.env` nowhere at run time in the page.
     define: { "process.env.NODE_ENV": '"production"' },
@@ -122,7 +107,8 @@ function scriptText(code: string): string {
   return code.replace(/<\/(script)/gi, "<\\/$1");
 }
 
-const PLOTLY_ELEMENT = /<script type="application\/octet-stream" data-gd-plotly-bundle="[^"]*"[^>]*>[^<]*<\/script>/g;
+const PLOTLY_ELEMENT =
+  /<script type="application\/octet-stream" data-gd-plotly-bundle="[^"]*"[^>]*>[^<]*<\/script>/g;
 
 /**
  * The exported page made runnable: plotly.js once at the end of the page (not in the first
