@@ -9,7 +9,8 @@
  * "implementation-approximated", and Chromium's differ from Node's in the last bit for a few
  * percent of arguments (sin on 26 of the 2000 points of sin(x) on [−π, π]), which the random
  * start (cos, log) and the data (sin) carry into every later digit. So a number may differ by
- * 1e-9 of itself or one unit in its last printed digit, and figures' numbers by one unit in the
+ * 1e-9 of itself, one unit in its last printed digit or 1e-10 (rounding noise, such as a loss
+ * minus the optimum after convergence), and figures' numbers by one unit in the
  * 6th significant digit the kernel's figures carry. Only the TensorFlow.js backend's description
  * and measured times may differ in words.
  */
@@ -67,6 +68,9 @@ function normalized(text: string): string {
     .replace(/-?\d[\d.]*(?:e[+-]?\d+)? ms\b/g, "… ms");
 }
 
+/** Below this size a printed number is rounding noise (a loss minus the optimum, a zero coefficient). */
+const NOISE = 1e-10;
+
 const NUMBER = /-?\d+(?:\.\d+)?(?:e[+-]?\d+)?/gi;
 
 /** Whether two printed numbers agree as closely as two JavaScript engines' numbers can. */
@@ -78,7 +82,7 @@ function closeNumbers(page: string, kernel: string): boolean {
   const decimals = /\.(\d+)/.exec(kernel.split(/e/i)[0])?.[1].length ?? 0;
   const exponent = Number(/e([+-]?\d+)/i.exec(kernel)?.[1] ?? 0);
   const lastDigit = 10 ** (exponent - decimals);
-  return Math.abs(a - b) <= Math.max(1e-9 * Math.abs(b), lastDigit * 1.000001, 1e-300);
+  return Math.abs(a - b) <= Math.max(1e-9 * Math.abs(b), lastDigit * 1.000001, NOISE);
 }
 
 /** Whether texts agree: words exactly, numbers by closeNumbers. */
@@ -97,7 +101,7 @@ function sameText(page: string, kernel: string): boolean {
 function sameFigure(page: unknown, kernel: unknown): boolean {
   if (typeof page === "number" && typeof kernel === "number") {
     const unit = kernel === 0 ? 1e-300 : 10 ** (Math.floor(Math.log10(Math.abs(kernel))) - 5);
-    return Math.abs(page - kernel) <= unit * 1.000001 || Math.abs(page - kernel) <= 1e-9 * Math.abs(kernel);
+    return Math.abs(page - kernel) <= Math.max(unit * 1.000001, 1e-9 * Math.abs(kernel), NOISE);
   }
   if (Array.isArray(page) && Array.isArray(kernel)) {
     return page.length === kernel.length && page.every((entry, k) => sameFigure(entry, kernel[k]));
