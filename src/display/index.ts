@@ -4,4 +4,4 @@ export * from "./runtime";
 export * from "./html";
 export * from "./show";
 export * from "./base85";
-export * from "./live-bundle";
+export * from "./page-scripts";
