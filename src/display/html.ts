@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { KitRangeError, KitTypeError, describeValue, requireInteger } from "../numerics";
-import type { Figure, LiveFigure } from "../figures";
+import { KitRangeError, KitTypeError, describeValue, requireInteger } from "../descent/validate";
+import type { Figure } from "../figures/figure";
+import type { LiveFigure } from "../live/figures";
 import { pageScript, pageScriptCall, scriptSafeJson } from "./page-scripts";
 import { plotlyBundle } from "./plotly-bundle";
 import { renderScript, UNTRUSTED_MESSAGE } from "./runtime";
@@ -79,7 +80,7 @@ export function figureHtml(figure: Figure, options: FigureHtmlOptions = {}): str
   ].join("\n");
 }
 
-/** The page script name of the live explorers' code (build/page/live.js, from src/display/live/entry.ts). */
+/** The page script name of the live explorers' code (build/page/live.js, from src/live/page.ts). */
 export const LIVE_SCRIPT = "live";
 
 /**

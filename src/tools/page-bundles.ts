@@ -161,7 +161,7 @@ export function compressPlotly(): PlotlyBundleManifest & { rebuilt: boolean } {
 /** The kit's page scripts: the figure runtime and the live explorers' code. */
 export const PAGE_BUNDLES: PageBundleOptions[] = [
   { name: FIGURES_SCRIPT, entry: "src/display/page/figures.ts", globalName: "figures" },
-  { name: LIVE_SCRIPT, entry: "src/display/live/entry.ts", globalName: "live" },
+  { name: LIVE_SCRIPT, entry: "src/live/page.ts", globalName: "live" },
 ];
 
 /** Everything build/page/ holds; a one-line summary for setup's output. */
