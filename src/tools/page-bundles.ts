@@ -18,6 +18,7 @@ import { PLOTLY_MANIFEST, PLOTLY_PAYLOAD, type PlotlyBundleManifest } from "../d
 import { FIGURES_SCRIPT } from "../display/runtime";
 import { LIVE_SCRIPT } from "../display/html";
 import { PROJECT_ROOT } from "./jupyter";
+import { runProgram } from "./program";
 
 export interface PageBundleOptions {
   /** The script's name: build/page/<name>.js, read back with pageScript(name). */
@@ -173,4 +174,12 @@ export function buildPageAssets(): string {
     (bundle, index) => `${PAGE_BUNDLES[index].name} ${(bundle.bytes / 1000).toFixed(1)} kB`,
   );
   return `page scripts (${sizes.join(", ")}) and plotly.js ${plotly.version} in build/page/ (${built === 0 ? "up to date" : `${built} rebuilt`})`;
+}
+
+// `npx tsx src/tools/page-bundles.ts`: build/page/ alone (npm run test:unit runs it; npm run setup does more).
+if (require.main === module) {
+  runProgram("page-bundles", () => {
+    console.log(`page-bundles: ${buildPageAssets()}`);
+    return 0;
+  });
 }
