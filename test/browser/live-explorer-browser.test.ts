@@ -22,7 +22,7 @@ import {
   UNTRUSTED_MESSAGE,
   writeFigureHtml,
 } from "../../src";
-import { renderMarkdown } from "../../src/tools/html-export";
+import { renderMarkdown } from "../../src/tools/export/markdown";
 import { NO_CHROMIUM, launchChromium, watchedPage } from "../support/chromium";
 import { exerciseLiveFigures, liveFigureIds } from "../support/live-explorer";
 
