@@ -289,4 +289,47 @@ describe("live explorers in headless Chromium, offline", { skip: NO_CHROMIUM }, 
     assert.deepEqual(errors, []);
     await tab.close();
   });
+
+  it("lays the moving path exactly over the map, also after the page narrows", async () => {
+    const { page: tab, errors } = await watchedPage(browser, ["file:"]);
+    await tab.goto(pathToFileURL(file).href);
+    const [id] = await liveFigureIds(tab);
+    /** The map's and the layer's plot areas as plotly.js placed them (its private state: the test's own reading). */
+    const areas = () =>
+      tab.evaluate((figureId) => {
+        type Axis = { _offset: number; _length: number };
+        type Plot = HTMLElement & { _fullLayout: { xaxis: Axis; yaxis: Axis } };
+        const map = document.getElementById(figureId) as Plot;
+        const layer = map.querySelector(".gd-live-layer") as Plot;
+        // No inner functions: tsx would wrap them in a helper the page does not have.
+        return [map, layer].map((plot) => [
+          plot._fullLayout.xaxis._offset,
+          plot._fullLayout.yaxis._offset,
+          plot._fullLayout.xaxis._length,
+          plot._fullLayout.yaxis._length,
+        ]);
+      }, id);
+    for (const width of [1200, 700]) {
+      await tab.setViewportSize({ width, height: 900 });
+      await tab.waitForFunction(
+        (figureId) => {
+          type Plot = HTMLElement & { _fullLayout: { width: number } };
+          const map = document.getElementById(figureId) as Plot;
+          const layer = map.querySelector(".gd-live-layer") as Plot;
+          return map._fullLayout.width === map.clientWidth && layer._fullLayout.width === map.clientWidth;
+        },
+        id,
+        { timeout: 10_000 },
+      );
+      const [map, layer] = await areas();
+      map.forEach((value, k) =>
+        assert.ok(
+          Math.abs(value - layer[k]) <= 1,
+          `width ${width}: map ${map.join(", ")}, layer ${layer.join(", ")}`,
+        ),
+      );
+    }
+    assert.deepEqual(errors, []);
+    await tab.close();
+  });
 });
