@@ -9,14 +9,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import {
-  liveBundle,
-  liveLossExplorerFigure,
-  livePathExplorerFigure,
-  randomCoefficients,
-  sineData,
-  writeFigureHtml,
-} from "../../src";
+import { liveBundle } from "../../src/live/bundle";
+import { liveLossExplorerFigure, livePathExplorerFigure } from "../../src/live/figures";
+import { randomCoefficients, sineData } from "../../src/problems/cubic-fit/polynomial";
+import { writeFigureHtml } from "../../src/display/html";
 import { CHROMIUM, launchChromium } from "../support/chromium";
 
 export const LIVE_BENCH_ITERATIONS = 10_000;

@@ -11,14 +11,10 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
 import type { Browser } from "playwright-core";
-import {
-  liveLossExplorerFigure,
-  livePathExplorerFigure,
-  randomCoefficients,
-  sineData,
-  UNTRUSTED_MESSAGE,
-  writeFigureHtml,
-} from "../../src";
+import { liveLossExplorerFigure, livePathExplorerFigure } from "../../src/live/figures";
+import { randomCoefficients, sineData } from "../../src/problems/cubic-fit/polynomial";
+import { UNTRUSTED_MESSAGE } from "../../src/display/runtime";
+import { writeFigureHtml } from "../../src/display/html";
 import { NO_CHROMIUM, launchChromium, watchedPage } from "../support/chromium";
 import { exerciseLiveFigures, liveFigureIds } from "../support/live-explorer";
 

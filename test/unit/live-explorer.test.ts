@@ -8,26 +8,21 @@ import { describe, it } from "node:test";
 import {
   controlPosition,
   controlValue,
-  descendArticleFunction,
-  figureHtml,
-  fitPolynomial,
-  evaluateArticleFunction,
-  gradientDescent,
-  liveBundle,
   liveDescent,
-  liveLossExplorerFigure,
-  livePathExplorerFigure,
-  momentumStep,
-  nesterovStep,
   pathDraw,
-  randomCoefficients,
-  sineData,
-  stabilityOf,
-  sumOfSquaresHessian,
-  surfaceWithPathFigure,
   type LiveExplorerSpec,
   type LiveSettings,
-} from "../../src";
+} from "../../src/live/model";
+import { descendArticleFunction, evaluateArticleFunction } from "../../src/problems/bowl/bowl";
+import { figureHtml } from "../../src/display/html";
+import { fitPolynomial } from "../../src/problems/cubic-fit/fit";
+import { gradientDescent } from "../../src/descent/loop";
+import { liveBundle } from "../../src/live/bundle";
+import { liveLossExplorerFigure, livePathExplorerFigure } from "../../src/live/figures";
+import { momentumStep, nesterovStep } from "../../src/descent/step-rules";
+import { randomCoefficients, sineData } from "../../src/problems/cubic-fit/polynomial";
+import { stabilityOf, sumOfSquaresHessian } from "../../src/analysis/hessian";
+import { surfaceWithPathFigure } from "../../src/figures/surface";
 
 const data = sineData();
 const start = randomCoefficients(3, 0);
@@ -227,8 +222,8 @@ describe("live explorer: bad input is named", () => {
     ],
     [
       "rule of the figure",
-      () => livePathExplorerFigure({ rule: "adam" }),
-      /rule must be one of plain, momentum, nesterov, got "adam"/,
+      () => livePathExplorerFigure({ rule: "lbfgs" }),
+      /rule must be one of plain, momentum, nesterov, adam, newton, got "lbfgs"/,
     ],
     [
       "ruleParameters",
@@ -273,8 +268,8 @@ describe("live explorer: bad input is named", () => {
     ],
     [
       "rule",
-      () => liveDescent({ kind: "article-function" }, { ...settings(0.1, 1, [0, 0]), rule: "adam" }),
-      /rule must be one of plain, momentum, nesterov, got "adam"/,
+      () => liveDescent({ kind: "article-function" }, { ...settings(0.1, 1, [0, 0]), rule: "lbfgs" }),
+      /rule must be one of plain, momentum, nesterov, adam, newton, got "lbfgs"/,
     ],
     [
       "problem",
@@ -288,9 +283,10 @@ describe("live explorer: bad input is named", () => {
 });
 
 describe("live explorer: the page's code", () => {
-  it("is one minified esbuild bundle of src/, a few KB, with no Node.js or TensorFlow.js in it", () => {
+  it("is one minified esbuild bundle of src/, under 100 KB, with no Node.js or TensorFlow.js in it", () => {
     const bundle = liveBundle();
-    assert.ok(bundle.bytes < 16_000, `${bundle.bytes} bytes`);
+    // ml-matrix (Newton's linear solve, in the one registry of step rules) is most of it.
+    assert.ok(bundle.bytes < 100_000, `${bundle.bytes} bytes`);
     assert.match(bundle.hash, /^[0-9a-f]{12}$/);
     assert.doesNotMatch(bundle.script, /require\(|tensorflow|node:|<\/script/i);
     assert.match(bundle.script, /diverged at iteration/, "describeStop, from src/descent/loop.ts");
