@@ -15,6 +15,7 @@ import {
   registerKernel,
   type JupyterInventory,
 } from "./jupyter";
+import { buildPageAssets } from "./page-bundles";
 import { parseOptions, runProgram } from "./program";
 
 function run(command: string, args: string[]): void {
@@ -72,6 +73,8 @@ export function setup(): JupyterInventory {
   applyPatches();
   forgetStaleBuildInfo();
   run(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"]);
+  // The page's scripts and plotly.js, built here once for every kernel session and export.
+  console.log(`setup: ${buildPageAssets()}`);
   const changed = registerKernel();
   console.log(
     `setup: Jupyter ${found.lab ? "Lab" : "Notebook"} found; src compiled to build/; kernel ` +
