@@ -208,7 +208,7 @@ describe("live explorers in headless Chromium, offline", { skip: NO_CHROMIUM }, 
       html: withSettingsText(figureHtml(loss), () => JSON.stringify(nullStatistics)),
       expected: kernelMessage(nullStatistics),
     });
-    const unknownRule = edited(path0, (spec) => (spec.settings.rule = "adam"));
+    const unknownRule = edited(path0, (spec) => (spec.settings.rule = "lbfgs"));
     cases.push({
       name: "an unknown rule",
       html: withSettingsText(figureHtml(path0), () => JSON.stringify(unknownRule)),

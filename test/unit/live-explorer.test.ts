@@ -369,8 +369,8 @@ describe("live explorer: the settings the page reads are checked", () => {
     ],
     [
       "an unknown rule",
-      () => edited(path(), ["settings", "rule"], "adam"),
-      /^\w+Error: spec\.settings\.rule must be one of plain, momentum, nesterov, got "adam"$/,
+      () => edited(path(), ["settings", "rule"], "lbfgs"),
+      /^\w+Error: spec\.settings\.rule must be one of plain, momentum, nesterov, adam, newton, got "lbfgs"$/,
     ],
     [
       "a parameter the rule does not have",
