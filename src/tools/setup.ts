@@ -15,6 +15,7 @@ import {
   registerKernel,
   type JupyterInventory,
 } from "./jupyter";
+import { applyPatches } from "./patches";
 import { parseOptions, runProgram } from "./program";
 
 function run(command: string, args: string[]): void {
@@ -57,14 +58,6 @@ export function forgetStaleBuildInfo(): void {
       return !existsSync(output) || statSync(output).mtimeMs < statSync(path.join(sources, file)).mtimeMs;
     });
   if (stale) rmSync(path.join(PROJECT_ROOT, "build", "tsconfig.build.tsbuildinfo"), { force: true });
-}
-
-/**
- * Applies patches/ to node_modules (tslab's lossless messaging, its error replies and its faster
- * compile; see patches/README.md). npm's postinstall applies them too; applying them again is a no-op.
- */
-function applyPatches(): void {
-  run(process.execPath, [require.resolve("patch-package/index.js")]);
 }
 
 export function setup(): JupyterInventory {
