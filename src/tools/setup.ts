@@ -44,8 +44,9 @@ function ensureJupyter(): JupyterInventory {
 }
 
 /**
- * Whether build/src is up to date: every source has its compiled file, newer than the source, and
- * the build info is newer than the build's settings. Then tsc need not start (~2 s of CPU).
+ * Whether build/src is up to date: every source has its compiled file, newer than the source, no
+ * compiled file is left of a deleted source (those are deleted), and the build info is newer than
+ * the build's settings. Then tsc need not start (~2 s of CPU).
  * tsc's incremental build trusts its build info and checks no output: with build/src deleted, or
  * a compiled file missing or older than its source, it would emit nothing and leave the kernel
  * the stale build. Then the build info goes, and tsc compiles everything.
@@ -61,7 +62,18 @@ export function checkBuild(): "fresh" | "stale" {
       const output = path.join(outputs, file.replace(/\.ts$/, ".js"));
       return modified(output) < statSync(path.join(sources, file)).mtimeMs;
     });
-  if (stale) {
+  // Compiled files whose source was moved or deleted would still be importable from build/src.
+  const orphans = existsSync(outputs)
+    ? (readdirSync(outputs, { recursive: true }) as string[]).filter(
+        (file) => file.endsWith(".js") && !existsSync(path.join(sources, file.replace(/\.js$/, ".ts"))),
+      )
+    : [];
+  for (const orphan of orphans) {
+    for (const suffix of [".js", ".js.map", ".d.ts"]) {
+      rmSync(path.join(outputs, orphan.replace(/\.js$/, suffix)), { force: true });
+    }
+  }
+  if (stale || orphans.length > 0) {
     rmSync(buildInfo, { force: true });
     return "stale";
   }
