@@ -15,6 +15,7 @@ import {
   registerKernel,
   type JupyterInventory,
 } from "./jupyter";
+import { buildPageAssets } from "./page-bundles";
 import { applyPatches } from "./patches";
 import { parseOptions, runProgram } from "./program";
 
@@ -93,6 +94,8 @@ export function setup(): JupyterInventory {
     const buildInfo = path.join(PROJECT_ROOT, "build", "tsconfig.build.tsbuildinfo");
     if (existsSync(buildInfo)) utimesSync(buildInfo, new Date(), new Date());
   }
+  // The page's scripts and plotly.js, built here once for every kernel session and export.
+  console.log(`setup: ${buildPageAssets()}`);
   const changed = registerKernel();
   console.log(
     `setup: Jupyter ${found.lab ? "Lab" : "Notebook"} found; src ${compile ? "compiled to" : "already compiled in"} build/; kernel ` +

@@ -103,7 +103,7 @@ describe("figureHtml", () => {
     assert.ok(!outputs[0].json.includes("<"), "no '<' can close the script early");
     assert.deepEqual(JSON.parse(outputs[0].json), rounded(surface, 17));
     assert.deepEqual(JSON.parse(outputs[0].json).data[1].x, surface.data[1].x);
-    assert.match(html, new RegExp(`__gdFigures\\.render\\("${outputs[0].id}"`));
+    assert.match(html, new RegExp(`figures\\.render\\("${outputs[0].id}"`));
   });
 
   it("rounds numbers to 6 significant digits by default", () => {
