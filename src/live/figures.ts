@@ -10,7 +10,6 @@ import {
   requireFinite,
   requireInteger,
   requirePositive,
-  describeValue,
   requireFiniteVector,
   extent,
 } from "../descent/validate";
@@ -24,7 +23,6 @@ import {
   formatSetting,
   LIVE_MAX_ITERATIONS,
   LIVE_RULE_PARAMETERS,
-  LIVE_STEP_RULES,
   liveDescent,
   liveUpdate,
   LOSS_TRACE,
@@ -39,6 +37,7 @@ import {
 } from "./model";
 import type { Trajectory } from "../descent/loop";
 import { checkSurfaceOptions, contourLayout, contourTrace } from "../figures/surface";
+import { makeStepRule, requireStepMethod } from "../descent/step-rules";
 
 export * from "./model";
 
@@ -109,12 +108,7 @@ function ruleSettings(
   rule: unknown,
   given: unknown,
 ): { rule: string; parameters: Record<string, number>; controls: LiveControl[] } {
-  const name = rule ?? "plain";
-  if (typeof name !== "string" || !Object.prototype.hasOwnProperty.call(LIVE_STEP_RULES, name)) {
-    throw new KitRangeError(
-      `rule must be one of ${Object.keys(LIVE_STEP_RULES).join(", ")}, got ${describeValue(name)}`,
-    );
-  }
+  const name = requireStepMethod("rule", rule ?? "plain");
   const values = requireOptions("ruleParameters", given as Record<string, number> | undefined);
   const known = LIVE_RULE_PARAMETERS[name] ?? [];
   for (const key of Object.keys(values)) {
@@ -132,7 +126,7 @@ function ruleSettings(
     return { ...control, min: Math.min(control.min, chosen), max: Math.max(control.max, chosen) };
   });
   // The rule itself checks its parameters (momentum's β must be in [0, 1), …) and names them.
-  LIVE_STEP_RULES[name]({ learningRate: 1, ...parameters });
+  makeStepRule({ ...parameters, method: name, learningRate: 1 });
   return { rule: name, parameters, controls };
 }
 
@@ -183,7 +177,7 @@ export interface LivePathExplorerOptions {
    * on each slider input).
    */
   maxIterations?: number;
-  /** The step rule, a key of LIVE_STEP_RULES ("plain" by default). */
+  /** The step rule, a name in the kit's registry STEP_RULES ("plain" by default). */
   rule?: string;
   /** Values of the rule's other parameters (LIVE_RULE_PARAMETERS), e.g. { momentum: 0.9 }. */
   ruleParameters?: Record<string, number>;

@@ -9,7 +9,6 @@
 import {
   describeStop,
   gradientDescent,
-  plainStep,
   type Evaluate,
   type StepRule,
   type Trajectory,
@@ -27,7 +26,7 @@ import {
 } from "../descent/validate";
 import { evaluateArticleFunction } from "../problems/bowl/bowl";
 import { requireDegree } from "../problems/cubic-fit/polynomial";
-import { momentumStep, nesterovStep } from "../descent/step-rules";
+import { makeStepRule, requireStepMethod } from "../descent/step-rules";
 import {
   sumOfSquaresFromStatistics,
   type SufficientStatistics,
@@ -63,7 +62,7 @@ export interface JsonStatistics {
 
 /** What the student sets: a step rule by name with its parameters, the iterations and the start. */
 export interface LiveSettings {
-  /** A key of LIVE_STEP_RULES. */
+  /** A rule of the kit's registry, STEP_RULES: plain, momentum, nesterov, … */
   rule: string;
   /** The rule's parameters: learningRate always, momentum for momentum, … */
   parameters: Record<string, number>;
@@ -72,16 +71,6 @@ export interface LiveSettings {
   /** Gradient norm that counts as converged (none by default: all iterations run). */
   tolerance?: number;
 }
-
-/**
- * Step rules the page knows, by name: each turns its parameters into a StepRule of
- * src/descent. A new rule is one line here and a slider in its explorer's controls.
- */
-export const LIVE_STEP_RULES: Record<string, (parameters: Record<string, number>) => StepRule<unknown>> = {
-  plain: (parameters) => plainStep(parameters.learningRate),
-  momentum: (parameters) => momentumStep(parameters.learningRate, parameters.momentum),
-  nesterov: (parameters) => nesterovStep(parameters.learningRate, parameters.momentum),
-};
 
 /**
  * Each rule's parameters beyond the learning rate: a slider each, with the value an explorer opens
@@ -167,16 +156,9 @@ export function liveEvaluate(given: LiveProblem): Evaluate {
   return (coefficients) => sumOfSquaresFromStatistics(statistics, coefficients);
 }
 
+/** The settings' rule, from the kit's one registry of step rules (src/descent/step-rules.ts). */
 export function liveStepRule(settings: LiveSettings): StepRule<unknown> {
-  const make = Object.prototype.hasOwnProperty.call(LIVE_STEP_RULES, settings.rule)
-    ? LIVE_STEP_RULES[settings.rule]
-    : undefined;
-  if (!make) {
-    throw new KitRangeError(
-      `rule must be one of ${Object.keys(LIVE_STEP_RULES).join(", ")}, got ${describeValue(settings.rule)}`,
-    );
-  }
-  return make(settings.parameters);
+  return makeStepRule({ ...settings.parameters, method: requireStepMethod("rule", settings.rule) });
 }
 
 /** The descent for these settings: gradientDescent itself, in the kernel and in the page. */
@@ -431,12 +413,7 @@ export function checkLiveSpec(value: unknown): LiveExplorerSpec {
   }
   const problem = checkLiveProblem(spec.problem, "spec.problem");
   const given = requireObject("spec.settings", spec.settings, "rule, parameters, iterations, start");
-  const rule = given.rule;
-  if (typeof rule !== "string" || !Object.prototype.hasOwnProperty.call(LIVE_STEP_RULES, rule)) {
-    throw new KitRangeError(
-      `spec.settings.rule must be one of ${Object.keys(LIVE_STEP_RULES).join(", ")}, got ${describeValue(rule)}`,
-    );
-  }
+  const rule = requireStepMethod("spec.settings.rule", given.rule);
   const names = settingNames({ settings: given });
   const parameters = requireObject("spec.settings.parameters", given.parameters, "learningRate, …");
   const checkedParameters: Record<string, number> = {};

@@ -9,14 +9,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import {
-  liveLossExplorerFigure,
-  livePathExplorerFigure,
-  randomCoefficients,
-  pageScript,
-  sineData,
-  writeFigureHtml,
-} from "../../src";
+import { liveLossExplorerFigure, livePathExplorerFigure } from "../../src/live/figures";
+import { randomCoefficients, sineData } from "../../src/problems/cubic-fit/polynomial";
+import { pageScript } from "../../src/display/page-scripts";
+import { writeFigureHtml } from "../../src/display/html";
 import { CHROMIUM, launchChromium } from "../support/chromium";
 
 export const LIVE_BENCH_ITERATIONS = 10_000;

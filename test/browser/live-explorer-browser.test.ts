@@ -11,17 +11,12 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
 import type { Browser } from "playwright-core";
-import {
-  checkLiveSpec,
-  figureHtml,
-  liveLossExplorerFigure,
-  surfaceWithPathFigure,
-  livePathExplorerFigure,
-  randomCoefficients,
-  sineData,
-  UNTRUSTED_MESSAGE,
-  writeFigureHtml,
-} from "../../src";
+import { checkLiveSpec } from "../../src/live/model";
+import { figureHtml, writeFigureHtml } from "../../src/display/html";
+import { liveLossExplorerFigure, livePathExplorerFigure } from "../../src/live/figures";
+import { surfaceWithPathFigure } from "../../src/figures/surface";
+import { randomCoefficients, sineData } from "../../src/problems/cubic-fit/polynomial";
+import { UNTRUSTED_MESSAGE } from "../../src/display/page/messages";
 import { renderMarkdown } from "../../src/tools/html-export";
 import { NO_CHROMIUM, launchChromium, watchedPage } from "../support/chromium";
 import { exerciseLiveFigures, liveFigureIds } from "../support/live-explorer";
@@ -213,7 +208,7 @@ describe("live explorers in headless Chromium, offline", { skip: NO_CHROMIUM }, 
       html: withSettingsText(figureHtml(loss), () => JSON.stringify(nullStatistics)),
       expected: kernelMessage(nullStatistics),
     });
-    const unknownRule = edited(path0, (spec) => (spec.settings.rule = "adam"));
+    const unknownRule = edited(path0, (spec) => (spec.settings.rule = "lbfgs"));
     cases.push({
       name: "an unknown rule",
       html: withSettingsText(figureHtml(path0), () => JSON.stringify(unknownRule)),

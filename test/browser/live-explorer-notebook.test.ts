@@ -14,7 +14,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
 import type { Browser, Page } from "playwright-core";
-import { UNTRUSTED_MESSAGE } from "../../src";
+import { UNTRUSTED_MESSAGE } from "../../src/display/runtime";
 import { PROJECT_ROOT, hasJupyterCommand, kernelSpecPath } from "../../src/tools/jupyter";
 import { NO_CHROMIUM, launchChromium, skipOutsideCI, watchedPage } from "../support/chromium";
 import { compileSrcForKernel, startNotebookServer, type TestServer } from "../support/jupyter-server";

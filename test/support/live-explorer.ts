@@ -7,7 +7,13 @@ import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Page } from "playwright-core";
-import { LOSS_TRACE, liveDescent, settingValue, type LiveExplorerSpec, type LiveSettings } from "../../src";
+import {
+  LOSS_TRACE,
+  liveDescent,
+  settingValue,
+  type LiveExplorerSpec,
+  type LiveSettings,
+} from "../../src/live/model";
 import { PROJECT_ROOT } from "../../src/tools/jupyter";
 
 /**

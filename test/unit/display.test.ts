@@ -4,20 +4,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
 import { gunzipSync } from "node:zlib";
-import {
-  BASE85_ALPHABET,
-  contourWithPathFigure,
-  encodeBase85,
-  descendArticleFunction,
-  figureHtml,
-  openInWindow,
-  resetPlotlyDelivery,
-  setUpFigures,
-  show,
-  surfaceWithPathFigure,
-  writeFigureHtml,
-  type Figure,
-} from "../../src";
+import { BASE85_ALPHABET, encodeBase85 } from "../../src/display/base85";
+import { contourWithPathFigure, surfaceWithPathFigure } from "../../src/figures/surface";
+import { descendArticleFunction } from "../../src/problems/bowl/bowl";
+import { figureHtml, writeFigureHtml } from "../../src/display/html";
+import { openInWindow, resetPlotlyDelivery, setUpFigures, show } from "../../src/display/show";
+import { type Figure } from "../../src/figures/figure";
 
 const BUNDLE_ELEMENT =
   /<script type="application\/octet-stream" data-gd-plotly-bundle="[^"]+"[^>]*>([^<]*)<\/script>/g;

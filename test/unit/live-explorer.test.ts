@@ -11,30 +11,25 @@ import {
   withSetting,
   LIVE_MAX_ITERATIONS,
   LOSS_TRACE,
-  MAX_PATH_POINTS,
   PATH_TRACE,
   controlPosition,
   controlValue,
-  descendArticleFunction,
-  figureHtml,
-  fitPolynomial,
-  evaluateArticleFunction,
-  gradientDescent,
   liveDescent,
-  liveLossExplorerFigure,
-  livePathExplorerFigure,
-  momentumStep,
-  nesterovStep,
-  pageScript,
   pathDraw,
-  randomCoefficients,
-  sineData,
-  stabilityOf,
-  sumOfSquaresHessian,
-  surfaceWithPathFigure,
   type LiveExplorerSpec,
   type LiveSettings,
-} from "../../src";
+} from "../../src/live/model";
+import { MAX_PATH_POINTS } from "../../src/descent/thinning";
+import { descendArticleFunction, evaluateArticleFunction } from "../../src/problems/bowl/bowl";
+import { figureHtml } from "../../src/display/html";
+import { fitPolynomial } from "../../src/problems/cubic-fit/fit";
+import { gradientDescent } from "../../src/descent/loop";
+import { liveLossExplorerFigure, livePathExplorerFigure } from "../../src/live/figures";
+import { momentumStep, nesterovStep } from "../../src/descent/step-rules";
+import { pageScript } from "../../src/display/page-scripts";
+import { randomCoefficients, sineData } from "../../src/problems/cubic-fit/polynomial";
+import { stabilityOf, sumOfSquaresHessian } from "../../src/analysis/hessian";
+import { surfaceWithPathFigure } from "../../src/figures/surface";
 
 const data = sineData();
 const start = randomCoefficients(3, 0);
@@ -277,8 +272,8 @@ describe("live explorer: bad input is named", () => {
     ],
     [
       "rule of the figure",
-      () => livePathExplorerFigure({ rule: "adam" }),
-      /rule must be one of plain, momentum, nesterov, got "adam"/,
+      () => livePathExplorerFigure({ rule: "lbfgs" }),
+      /rule must be one of plain, momentum, nesterov, adam, newton, got "lbfgs"/,
     ],
     [
       "ruleParameters",
@@ -323,8 +318,8 @@ describe("live explorer: bad input is named", () => {
     ],
     [
       "rule",
-      () => liveDescent({ kind: "article-function" }, { ...settings(0.1, 1, [0, 0]), rule: "adam" }),
-      /rule must be one of plain, momentum, nesterov, got "adam"/,
+      () => liveDescent({ kind: "article-function" }, { ...settings(0.1, 1, [0, 0]), rule: "lbfgs" }),
+      /rule must be one of plain, momentum, nesterov, adam, newton, got "lbfgs"/,
     ],
     [
       "problem",
@@ -374,8 +369,8 @@ describe("live explorer: the settings the page reads are checked", () => {
     ],
     [
       "an unknown rule",
-      () => edited(path(), ["settings", "rule"], "adam"),
-      /^\w+Error: spec\.settings\.rule must be one of plain, momentum, nesterov, got "adam"$/,
+      () => edited(path(), ["settings", "rule"], "lbfgs"),
+      /^\w+Error: spec\.settings\.rule must be one of plain, momentum, nesterov, adam, newton, got "lbfgs"$/,
     ],
     [
       "a parameter the rule does not have",
@@ -433,9 +428,10 @@ describe("live explorer: the settings the page reads are checked", () => {
 });
 
 describe("live explorer: the page's code", () => {
-  it("is one minified esbuild bundle of src/ built at set-up, a few KB, with no Node.js or TensorFlow.js in it", () => {
+  it("is one minified esbuild bundle of src/ built at set-up, under 100 KB, with no Node.js or TensorFlow.js in it", () => {
     const bundle = pageScript("live");
-    assert.ok(bundle.bytes < 24_000, `${bundle.bytes} bytes`);
+    // ml-matrix (Newton's linear solve, in the one registry of step rules) is most of it.
+    assert.ok(bundle.bytes < 100_000, `${bundle.bytes} bytes`);
     assert.equal(Buffer.byteLength(bundle.code), bundle.bytes);
     assert.match(bundle.hash, /^[0-9a-f]{12}$/);
     assert.equal(createHash("sha256").update(bundle.code).digest("hex").slice(0, 12), bundle.hash);
