@@ -25,18 +25,17 @@ export function encodeBase85(bytes: Uint8Array): string {
   return characters.join("");
 }
 
-/** Decodes encodeBase85's text (whitespace ignored). */
+/** Decodes encodeBase85's text (whitespace is not allowed: strip it first). Runs in the page too. */
 export function decodeBase85(text: string): Uint8Array {
   const digit = new Uint8Array(128);
-  for (let k = 0; k < BASE85_ALPHABET.length; k++) digit[BASE85_ALPHABET.charCodeAt(k)] = k;
-  const compact = text.replace(/\s+/g, "");
-  const rest = compact.length % 5;
-  const bytes = new Uint8Array(Math.floor(compact.length / 5) * 4 + (rest ? rest - 1 : 0));
-  for (let start = 0, out = 0; start < compact.length; start += 5) {
-    const count = Math.min(5, compact.length - start);
+  for (let a = 0; a < BASE85_ALPHABET.length; a++) digit[BASE85_ALPHABET.charCodeAt(a)] = a;
+  const rest = text.length % 5;
+  const bytes = new Uint8Array(Math.floor(text.length / 5) * 4 + (rest ? rest - 1 : 0));
+  for (let start = 0, out = 0; start < text.length; start += 5) {
+    const count = Math.min(5, text.length - start);
     let value = 0;
-    for (let k = 0; k < 5; k++) value = value * 85 + (k < count ? digit[compact.charCodeAt(start + k)] : 84);
-    for (let b = 0; b < count - 1; b++) bytes[out++] = Math.floor(value / 256 ** (3 - b)) % 256;
+    for (let k = 0; k < 5; k++) value = value * 85 + (k < count ? digit[text.charCodeAt(start + k)] : 84);
+    for (let b = 0; b < count - 1; b++) bytes[out++] = Math.floor(value / Math.pow(256, 3 - b)) % 256;
   }
   return bytes;
 }
@@ -44,8 +43,15 @@ export function decodeBase85(text: string): Uint8Array {
 /** The browsers' gzip decoder (TypeScript 5.0's DOM library lacks it). */
 declare const DecompressionStream: new (format: "gzip") => TransformStream<Uint8Array, Uint8Array>;
 
-/** Decodes and gunzips a gzip+base85 text in the browser (DecompressionStream). */
+/** Decodes (whitespace ignored) and gunzips a gzip+base85 text, in the browser (DecompressionStream). */
 export async function unpackGzipBase85(text: string): Promise<string> {
-  const stream = new Blob([decodeBase85(text)]).stream().pipeThrough(new DecompressionStream("gzip"));
+  if (typeof DecompressionStream === "undefined") {
+    throw new Error(
+      "this browser cannot unpack the page (no DecompressionStream): use a current Chrome, Edge, Firefox or Safari",
+    );
+  }
+  const stream = new Blob([decodeBase85(text.replace(/\s+/g, ""))])
+    .stream()
+    .pipeThrough(new DecompressionStream("gzip"));
   return new Response(stream).text();
 }

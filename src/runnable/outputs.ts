@@ -5,36 +5,21 @@
  */
 import type { Figure } from "../figures/figure";
 import type { LiveFigure } from "../live/figures";
-import { unpackGzipBase85 } from "../display/base85";
-import { renderMarkdown } from "../display/markdown";
+import { unpackPlotly } from "../display/page/figures";
+import { renderMarkdown } from "../tools/export/markdown";
 import { DEFAULT_FIGURE_HEIGHT, PLOT_CONFIG } from "../display/plot-config";
 import { mount } from "../live/page";
+import { pageScope, type PlotlyApi } from "../live/page-scope";
 
-type PlotlyApi = Parameters<typeof mount>[2] & {
-  newPlot(div: HTMLElement, data: object[], layout: object, config: object): Promise<unknown>;
-};
-
-let plotly: Promise<PlotlyApi> | undefined;
-
-/** plotly.js, unpacked once from the page's element that carries it (see the export). */
+/** plotly.js, unpacked once per page from the element carrying it, shared with the saved outputs' figures. */
 export function loadPlotly(): Promise<PlotlyApi> {
-  const page = window as unknown as {
-    Plotly?: PlotlyApi;
-    __gdFigures?: { unpack(element: Element): Promise<PlotlyApi> };
-  };
-  if (page.Plotly) return Promise.resolve(page.Plotly);
-  const element = document.querySelector("[data-gd-plotly-bundle]");
-  // The saved outputs' figure runtime may be unpacking it already: once is enough.
-  if (element && page.__gdFigures) return page.__gdFigures.unpack(element);
-  plotly ??= (async () => {
-    if (!element?.textContent) throw new Error("plotly.js is not in this page");
-    const code = await unpackGzipBase85(element.textContent);
-    // Loaders (define, module) hidden, so that plotly.js sets window.Plotly.
-    new Function("define", "module", "exports", "require", code).call(window);
-    if (!page.Plotly) throw new Error("plotly.js ran but did not define window.Plotly");
-    return page.Plotly;
-  })();
-  return plotly;
+  const scope = pageScope();
+  if (!scope.plotly) {
+    const element = document.querySelector("[data-gd-plotly-bundle]");
+    if (!element) return Promise.reject(new Error("plotly.js is not in this page"));
+    scope.plotly = unpackPlotly(element);
+  }
+  return scope.plotly;
 }
 
 /** How a value reads in an output, as Node's console.log writes the usual ones. */
@@ -109,7 +94,7 @@ export class OutputArea {
       loadPlotly()
         .then(async (Plotly) => {
           await Plotly.newPlot(div, figure.data as object[], layout, PLOT_CONFIG);
-          if (live) await mount(div as unknown as Parameters<typeof mount>[0], live, Plotly);
+          if (live) await mount(div, JSON.stringify(live), Plotly);
         })
         .catch((error: unknown) => {
           div.textContent = `The figure could not be drawn: ${formatValue(error)}`;

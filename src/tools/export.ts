@@ -7,13 +7,10 @@
 import { mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import {
-  EXPORT_TEMPLATE_BASE_DIR,
-  EXPORT_TEMPLATE_NAME,
-  externalReferences,
-  slimExportHtml,
-  withRenderedMarkdown,
-} from "./html-export";
+import { withRenderedMarkdown } from "./export/notebook-markdown";
+import { externalReferences } from "./export/offline";
+import { slimExportHtml } from "./export/stylesheets";
+import { EXPORT_TEMPLATE_BASE_DIR, EXPORT_TEMPLATE_NAME } from "./export/template";
 import { PROJECT_ROOT } from "./jupyter";
 import {
   executeNotebook,
@@ -125,7 +122,7 @@ export async function exportExecuted(
     const preparedFile = path.join(workDir, name);
     writeFileSync(preparedFile, JSON.stringify(prepared));
     const slim = slimExportHtml(readFileSync(await convertToHtml(preparedFile, workDir), "utf8"));
-    const html = options.runnable ? await runnablePage(slim, prepared, name) : slim;
+    const html = options.runnable ? runnablePage(slim, prepared, name) : slim;
     const external = externalReferences(html);
     if (external.length > 0) {
       return {

@@ -94,7 +94,7 @@ export async function benchRunnable(): Promise<RunnableBenchSection> {
       for (const contender of round % 2 === 0 ? contenders : contenders.reverse()) await contender();
       console.log(`  round ${round + 1} of ${ROUNDS} done`);
     }
-    const sizes = await runnableSizes();
+    const sizes = runnableSizes();
     const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(2)} MB`;
     const markdown = [
       `**Runnable export** (headless Chromium, ${ROUNDS} interleaved rounds; the page's time runs from the click until every figure is drawn):`,

@@ -2,18 +2,17 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parseFragment, type DefaultTreeAdapterMap } from "parse5";
+import { normalizedHtml } from "../../src/tools/export/html-tree";
+import { markdownToHtml, renderMarkdown } from "../../src/tools/export/markdown";
+import { withRenderedMarkdown } from "../../src/tools/export/notebook-markdown";
+import { externalReferences, isExternalUrl } from "../../src/tools/export/offline";
 import {
   customPropertyReferences,
   dropCustomProperties,
-  externalReferences,
-  isExternalUrl,
-  normalizedHtml,
   pruneCss,
   slimExportHtml,
   usedNames,
-  withRenderedMarkdown,
-} from "../../src/tools/html-export";
-import { markdownToHtml, renderMarkdown } from "../../src/display/markdown";
+} from "../../src/tools/export/stylesheets";
 import { joinText, listNotebooks, readNotebook, type Notebook } from "../../src/tools/notebooks";
 import { HOSTILE_MARKDOWN } from "../support/hostile-markdown";
 

@@ -1,22 +1,18 @@
 /**
- * The runnable export's part (npm run export -- --runnable): the page code of src/runnable bundled
- * with the kit's own src/ by esbuild, compressed, and put into the exported page with the code
- * cells' sources. In the bundle, the kit's kernel-only modules (display/show.ts and html.ts, which
+ * The runnable export's part (npm run export -- --runnable): the page code of src/runnable, bundled
+ * with the kit's own src/ at set-up (src/tools/page-bundles.ts, into build/page/runnable.js),
+ * compressed, and put into the exported page with the code cells' sources. In the bundle, the kit's kernel-only modules (display/show.ts and html.ts, which
  * write files and talk to tslab, checks/tensorflow.ts, which loads Node's TensorFlow.js) are
  * replaced by their page versions in src/runnable: src/package.json's "browser" field maps them,
  * which esbuild follows for the browser (and Node and tsc ignore).
  */
 import { gzipSync } from "node:zlib";
-import path from "node:path";
-import type * as esbuild from "esbuild";
 import { encodeBase85 } from "../../display/base85";
 import { plotlyBundleElement } from "../../display/html";
+import { pageScript, readPageBuild } from "../../display/page-scripts";
 import { plotlyBundle } from "../../display/plotly-bundle";
-import { PROJECT_ROOT } from "../jupyter";
 import { joinText, type Notebook } from "../notebooks";
 import type { RunnableCells } from "../../runnable/page";
-
-const SOURCE = path.join(PROJECT_ROOT, "src");
 
 /** Which part of the page's code a bundled file belongs to, for the size report. */
 function partOf(file: string): string {
@@ -38,52 +34,19 @@ function partOf(file: string): string {
   return "the markdown sanitizer (sanitize-html)";
 }
 
-export interface RunnableBundle {
-  /** The page's code, minified. */
-  code: string;
-  /** The first script of the page, which unpacks and runs `code`. */
-  loader: string;
-  /** Minified bytes per part (plotly.js apart: it travels in its own element). */
-  parts: Record<string, number>;
-}
+/** The page scripts (build/page/, built at set-up by src/tools/page-bundles.ts). */
+export const RUNNABLE_SCRIPT = "runnable";
+export const RUNNABLE_LOADER_SCRIPT = "runnable-loader";
 
-let cached: Promise<RunnableBundle> | undefined;
+/** The page's code as it travels: gzip (level 9) and base85, a quarter of its size; once per process. */
+let compressed: { source: string; text: string } | undefined;
 
-/** The runnable page's code, built once per process from src/. */
-export function runnableBundle(): Promise<RunnableBundle> {
-  cached ??= buildRunnableBundle();
-  return cached;
-}
-
-async function buildRunnableBundle(): Promise<RunnableBundle> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a devDependency, loaded only here
-  const { build } = require("esbuild") as typeof import("esbuild");
-  const common = {
-    bundle: true,
-    minify: true,
-    format: "iife",
-    platform: "browser",
-    target: "es2020",
-    write: false,
-    legalComments: "none",
-    logLevel: "silent",
-  } as const;
-  const page = await build({
-    ...common,
-    entryPoints: [path.join(SOURCE, "runnable", "page.ts")],
-
-    metafile: true,
-    // markdown-it-texmath and sanitize-html read `process.env` nowhere at run time in the page.
-    define: { "process.env.NODE_ENV": '"production"' },
-  } as esbuild.BuildOptions & { write: false; metafile: true });
-  const parts: Record<string, number> = {};
-  for (const output of Object.values(page.metafile.outputs)) {
-    for (const [file, input] of Object.entries(output.inputs)) {
-      parts[partOf(file)] = (parts[partOf(file)] ?? 0) + input.bytesInOutput;
-    }
+function compressedPageCode(): string {
+  const { code } = pageScript(RUNNABLE_SCRIPT);
+  if (compressed?.source !== code) {
+    compressed = { source: code, text: encodeBase85(gzipSync(code, { level: 9 })) };
   }
-  const loader = await build({ ...common, entryPoints: [path.join(SOURCE, "runnable", "loader.ts")] });
-  return { code: page.outputFiles[0].text, loader: loader.outputFiles[0].text, parts };
+  return compressed.text;
 }
 
 const STYLE = `
@@ -102,11 +65,6 @@ const STYLE = `
 .cm-editor{border:1px solid #dde;background:#fafbfc;font-size:13px}
 `.trim();
 
-/** "</script" cannot end a script element early. */
-function scriptText(code: string): string {
-  return code.replace(/<\/(script)/gi, "<\\/$1");
-}
-
 const PLOTLY_ELEMENT =
   /<script type="application\/octet-stream" data-gd-plotly-bundle="[^"]*"[^>]*>[^<]*<\/script>/g;
 
@@ -115,8 +73,7 @@ const PLOTLY_ELEMENT =
  * cell's output, which a run replaces), the code cells' sources, the page's code and its style.
  * `notebook` is the notebook the page was converted from (its code cells, in order).
  */
-export async function runnablePage(html: string, notebook: Notebook, name: string): Promise<string> {
-  const bundle = await runnableBundle();
+export function runnablePage(html: string, notebook: Notebook, name: string): string {
   const cells: RunnableCells = {
     notebook: name,
     sources: notebook.cells.filter((cell) => cell.cell_type === "code").map((cell) => joinText(cell.source)),
@@ -124,8 +81,8 @@ export async function runnablePage(html: string, notebook: Notebook, name: strin
   const tail = [
     plotlyBundleElement(),
     `<script type="application/json" id="gd-runnable-cells">${JSON.stringify(cells).replace(/</g, "\\u003c")}</script>`,
-    `<script type="application/octet-stream" data-gd-runnable-bundle>${encodeBase85(gzipSync(bundle.code, { level: 9 }))}</script>`,
-    `<script>${scriptText(bundle.loader)}</script>`,
+    `<script type="application/octet-stream" data-gd-runnable-bundle>${compressedPageCode()}</script>`,
+    `<script>${pageScript(RUNNABLE_LOADER_SCRIPT).code}</script>`,
   ].join("\n");
   const withoutPlotly = html.replace(PLOTLY_ELEMENT, "");
   return withoutPlotly
@@ -134,14 +91,20 @@ export async function runnablePage(html: string, notebook: Notebook, name: strin
 }
 
 /** What a runnable page weighs, by part: minified bytes and, as they travel, compressed. */
-export async function runnableSizes(): Promise<{ part: string; minified: number; inPage: number }[]> {
-  const bundle = await runnableBundle();
+export function runnableSizes(): { part: string; minified: number; inPage: number }[] {
   const plotly = plotlyBundle();
   const rows = [{ part: "plotly.js", minified: plotly.rawBytes, inPage: plotly.gzipBase85.length }];
-  const total = Buffer.byteLength(bundle.code);
-  const compressed = encodeBase85(gzipSync(bundle.code, { level: 9 })).length;
-  for (const [part, bytes] of Object.entries(bundle.parts).sort((a, b) => b[1] - a[1])) {
-    rows.push({ part, minified: bytes, inPage: Math.round((compressed * bytes) / total) });
+  const record = JSON.parse(readPageBuild(`${RUNNABLE_SCRIPT}.json`)) as {
+    bytes: number;
+    bytesByInput?: Record<string, number>;
+  };
+  const parts: Record<string, number> = {};
+  for (const [file, bytes] of Object.entries(record.bytesByInput ?? {})) {
+    parts[partOf(file)] = (parts[partOf(file)] ?? 0) + bytes;
+  }
+  const inPage = compressedPageCode().length;
+  for (const [part, bytes] of Object.entries(parts).sort((a, b) => b[1] - a[1])) {
+    rows.push({ part, minified: bytes, inPage: Math.round((inPage * bytes) / record.bytes) });
   }
   return rows;
 }
