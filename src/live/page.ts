@@ -151,11 +151,14 @@ async function movingLayer(
   await Plotly.restyle(div, { visible: false }, [...MOVING_PATH_TRACES]);
   // The map resizes with its cell (responsive): the layer follows.
   let width = div.clientWidth;
-  new ResizeObserver(() => {
+  const observer: ResizeObserver = new ResizeObserver(() => {
+    // A figure removed (a rerun of its cell in the runnable page purges it) is followed no more.
+    if (!div.isConnected || !(div as Partial<PlotElement>).layout) return observer.disconnect();
     if (div.clientWidth === width) return;
     width = div.clientWidth;
     void Plotly.relayout(layer, geometry());
-  }).observe(div);
+  });
+  observer.observe(div);
   return layer;
 }
 

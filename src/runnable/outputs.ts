@@ -22,6 +22,19 @@ export function loadPlotly(): Promise<PlotlyApi> {
   return scope.plotly;
 }
 
+/**
+ * Frees the plotly.js figures inside `container` before it is emptied: a figure removed without
+ * Plotly.purge keeps its window listeners, which then fail on the missing plot.
+ */
+export async function purgeFigures(container: Element): Promise<void> {
+  const figures = container.querySelectorAll(".js-plotly-plot");
+  const plotly = pageScope().plotly;
+  if (figures.length === 0 || !plotly) return;
+  const Plotly = (await plotly.catch(() => undefined)) as
+    (PlotlyApi & { purge?(div: Element): void }) | undefined;
+  figures.forEach((figure) => Plotly?.purge?.(figure));
+}
+
 /** How a value reads in an output, as Node's console.log writes the usual ones. */
 export function formatValue(value: unknown): string {
   if (typeof value === "string") return value;

@@ -12,7 +12,7 @@ import { EditorState } from "@codemirror/state";
 import { EditorView, drawSelection, keymap, lineNumbers } from "@codemirror/view";
 import * as kit from "../index";
 import { cellFunction, compileCell } from "./cell-code";
-import { formatValue, OutputArea, setCurrentOutput } from "./outputs";
+import { formatValue, OutputArea, purgeFigures, setCurrentOutput } from "./outputs";
 import * as tslab from "./tslab";
 
 /** What the export writes into the page for this script (see src/tools/export/runnable.ts). */
@@ -120,7 +120,9 @@ class RunnablePage {
 
   /** Runs one cell into a fresh output area; false when it threw (the error is shown under it). */
   private async runCell(cell: PageCell, drawing: Promise<unknown>[]): Promise<boolean> {
-    cell.element.querySelector(".jp-Cell-outputWrapper")?.remove(); // the kernel's saved outputs
+    const saved = cell.element.querySelector(".jp-Cell-outputWrapper"); // the kernel's outputs
+    for (const old of [saved, cell.outputs]) if (old) await purgeFigures(old);
+    saved?.remove();
     const area = new OutputArea(cell.outputs);
     cell.element.dataset.gdRun = "running";
     setCurrentOutput(area);
