@@ -115,6 +115,11 @@ function figureMismatch(page: unknown, kernel: unknown, where = "figure"): strin
     }
     return undefined;
   }
+  if (isTrace(page) && isTrace(kernel) && page.x.length !== kernel.x.length) {
+    const unequal = pointsMismatch(page, kernel, where);
+    if (unequal) return unequal;
+    return figureMismatch({ ...page, x: [], y: [] }, { ...kernel, x: [], y: [] }, where);
+  }
   if (page && kernel && typeof page === "object" && typeof kernel === "object") {
     const keys = Object.keys(page).sort();
     if (JSON.stringify(keys) !== JSON.stringify(Object.keys(kernel).sort())) {
@@ -130,9 +135,42 @@ function figureMismatch(page: unknown, kernel: unknown, where = "figure"): strin
     }
     return undefined;
   }
-  return page === kernel
-    ? undefined
-    : `${where}: page ${JSON.stringify(page)}, kernel ${JSON.stringify(kernel)}`;
+  const same =
+    typeof page === "string" && typeof kernel === "string" ? sameText(page, kernel) : page === kernel;
+  return same ? undefined : `${where}: page ${JSON.stringify(page)}, kernel ${JSON.stringify(kernel)}`;
+}
+
+interface Trace {
+  x: number[];
+  y: number[];
+}
+
+function isTrace(value: unknown): value is Trace {
+  const trace = value as Partial<Trace>;
+  return typeof value === "object" && value !== null && Array.isArray(trace.x) && Array.isArray(trace.y);
+}
+
+/** Below this a point of a loss-above-optimum curve is rounding noise, which a log axis drops when ≤ 0. */
+const NOISE_POINT = 1e-9;
+
+/**
+ * A trace whose points differ in number: only points at rounding-noise height (a loss minus the
+ * optimum, which the figure drops where it is ≤ 0 for its log axis) may be missing on one side.
+ */
+function pointsMismatch(page: Trace, kernel: Trace, where: string): string | undefined {
+  const key = (x: number) => Number(x.toPrecision(6));
+  const pageY = new Map(page.x.map((x, i) => [key(x), page.y[i]]));
+  const kernelY = new Map(kernel.x.map((x, i) => [x, kernel.y[i]]));
+  for (const x of new Set([...pageY.keys(), ...kernelY.keys()])) {
+    const [a, b] = [pageY.get(x), kernelY.get(x)];
+    if (a !== undefined && b !== undefined) {
+      const found = figureMismatch(a, b, `${where}.y at x = ${x}`);
+      if (found) return found;
+    } else if (Math.abs((a ?? b) as number) > NOISE_POINT) {
+      return `${where}: the point at x = ${x} (y = ${a ?? b}) is only in the ${a === undefined ? "kernel's" : "page's"}`;
+    }
+  }
+  return undefined;
 }
 
 /** JSON's numbers: NaN and ±Infinity become null on both sides alike. */
