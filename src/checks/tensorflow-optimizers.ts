@@ -20,7 +20,9 @@ import {
   describeValue,
   requireFiniteVector,
   requireFunction,
+  requireDecay,
   requireIterations,
+  requireKnownOptions,
   requirePositive,
 } from "../descent/validate";
 
@@ -32,7 +34,10 @@ export type FrameworkOptimizer = (typeof FRAMEWORK_OPTIMIZERS)[number];
  * @internal Like the other TensorFlow.js types (see TensorFlow in tensorflow.ts), kept out of
  * build's declarations, where notebooks see it as `any`.
  */
-export type TensorObjective = (tf: TensorFlow, parameters: Tensor1D) => Scalar;
+export type TensorObjective = ((tf: TensorFlow, parameters: Tensor1D) => Scalar) & {
+  /** The length of the parameter vector it expects, when known: starts of another length are refused. */
+  dimension?: number;
+};
 
 export interface FrameworkRunOptions {
   optimizer: FrameworkOptimizer;
@@ -84,10 +89,35 @@ export function tensorflowDescent(options: FrameworkRunOptions): FrameworkRun {
   if (options === null || typeof options !== "object") {
     throw new KitTypeError(`the options must be an object, got ${describeValue(options)}`);
   }
+  requireKnownOptions("the options of tensorflowDescent", options, [
+    "optimizer",
+    "learningRate",
+    "momentum",
+    "beta1",
+    "beta2",
+    "epsilon",
+    "start",
+    "iterations",
+    "objective",
+  ]);
   requirePositive("learningRate", options.learningRate);
-  const start = requireFiniteVector("start", options.start);
-  const iterations = requireIterations("iterations", options.iterations);
   requireFunction("objective", options.objective);
+  const start = requireFiniteVector("start", options.start, options.objective.dimension);
+  const iterations = requireIterations("iterations", options.iterations);
+  // The kit's own rules refuse these settings; tf.train would run them and blow up or stall.
+  const uses = (name: keyof FrameworkRunOptions, optimizers: readonly FrameworkOptimizer[]): void => {
+    if (options[name] !== undefined && !optimizers.includes(options.optimizer)) {
+      throw new KitRangeError(
+        `${name} applies to ${optimizers.join(" and ")}, not to optimizer "${options.optimizer}"`,
+      );
+    }
+  };
+  uses("momentum", ["momentum", "nesterov"]);
+  for (const name of ["beta1", "beta2", "epsilon"] as const) uses(name, ["adam"]);
+  if (options.momentum !== undefined) requireDecay("momentum", options.momentum);
+  if (options.beta1 !== undefined) requireDecay("beta1", options.beta1);
+  if (options.beta2 !== undefined) requireDecay("beta2", options.beta2);
+  if (options.epsilon !== undefined) requirePositive("epsilon", options.epsilon);
   const { tf, description } = loadTensorFlow();
   const optimizer = makeOptimizer(tf, options);
   const parameters = tf.variable(tf.tensor1d([...start]));
@@ -158,21 +188,27 @@ export function sumOfSquaresTensorObjective(data: PolyData, degree = 3): TensorO
   requireDegree(degree);
   const x = Float32Array.from(checked.x);
   const y = Float32Array.from(checked.y);
-  return (tf, coefficients) => {
-    // Horner's scheme: ((d·x + c)·x + b)·x + a.
+  const objective: TensorObjective = (tf, coefficients) => {
+    // Horner's scheme: ((d·x + c)·x + b)·x + a. Coefficients are sliced, not unstacked: tf.grad
+    // fails through unstack of a one-element tensor (degree 0).
     const xs = tf.tensor1d(x);
-    const terms = tf.unstack(coefficients);
-    let prediction = terms[degree].mul(tf.onesLike(xs));
-    for (let k = degree - 1; k >= 0; k--) prediction = prediction.mul(xs).add(terms[k]);
+    const term = (k: number) => coefficients.slice([k], [1]);
+    let prediction = term(degree).mul(tf.onesLike(xs));
+    for (let k = degree - 1; k >= 0; k--) prediction = prediction.mul(xs).add(term(k));
     return prediction.sub(tf.tensor1d(y)).square().sum() as Scalar;
   };
+  objective.dimension = degree + 1;
+  return objective;
 }
 
 /** The first article's f(x, y) = ½x² + x + ¼y² − 2 in tensor operations. */
-export const articleTensorObjective: TensorObjective = (tf, point) => {
-  const [x, y] = tf.unstack(point);
-  return tf.addN([x.square().mul(0.5), x, y.square().mul(0.25), tf.scalar(-2)]) as Scalar;
-};
+export const articleTensorObjective: TensorObjective = Object.assign(
+  (tf: TensorFlow, point: Tensor1D): Scalar => {
+    const [x, y] = tf.unstack(point);
+    return tf.addN([x.square().mul(0.5), x, y.square().mul(0.25), tf.scalar(-2)]) as Scalar;
+  },
+  { dimension: 2 },
+);
 
 /**
  * The largest difference between two runs' points, step by step, relative to the size of the
