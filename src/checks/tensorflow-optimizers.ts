@@ -10,8 +10,16 @@
  * TensorFlow.js computes in float32, the kit in float64: the same rule gives the same iterates to
  * about seven significant digits. Loaded through loadTensorFlow (tfjs-node where it installed).
  */
-import type { Scalar, Tensor1D } from "@tensorflow/tfjs";
+import type { Optimizer, Scalar, Tensor1D } from "@tensorflow/tfjs";
 import { euclideanNorm } from "../descent/loop";
+import {
+  STEP_SETTINGS,
+  makeStepRule,
+  requireStepMethod,
+  type StepMethod,
+  type StepRuleOptions,
+  type StepSetting,
+} from "../descent/step-rules";
 import { checkData, requireDegree, type PolyData } from "../problems/cubic-fit/polynomial";
 import { loadTensorFlow, type TensorFlow } from "./tensorflow";
 import {
@@ -20,14 +28,9 @@ import {
   describeValue,
   requireFiniteVector,
   requireFunction,
-  requireDecay,
   requireIterations,
   requireKnownOptions,
-  requirePositive,
 } from "../descent/validate";
-
-export const FRAMEWORK_OPTIMIZERS = ["sgd", "momentum", "nesterov", "adam"] as const;
-export type FrameworkOptimizer = (typeof FRAMEWORK_OPTIMIZERS)[number];
 
 /**
  * A loss written with TensorFlow.js operations, as a function of the parameter vector.
@@ -39,15 +42,12 @@ export type TensorObjective = ((tf: TensorFlow, parameters: Tensor1D) => Scalar)
   dimension?: number;
 };
 
-export interface FrameworkRunOptions {
-  optimizer: FrameworkOptimizer;
+/**
+ * A rule of the kit's registry (src/descent/step-rules.ts) by name with its settings, as makeStepRule
+ * takes them; the defaults are the registry's (Adam's ε 1e-8, torch's; tf.train.adam's own is 1e-7).
+ */
+export interface FrameworkRunOptions extends Omit<StepRuleOptions, "hessian"> {
   learningRate: number;
-  /** β of "momentum" and "nesterov" (default 0.9). */
-  momentum?: number;
-  /** Adam's settings (defaults 0.9, 0.999, 1e-8: the kit's and torch's; tf.train.adam's own ε is 1e-7). */
-  beta1?: number;
-  beta2?: number;
-  epsilon?: number;
   start: readonly number[];
   iterations: number;
   objective: TensorObjective;
@@ -66,21 +66,33 @@ export interface FrameworkRun {
   description: string;
 }
 
-function makeOptimizer(tf: TensorFlow, options: FrameworkRunOptions) {
+/** tf.train's optimizer for each rule of the registry that TensorFlow.js has. */
+const TF_OPTIMIZERS: Partial<
+  Record<StepMethod, (tf: TensorFlow, options: FrameworkRunOptions) => Optimizer>
+> = {
+  plain: (tf, o) => tf.train.sgd(o.learningRate),
+  momentum: (tf, o) => tf.train.momentum(o.learningRate, setting(o, "momentum")),
+  nesterov: (tf, o) => tf.train.momentum(o.learningRate, setting(o, "momentum"), true),
+  adam: (tf, o) =>
+    tf.train.adam(o.learningRate, setting(o, "beta1"), setting(o, "beta2"), setting(o, "epsilon")),
+};
+
+function setting(options: FrameworkRunOptions, name: StepSetting): number {
+  return options[name] ?? STEP_SETTINGS[name].default;
+}
+
+/** The call that makes the optimizer, for the run's description: "tf.train.momentum(0.1, 0.9, true)". */
+function optimizerCall(options: FrameworkRunOptions): string {
   const rate = options.learningRate;
-  switch (options.optimizer) {
-    case "sgd":
-      return tf.train.sgd(rate);
+  switch (options.method) {
     case "momentum":
-      return tf.train.momentum(rate, options.momentum ?? 0.9);
+      return `tf.train.momentum(${rate}, ${setting(options, "momentum")})`;
     case "nesterov":
-      return tf.train.momentum(rate, options.momentum ?? 0.9, true);
-    case "adam":
-      return tf.train.adam(rate, options.beta1 ?? 0.9, options.beta2 ?? 0.999, options.epsilon ?? 1e-8);
+      return `tf.train.momentum(${rate}, ${setting(options, "momentum")}, true)`;
+    case "plain":
+      return `tf.train.sgd(${rate})`;
     default:
-      throw new KitRangeError(
-        `optimizer must be one of ${FRAMEWORK_OPTIMIZERS.join(", ")}, got ${describeValue(options.optimizer)}`,
-      );
+      return `tf.train.${options.method}(${rate})`;
   }
 }
 
@@ -89,35 +101,26 @@ export function tensorflowDescent(options: FrameworkRunOptions): FrameworkRun {
   if (options === null || typeof options !== "object") {
     throw new KitTypeError(`the options must be an object, got ${describeValue(options)}`);
   }
+  const makeOptimizer = TF_OPTIMIZERS[requireStepMethod("method", options.method)];
+  if (makeOptimizer === undefined) {
+    throw new KitRangeError(
+      `method must be one of ${Object.keys(TF_OPTIMIZERS).join(", ")} (TensorFlow.js has no ${options.method}), got ${describeValue(options.method)}`,
+    );
+  }
   requireKnownOptions("the options of tensorflowDescent", options, [
-    "optimizer",
+    "method",
     "learningRate",
-    "momentum",
-    "beta1",
-    "beta2",
-    "epsilon",
+    ...Object.keys(STEP_SETTINGS),
     "start",
     "iterations",
     "objective",
   ]);
-  requirePositive("learningRate", options.learningRate);
+  // The registry checks the rule's settings (and refuses unknown ones), with the kit's own errors.
+  const { method, learningRate, momentum, beta1, beta2, epsilon } = options;
+  makeStepRule({ method, learningRate, momentum, beta1, beta2, epsilon });
   requireFunction("objective", options.objective);
   const start = requireFiniteVector("start", options.start, options.objective.dimension);
   const iterations = requireIterations("iterations", options.iterations);
-  // The kit's own rules refuse these settings; tf.train would run them and blow up or stall.
-  const uses = (name: keyof FrameworkRunOptions, optimizers: readonly FrameworkOptimizer[]): void => {
-    if (options[name] !== undefined && !optimizers.includes(options.optimizer)) {
-      throw new KitRangeError(
-        `${name} applies to ${optimizers.join(" and ")}, not to optimizer "${options.optimizer}"`,
-      );
-    }
-  };
-  uses("momentum", ["momentum", "nesterov"]);
-  for (const name of ["beta1", "beta2", "epsilon"] as const) uses(name, ["adam"]);
-  if (options.momentum !== undefined) requireDecay("momentum", options.momentum);
-  if (options.beta1 !== undefined) requireDecay("beta1", options.beta1);
-  if (options.beta2 !== undefined) requireDecay("beta2", options.beta2);
-  if (options.epsilon !== undefined) requirePositive("epsilon", options.epsilon);
   const { tf, description } = loadTensorFlow();
   const optimizer = makeOptimizer(tf, options);
   const parameters = tf.variable(tf.tensor1d([...start]));
@@ -164,17 +167,12 @@ export function tensorflowDescent(options: FrameworkRunOptions): FrameworkRun {
     optimizer.dispose();
   }
   const milliseconds = performance.now() - began;
-  const settings =
-    options.optimizer === "adam" || options.optimizer === "sgd"
-      ? `${options.learningRate}`
-      : `${options.learningRate}, ${options.momentum ?? 0.9}${options.optimizer === "nesterov" ? ", true" : ""}`;
-  const name = options.optimizer === "nesterov" ? "momentum" : options.optimizer;
   return {
     points,
     values,
     stop,
     milliseconds,
-    description: `tf.train.${name}(${settings}) on ${description}`,
+    description: `${optimizerCall(options)} on ${description}`,
   };
 }
 

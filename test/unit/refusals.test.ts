@@ -105,19 +105,20 @@ describe("step rules and the loop refuse what they cannot run", () => {
 });
 
 describe("tensorflowDescent refuses what the kit's own rules refuse", () => {
-  const base = { optimizer: "momentum" as const, learningRate: 0.1, start, iterations: 2 };
+  const base = { method: "momentum" as const, learningRate: 0.1, start, iterations: 2 };
   it("momentum 1.5, β₂ = 1, a misplaced option, an unknown option", () => {
     refuses(
       () => tensorflowDescent({ ...base, momentum: 1.5, objective: articleTensorObjective }),
       /momentum must be a number from 0 up to/,
     );
     refuses(
-      () => tensorflowDescent({ ...base, optimizer: "adam", beta2: 1, objective: articleTensorObjective }),
+      () =>
+        tensorflowDescent({ ...base, method: "adam" as const, beta2: 1, objective: articleTensorObjective }),
       /beta2 must be a number from 0 up to/,
     );
     refuses(
       () => tensorflowDescent({ ...base, beta1: 0.5, objective: articleTensorObjective }),
-      /beta1 applies to adam/,
+      /beta1 applies to adam, not to method "momentum"/,
     );
     refuses(
       () => tensorflowDescent({ ...base, beta_2: 0.5, objective: articleTensorObjective } as never),
@@ -138,7 +139,7 @@ describe("tensorflowDescent refuses what the kit's own rules refuse", () => {
   it("degree 0 runs (the objective slices; unstacking one element failed)", () => {
     const data = { x: Float64Array.from([0, 1, 2]), y: Float64Array.from([1, 2, 3]) };
     const run = tensorflowDescent({
-      optimizer: "sgd",
+      method: "plain",
       learningRate: 0.1,
       start: [0],
       iterations: 1,
