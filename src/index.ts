@@ -20,6 +20,7 @@ export * from "./problems/bowl/closed-form";
 export * from "./descent/step-rules";
 export * from "./analysis/rates";
 export * from "./checks/tensorflow-optimizers";
+export * from "./checks/tensor-objectives";
 export * from "./problems/cubic-fit/minibatch";
 export * from "./figures/loss-slices";
 export * from "./figures/figure";

@@ -21,12 +21,8 @@ import {
   nesterovStep,
   newtonStep,
 } from "../../src/descent/step-rules";
-import {
-  articleTensorObjective,
-  largestPointDifference,
-  sumOfSquaresTensorObjective,
-  tensorflowDescent,
-} from "../../src/checks/tensorflow-optimizers";
+import { largestPointDifference, tensorflowDescent } from "../../src/checks/tensorflow-optimizers";
+import { articleTensorObjective, sumOfSquaresTensorObjective } from "../../src/checks/tensor-objectives";
 import {
   compareRates,
   momentumSweep,
