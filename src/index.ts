@@ -27,7 +27,6 @@ export * from "./figures/figure";
 export * from "./figures/surface";
 export * from "./figures/curves";
 export * from "./figures/training";
-export * from "./figures/learning-rate-explorer";
 export * from "./figures/bowl-figures";
 export * from "./figures/step-rules";
 export * from "./live/figures";
