@@ -21,7 +21,7 @@ import { after, before, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
 import type { Browser } from "playwright-core";
 import { EXPORT_DIR } from "../../src/tools/export";
-import { externalReferences } from "../../src/tools/html-export";
+import { externalReferences } from "../../src/tools/export/offline";
 import { PROJECT_ROOT, hasJupyterCommand } from "../../src/tools/jupyter";
 import { listNotebooks, type Notebook, type NotebookCell } from "../../src/tools/notebooks";
 import { NO_CHROMIUM, figureReports, launchChromium, skipOutsideCI, watchedPage } from "../support/chromium";
@@ -211,6 +211,13 @@ describe("npm run export on a notebook with hostile markdown", { skip }, () => {
   const kit = JSON.stringify(path.join(PROJECT_ROOT, "src"));
   const notebook = writeTestNotebook(folder, "hostile.ipynb", [
     {
+      // Headings keep their ids (section links), and an id makes a global of that name: the page's
+      // figure code must keep none a heading could hide (it used window.__gdFigures and __gdLive).
+      cell_type: "markdown",
+      source: "# __gdFigures\n\n## __gdLive\n\n### Plotly",
+      metadata: {},
+    },
+    {
       cell_type: "markdown",
       source: `# Hostile markdown\n\n${HOSTILE_MARKDOWN.map(([, markdown]) => markdown).join("\n\n")}\n\nThe end of the hostile cell, with $x^2$.`,
       metadata: {},
@@ -223,15 +230,16 @@ describe("npm run export on a notebook with hostile markdown", { skip }, () => {
     {
       cell_type: "code",
       source:
-        `import * as tslab from "tslab";\nimport { contourWithPathFigure, descendArticleFunction, setUpFigures, show, ` +
-        `surfaceWithPathFigure } from ${kit};\nsetUpFigures();`,
+        `import * as tslab from "tslab";\nimport { contourWithPathFigure, descendArticleFunction, livePathExplorerFigure, ` +
+        `setUpFigures, show, surfaceWithPathFigure } from ${kit};\nsetUpFigures();`,
       metadata: {},
     },
     {
       cell_type: "code",
       source:
         "show(surfaceWithPathFigure({ trajectories: [descendArticleFunction({ learningRate: 0.1, iterations: 10, x: 2, y: 2 })] }));\n" +
-        "show(contourWithPathFigure({ trajectories: [descendArticleFunction({ learningRate: 1.5, iterations: 10, x: 2, y: 2 })] }));",
+        "show(contourWithPathFigure({ trajectories: [descendArticleFunction({ learningRate: 1.5, iterations: 10, x: 2, y: 2 })] }));\n" +
+        "show(livePathExplorerFigure());",
       metadata: {},
     },
     {
@@ -274,8 +282,16 @@ describe("npm run export on a notebook with hostile markdown", { skip }, () => {
         });
         await page.goto(pathToFileURL(path.join(out, "hostile.html")).href, { waitUntil: "load" });
         const figures = await figureReports(page);
-        assert.equal(figures.length, 2);
+        assert.equal(figures.length, 3);
         for (const figure of figures) assert.ok(figure.drawn, `figure ${figure.id} not drawn`);
+        assert.ok(
+          await page.evaluate(
+            () => (window as unknown as Record<string, unknown>).__gdFigures instanceof HTMLElement,
+          ),
+          "the heading made a global named __gdFigures",
+        );
+        const [live] = await exerciseLiveFigures(page);
+        assert.ok(live.updates >= 3, "the live explorer redraws under a heading named __gdLive");
         // What a reader does: click every link, hover and click every element of the markdown cells.
         const markdown = page.locator(".jp-MarkdownCell *");
         for (let index = 0; index < (await markdown.count()); index++) {
