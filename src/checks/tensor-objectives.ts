@@ -14,13 +14,19 @@ import type { TensorFlow } from "./tensorflow";
  * @internal Like the other TensorFlow.js types (see TensorFlow in tensorflow.ts), kept out of
  * build's declarations, where notebooks see it as `any`.
  */
-export type TensorObjective = (tf: TensorFlow, parameters: Tensor1D) => Scalar;
+export type TensorObjective = ((tf: TensorFlow, parameters: Tensor1D) => Scalar) & {
+  /** The length of the parameter vector it expects, when known: starts of another length are refused. */
+  dimension?: number;
+};
 
 /** The first article's bowl f(x, y) = ½x² + x + ¼y² − 2. */
-export const articleTensorObjective: TensorObjective = (tf, point) => {
-  const [x, y] = tf.unstack(point);
-  return tf.addN([x.square().mul(0.5), x, y.square().mul(0.25), tf.scalar(-2)]) as Scalar;
-};
+export const articleTensorObjective: TensorObjective = Object.assign(
+  (tf: TensorFlow, point: Tensor1D): Scalar => {
+    const [x, y] = tf.unstack(point);
+    return tf.addN([x.square().mul(0.5), x, y.square().mul(0.25), tf.scalar(-2)]) as Scalar;
+  },
+  { dimension: 2 },
+);
 
 /** Each loss of the kit as TensorFlow.js's own loss function (tf.losses) of targets and predictions. */
 function tensorLoss(tf: TensorFlow, loss: Loss, targets: Tensor1D, predictions: Tensor1D): Scalar {
@@ -54,7 +60,7 @@ export function lossTensorObjective(
     Float32Array.from({ length: design.rows }, (_, i) => design.values[i * design.columns + k]),
   );
   const targets = Float32Array.from(checked.y);
-  return (tf, coefficients) => {
+  const objective: TensorObjective = (tf, coefficients) => {
     // Σ_k c_k·(column k): its float32 gradient sums are more accurate than a matMul's. Each c_k by
     // slice, not tf.unstack, and a sum by .add, not tf.addN: tf.unstack's gradient fails for a
     // single coefficient (degree 0).
@@ -63,6 +69,8 @@ export function lossTensorObjective(
       .reduce((sum, term) => sum.add(term));
     return tensorLoss(tf, loss, tf.tensor1d(targets), predictions as Tensor1D);
   };
+  objective.dimension = design.columns;
+  return objective;
 }
 
 /** The second article's loss Σ (a + bx + cx² + dx³ − y)² (any degree), in tensor operations. */

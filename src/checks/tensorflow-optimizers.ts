@@ -29,6 +29,7 @@ import {
   requireFiniteVector,
   requireFunction,
   requireIterations,
+  requireKnownOptions,
 } from "../descent/validate";
 
 /**
@@ -96,11 +97,20 @@ export function tensorflowDescent(options: FrameworkRunOptions): FrameworkRun {
       `method must be one of ${Object.keys(TF_OPTIMIZERS).join(", ")} (TensorFlow.js has no ${options.method}), got ${describeValue(options.method)}`,
     );
   }
-  // The registry checks the rule's settings, with the same errors as the kit's own rules.
-  makeStepRule(options);
-  const start = requireFiniteVector("start", options.start);
-  const iterations = requireIterations("iterations", options.iterations);
+  requireKnownOptions("the options of tensorflowDescent", options, [
+    "method",
+    "learningRate",
+    ...Object.keys(STEP_SETTINGS),
+    "start",
+    "iterations",
+    "objective",
+  ]);
+  // The registry checks the rule's settings (and refuses unknown ones), with the kit's own errors.
+  const { method, learningRate, momentum, beta1, beta2, epsilon } = options;
+  makeStepRule({ method, learningRate, momentum, beta1, beta2, epsilon });
   requireFunction("objective", options.objective);
+  const start = requireFiniteVector("start", options.start, options.objective.dimension);
+  const iterations = requireIterations("iterations", options.iterations);
   const { tf, description } = loadTensorFlow();
   const optimizer = makeOptimizer(tf, options);
   const parameters = tf.variable(tf.tensor1d([...start]));

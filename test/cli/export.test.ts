@@ -169,6 +169,10 @@ describe("npm run export on broken notebooks", { skip }, () => {
       { cell_type: "code", source: "const y = 2;", metadata: {}, outputs: [] },
       { cell_type: "markdown", source: "A broken formula: $\\frac{1$.", metadata: {} },
     ]);
+    // nbformat refuses a cell tag with a comma: one line naming the field, not its traceback.
+    const badTag = writeNotebook("bad-tag.ipynb", [
+      { cell_type: "code", source: "const z = 3;", metadata: { tags: ["a,b"] }, outputs: [] },
+    ]);
     const out = path.join(folder, "out");
     // Pages from an earlier, successful export: they must not survive looking current.
     mkdirSync(out, { recursive: true });
@@ -176,12 +180,17 @@ describe("npm run export on broken notebooks", { skip }, () => {
     writeFileSync(path.join(out, "bad-formula.html"), "<p>an earlier export</p>");
     const result = spawnSync(
       process.execPath,
-      ["--import", "tsx", "src/tools/export.ts", "--out-dir", out, throwing, badFormula],
+      ["--import", "tsx", "src/tools/export.ts", "--out-dir", out, throwing, badFormula, badTag],
       { cwd: PROJECT_ROOT, encoding: "utf8", timeout: 10 * 60_000 },
     );
     const log = `${result.stdout}${result.stderr}`;
     assert.equal(result.status, 1, log);
-    assert.match(log, /export failed for 2 of 2 notebooks/);
+    assert.match(log, /export failed for 3 of 3 notebooks/);
+    assert.match(
+      log,
+      /bad-tag\.ipynb: not a valid notebook \(nbformat\): cells\[0\]\.metadata\.tags\[0\]: 'a,b' does not match/,
+    );
+    assert.doesNotMatch(log, /Traceback/);
     assert.match(log, /throwing\.ipynb, cell 2 \(`const x = 1;`\)[^\n]*\n[\s\S]*boom 1/);
     assert.match(
       log,
