@@ -78,6 +78,9 @@ describe("a newcomer's npm install && npm start, then notebook 01 in JupyterLab"
     await page.locator(".jp-DirListing-itemText", { hasText: name }).dblclick({ timeout: 60_000 });
     const notebook = page.locator(".jp-NotebookPanel:visible");
     await notebook.locator(".jp-Cell").first().waitFor({ timeout: 60_000 });
+    // As a newcomer waits for the kernel: the status bar says "TypeScript (tslab, …) | Idle"
+    // (a cell run before the kernel is connected asks which kernel to use).
+    await page.locator(".jp-StatusBar-TextItem", { hasText: /\| Idle$/ }).waitFor({ timeout: 300_000 });
     const codeCells = readNotebook(NOTEBOOK).cells.filter((cell) => cell.cell_type === "code").length;
     await page.locator(".lm-MenuBar-itemLabel", { hasText: /^Run$/ }).click();
     await page.locator(".lm-Menu-itemLabel", { hasText: /^Run All Cells$/ }).click();
