@@ -117,7 +117,7 @@ async function serverCommand(
     return { command: "jupyter", args };
   }
   const python = await labPython();
-  const build = await ensureJupyterLab(false, (line) => console.log(`start: JupyterLab ${line}`));
+  const build = await ensureJupyterLab(false, (line) => console.log(`start: ${line}`));
   if (!build.installed && !build.built) console.log("start: the kit's JupyterLab 4.6.3 is built and current");
   const args = [
     path.join(LAB_DIR, "server.py"),
