@@ -11,16 +11,10 @@ import { bracketMatching, defaultHighlightStyle, syntaxHighlighting } from "@cod
 import { EditorState } from "@codemirror/state";
 import { EditorView, drawSelection, keymap, lineNumbers } from "@codemirror/view";
 import * as kit from "../index";
+import type { RunnableCells } from "../tools/export/runnable";
 import { cellFunction, compileCell } from "./cell-code";
 import { formatValue, OutputArea, purgeFigures, setCurrentOutput } from "./outputs";
 import * as tslab from "./tslab";
-
-/** What the export writes into the page for this script (see src/tools/export/runnable.ts). */
-export interface RunnableCells {
-  /** The code cells' sources, in the page's order. */
-  sources: string[];
-  notebook: string;
-}
 
 interface PageCell {
   element: HTMLElement;

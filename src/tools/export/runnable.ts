@@ -12,7 +12,6 @@ import { plotlyBundleElement } from "../../display/html";
 import { pageScript, readPageBuild } from "../../display/page-scripts";
 import { plotlyBundle } from "../../display/plotly-bundle";
 import { joinText, type Notebook } from "../notebooks";
-import type { RunnableCells } from "../../runnable/page";
 
 /** Which part of the page's code a bundled file belongs to, for the size report. */
 function partOf(file: string): string {
@@ -32,6 +31,13 @@ function partOf(file: string): string {
   if (["ml-matrix", "ml-array-rescale", "ml-array-max", "ml-array-min", "is-any-array"].includes(name))
     return "the kit (src/)";
   return "the markdown sanitizer (sanitize-html)";
+}
+
+/** What the export writes into the page for this script (src/runnable/page.ts reads it). */
+export interface RunnableCells {
+  /** The code cells' sources, in the page's order. */
+  sources: string[];
+  notebook: string;
 }
 
 /** The page scripts (build/page/, built at set-up by src/tools/page-bundles.ts). */

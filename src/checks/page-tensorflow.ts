@@ -1,6 +1,6 @@
 /**
- * TensorFlow.js in the runnable page (the page's bundle puts this module where the kit's
- * tensorflow.ts would be): the core API and its CPU backend, which computes what
+ * TensorFlow.js in the runnable page (src/runnable; src/package.json's browser field puts this
+ * module where ./tensorflow.ts would be): the core API and its CPU backend, which computes what
  * @tensorflow/tfjs computes in a kernel without tfjs-node, float for float. WebGL is left out:
  * the gradient checks are small, and a GPU's float32 would change the last digits the page is
  * compared on, for ~0.5 MB more.
@@ -10,7 +10,7 @@ import "@tensorflow/tfjs-backend-cpu";
 // What @tensorflow/tfjs adds to the core, as its own index does: gradients and tensor.square() etc.
 import "@tensorflow/tfjs-core/dist/register_all_gradients";
 import "@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops";
-import type { LoadedTensorFlow, TensorFlow } from "../checks/tensorflow";
+import type { LoadedTensorFlow, TensorFlow } from "./tensorflow";
 
 export type { LoadedTensorFlow, TensorFlow };
 
