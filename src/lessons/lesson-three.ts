@@ -4,24 +4,18 @@
  * two runs is drawn only when neither diverged; a limit is called crossed only when it is), so it
  * stays true when a student changes the parameters cell.
  */
+import { describeStop, type Trajectory } from "../descent/loop";
+import { KitRangeError, requireFinite, requireInteger, requirePositive } from "../descent/validate";
 import {
-  KitRangeError,
   bestMomentumForStep,
-  describeStop,
-  formatNumber,
-  markdownTable,
   nesterovRate,
-  requireFinite,
-  requireInteger,
-  requirePositive,
   stabilityLimits,
   stiffModePeak,
-  type MinibatchRun,
   type RateMeasurement,
   type RateTheory,
-  type SinglePointStability,
-  type Trajectory,
-} from "../numerics";
+} from "../analysis/rates";
+import type { MinibatchRun, SinglePointStability } from "../problems/cubic-fit/minibatch";
+import { formatNumber, markdownTable } from "../text/tables";
 import { foldedAnswer } from "./answers";
 import { num } from "./format";
 
