@@ -433,7 +433,9 @@ export function bestPlainStepForHorizon(options: {
     (vector, i) => 0.5 * eigen.values[i] * vector.reduce((sum, v, j) => sum + v * error[j], 0) ** 2,
   );
   const logGap = (eta: number): number => {
-    const terms = weights.map((w, i) => Math.log(w) + 2 * steps * Math.log(Math.abs(1 - eta * eigen.values[i])));
+    const terms = weights.map(
+      (w, i) => Math.log(w) + 2 * steps * Math.log(Math.abs(1 - eta * eigen.values[i])),
+    );
     const top = Math.max(...terms);
     if (top === -Infinity) return top;
     return top + Math.log(terms.reduce((sum, t) => sum + Math.exp(t - top), 0));

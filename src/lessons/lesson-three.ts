@@ -4,11 +4,24 @@
  * two runs is drawn only when neither diverged; a limit is called crossed only when it is), so it
  * stays true when a student changes the parameters cell.
  */
-import { describeStop, type Trajectory } from "../descent/loop";
+import { describeStop, gradientDescent, type Evaluate, type Trajectory } from "../descent/loop";
+import { newtonStep } from "../descent/step-rules";
+import { symmetricEigen, sumOfSquaresHessian, type SymmetricEigen } from "../analysis/hessian";
+import { evaluateArticleFunction } from "../problems/bowl/bowl";
+import { randomCoefficients, sineData, type PolyData } from "../problems/cubic-fit/polynomial";
+import {
+  sufficientStatistics,
+  sumOfSquaresFromStatistics,
+} from "../problems/cubic-fit/sufficient-statistics";
 import { KitRangeError, requireFinite, requireInteger, requirePositive } from "../descent/validate";
 import {
   bestMomentumForStep,
+  bestPlainStepForHorizon,
+  compareRates,
   nesterovRate,
+  quadraticGaps,
+  relativeErrors,
+  unitDiagonalConditionNumber,
   stabilityLimits,
   stiffModePeak,
   type RateMeasurement,
@@ -82,7 +95,9 @@ export function checkLessonThreeParameters(p: LessonThreeParameters): void {
   for (const name of ["x", "y"] as const) {
     const value = requireFinite(name, p[name]);
     if (Math.abs(value) > limits.coordinate) {
-      throw new KitRangeError(`${name} must be between −${limits.coordinate} and ${limits.coordinate}, got ${value}`);
+      throw new KitRangeError(
+        `${name} must be between −${limits.coordinate} and ${limits.coordinate}, got ${value}`,
+      );
     }
   }
   const accuracy = requireFinite("accuracy", p.accuracy);
@@ -139,7 +154,8 @@ export function stableRangesMarkdown(
   ];
   const where = (limit: number): string => {
     const h = learningRate; // λmax = 1
-    if (Math.abs(h - limit) <= 1e-12 * limit) return "at the limit: the stiff mode keeps its size, flipping sign";
+    if (Math.abs(h - limit) <= 1e-12 * limit)
+      return "at the limit: the stiff mode keeps its size, flipping sign";
     return h < limit ? "inside: it converges" : "beyond: it diverges";
   };
   const table = markdownTable(
@@ -155,13 +171,101 @@ export function stableRangesMarkdown(
 
 // ——— Section 2: the theory ———
 
+/** A quadratic problem of the notebook: its Hessian (constant), its optimum and the start. */
 export interface LessonProblem {
   name: string;
+  hessian: number[][];
+  eigen: SymmetricEigen;
+  optimum: number[];
+  /** The objective at the optimum. */
+  optimumValue: number;
+  start: number[];
+  /** start − optimum. */
+  startError: number[];
+  evaluate: Evaluate;
+  /** The points, for the cubic fits. */
+  data?: PolyData;
+}
+
+function cubicProblem(name: string, data: PolyData, seed: number): LessonProblem {
+  const statistics = sufficientStatistics(data, 3);
+  const hessian = sumOfSquaresHessian(data, 3);
+  const optimum = statistics.centre!.optimum;
+  const start = randomCoefficients(3, seed);
+  return {
+    name,
+    hessian,
+    eigen: symmetricEigen(hessian),
+    optimum,
+    optimumValue: statistics.centre!.sumOfSquaresAtOptimum,
+    start,
+    startError: start.map((c, i) => c - optimum[i]),
+    evaluate: (coefficients) => sumOfSquaresFromStatistics(statistics, coefficients),
+    data,
+  };
+}
+
+/**
+ * The notebook's three quadratics: the first article's f(x, y) from the parameters' start, the
+ * cubic fit to sin x on [−π, π] (2000 points, the second article's) and on [−4π, 4π], from the
+ * seeded start.
+ */
+export function lessonThreeProblems(options: { x: number; y: number; seed: number }): LessonProblem[] {
+  const bowlHessian = [
+    [1, 0],
+    [0, 0.5],
+  ];
+  const start = [requireFinite("x", options.x), requireFinite("y", options.y)];
+  return [
+    {
+      name: "f(x, y) of notebook 01",
+      hessian: bowlHessian,
+      eigen: symmetricEigen(bowlHessian),
+      optimum: [-1, 0],
+      optimumValue: -2.5,
+      start,
+      startError: [start[0] + 1, start[1]],
+      evaluate: evaluateArticleFunction,
+    },
+    cubicProblem("cubic on [−π, π]", sineData(), options.seed),
+    cubicProblem("cubic on [−4π, 4π]", sineData(2000, -4 * Math.PI, 4 * Math.PI), options.seed),
+  ];
+}
+
+const startsAtOptimum = (problem: LessonProblem): boolean => problem.startError.every((e) => e === 0);
+
+/** compareRates on each problem, or undefined for a problem that starts at its optimum. */
+export function measureRates(
+  problems: readonly LessonProblem[],
+  accuracy: number,
+): (RateMeasurement[] | undefined)[] {
+  return problems.map((problem) =>
+    startsAtOptimum(problem)
+      ? undefined
+      : compareRates({
+          eigenvalues: problem.eigen.values,
+          optimum: problem.optimum,
+          start: problem.start,
+          evaluate: problem.evaluate,
+          accuracy,
+          maxIterations: 20_000,
+        }),
+  );
 }
 
 export function theoryTable(problems: readonly LessonProblem[], theories: readonly RateTheory[]): string {
   return markdownTable(
-    ["problem", "λ_min", "λ_max", "κ", "plain: η = 2/(μ+L)", "plain: rate", "momentum: η", "momentum: β", "momentum: rate"],
+    [
+      "problem",
+      "λ_min",
+      "λ_max",
+      "κ",
+      "plain: η = 2/(μ+L)",
+      "plain: rate",
+      "momentum: η",
+      "momentum: β",
+      "momentum: rate",
+    ],
     problems.map((problem, i) => {
       const t = theories[i];
       return [
@@ -181,22 +285,34 @@ export function theoryTable(problems: readonly LessonProblem[], theories: readon
 
 export function measuredRatesTable(
   problems: readonly LessonProblem[],
-  measurements: readonly (readonly RateMeasurement[])[],
+  measurements: readonly (readonly RateMeasurement[] | undefined)[],
 ): string {
   return markdownTable(
-    ["problem", "rule", "rate ρ", "predicted ⌈ln ε / ln ρ⌉", "predicted (modes)", "measured", "error after the run", "ρ^steps"],
-    problems.flatMap((problem, i) =>
-      measurements[i].map((m) => [
-        problem.name,
-        m.rule,
-        formatNumber(m.rate, 7),
-        String(m.predicted),
-        String(m.predictedByModes),
-        m.measured === undefined ? `not within ${m.iterations} steps` : String(m.measured),
-        formatNumber(m.finalError, 3),
-        formatNumber(m.predictedFinalError, 3),
-      ]),
-    ),
+    [
+      "problem",
+      "rule",
+      "rate ρ",
+      "predicted ⌈ln ε / ln ρ⌉",
+      "predicted (modes)",
+      "measured",
+      "error after the run",
+      "ρ^steps",
+    ],
+    problems.flatMap((problem, i) => {
+      const measured = measurements[i];
+      return measured === undefined
+        ? [[problem.name, "—", "—", "—", "—", "the start is the optimum: no error to reduce", "—", "—"]]
+        : measured.map((m) => [
+            problem.name,
+            m.rule,
+            formatNumber(m.rate, 7),
+            String(m.predicted),
+            String(m.predictedByModes),
+            m.measured === undefined ? `not within ${m.iterations} steps` : String(m.measured),
+            formatNumber(m.finalError, 3),
+            formatNumber(m.predictedFinalError, 3),
+          ]);
+    }),
   );
 }
 
@@ -204,9 +320,9 @@ export function measuredRatesTable(
 export function measuredRatesSummary(
   problems: readonly LessonProblem[],
   theories: readonly RateTheory[],
-  measurements: readonly (readonly RateMeasurement[])[],
+  measurements: readonly (readonly RateMeasurement[] | undefined)[],
 ): string {
-  const all = measurements.flat();
+  const all = measurements.flatMap((m) => m ?? []);
   const reached = all.filter((m) => m.measured !== undefined);
   const within = reached.filter((m) => m.measured! <= m.predictedByModes).length;
   const close = reached.filter((m) => m.measured! >= 0.75 * m.predictedByModes).length;
@@ -214,10 +330,12 @@ export function measuredRatesSummary(
     `Runs that reached the accuracy: ${reached.length} of ${all.length}; measured ≤ predicted (modes) on ${within} of them, and at least three quarters of it on ${close}.`,
   ];
   problems.forEach((problem, i) => {
-    const [plain, heavy] = measurements[i];
+    const measured = measurements[i];
+    if (measured === undefined) return;
+    const [plain, heavy] = measured;
     const rootKappa = num(Math.sqrt(theories[i].conditionNumber));
     lines.push(
-      plain.measured !== undefined && heavy.measured !== undefined
+      plain.measured !== undefined && heavy.measured !== undefined && heavy.measured > 0
         ? `${problem.name}: √κ = ${rootKappa}; momentum took ${num(plain.measured / heavy.measured, 3)} times fewer steps than plain descent.`
         : `${problem.name}: √κ = ${rootKappa}; plain descent: ${plain.measured ?? `not within ${plain.iterations}`} steps; momentum: ${heavy.measured ?? `not within ${heavy.iterations}`} steps.`,
     );
@@ -229,32 +347,66 @@ export function measuredRatesSummary(
  * Momentum's loss above the optimum rises before it falls: the measured peak, the same from the
  * modes (exact on a quadratic), and the stiff mode's own peak against κ/e².
  */
-export function momentumTransientSentence(options: {
-  name: string;
-  conditionNumber: number;
-  /** Measured loss above the optimum, per step. */
-  gaps: readonly number[];
-  /** The same from the modes (quadraticGaps). */
-  predicted: readonly number[];
-  /** The share of the start's loss above the optimum carried by the stiff mode (λmax). */
-  stiffShare: number;
-}): string {
-  const { name, conditionNumber, gaps, predicted, stiffShare } = options;
-  const peakOf = (values: readonly number[]) => values.reduce((best, v, k) => (v > values[best] ? k : best), 0);
+export function momentumTransientSentence(
+  problem: LessonProblem,
+  theory: RateTheory,
+  measurement: readonly RateMeasurement[] | undefined,
+): string {
+  if (measurement === undefined) return `${problem.name}: the start is the optimum; momentum stays there.`;
+  const run = measurement[1].trajectory;
+  const gaps = run.values.map((v) => v - problem.optimumValue);
+  const predicted = quadraticGaps({
+    eigen: problem.eigen,
+    startError: problem.startError,
+    learningRate: theory.momentum.learningRate,
+    momentum: theory.momentum.momentum,
+    steps: gaps.length - 1,
+  });
+  const shares = modeShares(problem);
+  const peakOf = (values: readonly number[]) =>
+    values.reduce((best, v, k) => (v > values[best] ? k : best), 0);
   const measured = peakOf(gaps);
   const modes = peakOf(predicted);
-  const stiff = stiffModePeak(conditionNumber);
-  const stiffText = `the stiff mode alone, started at rest, peaks at step ${stiff.step} at ${num(stiff.factor)} times its start (κ/e² = ${num(conditionNumber / Math.E ** 2)})`;
-  if (measured === 0) {
-    return `${name}: momentum's loss never rises above its start (${stiffText}).`;
-  }
-  return `${name}: momentum's loss above the optimum peaks at step ${measured}, ${num(gaps[measured] / gaps[0])} times its start; the modes predict step ${modes}, ${num(predicted[modes] / predicted[0])} times. ${stiffText[0].toUpperCase()}${stiffText.slice(1)}, and carries ${num(100 * stiffShare, 3)} % of the start's loss.`;
+  const kappa = theory.conditionNumber;
+  const stiff = stiffModePeak(kappa);
+  const stiffText =
+    stiff.step === 0
+      ? `the stiff mode (λmax) alone, started at rest, never rises either: κ/e² = ${num(kappa / Math.E ** 2)}`
+      : `the stiff mode (λmax) alone, started at rest, peaks at step ${stiff.step} at ${num(stiff.factor)} times its start (κ/e² = ${num(kappa / Math.E ** 2)})`;
+  if (measured === 0) return `${problem.name}: momentum's loss never rises above its start (${stiffText}).`;
+  return `${problem.name}: momentum's loss above the optimum peaks at step ${measured}, ${num(gaps[measured] / gaps[0])} times its start; the modes predict step ${modes}, ${num(predicted[modes] / predicted[0])} times. ${stiffText[0].toUpperCase()}${stiffText.slice(1)}; it carries ${num(100 * last(shares), 3)} % of the start's loss above the optimum.`;
+}
+
+/** Each eigen-mode's share of the start's loss above the optimum, ½λc² / Σ ½λc², smallest λ first. */
+export function modeShares(problem: LessonProblem): number[] {
+  const parts = problem.eigen.vectors.map(
+    (vector, i) =>
+      problem.eigen.values[i] * vector.reduce((sum, v, j) => sum + v * problem.startError[j], 0) ** 2,
+  );
+  const total = parts.reduce((a, b) => a + b, 0);
+  return parts.map((part) => (total > 0 ? part / total : 0));
 }
 
 // ——— Newton ———
 
+/** One full Newton step on a quadratic: the error left, relative to the start's. */
+export function newtonOneStepSentence(problem: LessonProblem): string {
+  if (startsAtOptimum(problem)) return `${problem.name}: the start is the optimum; Newton's step is zero.`;
+  const run = gradientDescent({
+    start: problem.start,
+    evaluate: problem.evaluate,
+    rule: newtonStep(() => problem.hessian),
+    iterations: 1,
+  });
+  const error = last(relativeErrors(run, problem.optimum));
+  return `${problem.name}: after one Newton step the error is ${formatNumber(error, 3)} of the start's (rounding, which grows with κ).`;
+}
 /** Newton's run on h(x) = x⁴ − 3x² + x: where it stopped, and what kind of stationary point that is. */
-export function newtonOnHSentence(run: Trajectory, gradientAt: (x: number) => number, curvatureAt: (x: number) => number): string {
+export function newtonOnHSentence(
+  run: Trajectory,
+  gradientAt: (x: number) => number,
+  curvatureAt: (x: number) => number,
+): string {
   const path = `x = ${run.points.map(([p]) => formatNumber(p, 5)).join(" → ")}`;
   const [end] = last(run.points);
   const curvature = curvatureAt(end);
@@ -286,35 +438,55 @@ export function cubicRulesTable(runs: readonly Trajectory[], optimumLoss: number
  * number of steps (which the modes give exactly for every η).
  */
 export function bestStepSentence(options: {
+  problem: LessonProblem;
   theory: RateTheory;
   steps: number;
-  /** The η with the lowest loss after `steps` steps, and that loss above the optimum (from the modes). */
-  horizonBest: { learningRate: number; gap: number };
-  /** The loss above the optimum after `steps` steps at 2/(μ + L), from the modes. */
-  gapAtBest: number;
   /** The runs at the article's η and at 2/(μ + L), for the like-with-like comparison. */
   articleRun: Trajectory;
   bestRun: Trajectory;
-  optimumLoss: number;
 }): string {
-  const { theory, steps, horizonBest, gapAtBest, articleRun, bestRun, optimumLoss } = options;
+  const { problem, theory, steps, articleRun, bestRun } = options;
   const eta = theory.plain.learningRate;
-  const relative = horizonBest.learningRate / eta - 1;
-  const direction =
-    Math.abs(relative) < 1e-4 ? "practically 2/(μ + L) itself" : `${num(Math.abs(relative) * 100, 2)} % ${relative < 0 ? "smaller" : "larger"} than 2/(μ + L)`;
   const sentences = [
-    `2/(μ + L) = ${num(eta)} minimises the worst factor max |1 − ηλ| = ${formatNumber(theory.plain.rate, 7)} over all directions, which decides the long run. It does not minimise the loss after a given number of steps: the loss weighs each direction by its eigenvalue and by the start's share in it. After ${steps} steps the lowest loss, from the modes, is at η = ${num(horizonBest.learningRate)} (${direction}): ${formatNumber(horizonBest.gap, 3)} above the optimum, against ${formatNumber(gapAtBest, 3)} at 2/(μ + L).`,
+    `2/(μ + L) = ${num(eta)} minimises the worst factor max |1 − ηλ| = ${formatNumber(theory.plain.rate, 7)} over all directions, which decides the long run. It does not minimise the loss after a given number of steps: the loss weighs each direction by its eigenvalue and by the start's share in it.`,
   ];
+  if (!startsAtOptimum(problem)) {
+    const horizon = bestPlainStepForHorizon({ eigen: problem.eigen, startError: problem.startError, steps });
+    const atBest = last(
+      quadraticGaps({ eigen: problem.eigen, startError: problem.startError, learningRate: eta, steps }),
+    );
+    const relative = horizon.learningRate / eta - 1;
+    const direction =
+      Math.abs(relative) < 1e-4
+        ? "practically 2/(μ + L) itself"
+        : `${num(Math.abs(relative) * 100, 2)} % ${relative < 0 ? "smaller" : "larger"} than 2/(μ + L)`;
+    sentences.push(
+      `After ${steps} steps the lowest loss, from the modes, is at η = ${num(horizon.learningRate)} (${direction}): ${formatNumber(horizon.gap, 3)} above the optimum, against ${formatNumber(atBest, 3)} at 2/(μ + L).`,
+    );
+  }
   if (!diverged(articleRun) && !diverged(bestRun)) {
-    const articleGap = last(articleRun.values) - optimumLoss;
-    const bestGap = last(bestRun.values) - optimumLoss;
+    const articleGap = last(articleRun.values) - problem.optimumValue;
+    const bestGap = last(bestRun.values) - problem.optimumValue;
     if (articleGap < bestGap) {
       sentences.push(
-        `Here even the article's η = ${num(articleRun.learningRate)} ends lower than 2/(μ + L) (${formatNumber(articleGap, 3)} against ${formatNumber(bestGap, 3)}): its small steps remove the stiff direction's share first.`,
+        `Here even the article's η = ${num(articleRun.learningRate)} ends lower than 2/(μ + L) (${formatNumber(articleGap, 3)} against ${formatNumber(bestGap, 3)} above the optimum): its small steps remove the stiff direction's share of the loss first.`,
       );
     }
   }
   return sentences.join(" ");
+}
+
+/** Under the momentum explorer: where it opens, and plain descent's best for comparison. */
+export function momentumExplorerNote(
+  theory: RateTheory,
+  measurement: readonly RateMeasurement[] | undefined,
+  accuracy: number,
+): string {
+  const counts =
+    measurement === undefined
+      ? ""
+      : ` In section 2's table, to cut the error to ${formatNumber(accuracy)} of the start's, plain descent took ${measurement[0].measured ?? `more than ${measurement[0].iterations}`} steps and momentum ${measurement[1].measured ?? `more than ${measurement[1].iterations}`} (√κ = ${num(Math.sqrt(theory.conditionNumber))}).`;
+  return `The explorer opens on heavy ball's critical damping for this cubic, η = ${num(theory.momentum.learningRate)} and β = ${num(theory.momentum.momentum)}. For plain descent's best, drag β to 0 and η to 2/(μ + L) = ${num(theory.plain.learningRate)}, just left of the 2/λmax mark: the loss falls about √κ times slower.${counts}`;
 }
 
 /** Nesterov's textbook settings: those of its guarantee, not the fastest here; and heavy ball's η on it. */
@@ -342,7 +514,15 @@ export function nesterovSentence(options: {
 
 export function sgdBatchesTable(runs: readonly MinibatchRun[], optimumLoss: number): string {
   return markdownTable(
-    ["batch size", "steps per epoch", "steps", "gradient evaluations", "verdict", "loss at the end", "above the optimum"],
+    [
+      "batch size",
+      "steps per epoch",
+      "steps",
+      "gradient evaluations",
+      "verdict",
+      "loss at the end",
+      "above the optimum",
+    ],
     runs.map((run) => {
       const values = run.trajectory.values;
       return [
@@ -364,7 +544,11 @@ export function lastEpochWorst(run: MinibatchRun, optimumLoss: number): number {
 }
 
 /** The per-point stability limit at the notebook's SGD learning rate. */
-export function singlePointSentence(stability: SinglePointStability, learningRate: number, points: number): string {
+export function singlePointSentence(
+  stability: SinglePointStability,
+  learningRate: number,
+  points: number,
+): string {
   const head = `At η = ${num(learningRate)} a step on one point alone multiplies that point's residual by 1 − 2nη‖φ(x)‖² (n = ${points}: the batch's gradient is scaled by n/|batch|), which is ${num(stability.worstFactor)} at x = ${num(stability.worstX)}.`;
   const below =
     stability.unstableShare > 0
@@ -405,7 +589,9 @@ export function sgdDecaySentences(options: {
         : `* The decaying rate stays above the per-point limit for the whole run (it would cross it after ${num(epochs, 3)} epochs).`,
     );
   } else {
-    lines.push(`* η = ${num(learningRate)} is already inside the per-point limit ${num(stability.limit)}: no single-point step overshoots.`);
+    lines.push(
+      `* η = ${num(learningRate)} is already inside the per-point limit ${num(stability.limit)}: no single-point step overshoots.`,
+    );
   }
   if (runs.some((run) => diverged(run.trajectory))) {
     lines.push(`* A run diverged, so these runs are not compared.`);
@@ -445,13 +631,27 @@ export interface FrameworkRow {
   optimizer: string;
   kit: Trajectory;
   kitMilliseconds: number;
-  framework: { points: number[][]; values: number[]; stop: { kind: string; iteration?: number }; milliseconds: number };
+  framework: {
+    points: number[][];
+    values: number[];
+    stop: { kind: string; iteration?: number };
+    milliseconds: number;
+  };
   difference: number;
 }
 
 export function frameworkTable(rows: readonly FrameworkRow[]): string {
   return markdownTable(
-    ["optimizer", "kit: verdict", "TensorFlow.js: steps", "largest difference of the iterates", "kit: loss at the end", "TensorFlow.js: loss at the end", "kit: time", "TensorFlow.js: time"],
+    [
+      "optimizer",
+      "kit: verdict",
+      "TensorFlow.js: steps",
+      "largest difference of the iterates",
+      "kit: loss at the end",
+      "TensorFlow.js: loss at the end",
+      "kit: time",
+      "TensorFlow.js: time",
+    ],
     rows.map((row) => [
       row.optimizer,
       describeStop(row.kit.stop),
@@ -470,7 +670,11 @@ export function frameworkTable(rows: readonly FrameworkRow[]): string {
 // ——— Exercises ———
 
 /** Exercise 1's answer: the best β for a given η in closed form, against the grid's. */
-export function exerciseOneAnswer(eigenvalues: readonly number[], learningRate: number, gridBest: number): string {
+export function exerciseOneAnswer(
+  eigenvalues: readonly number[],
+  learningRate: number,
+  gridBest: number,
+): string {
   const best = bestMomentumForStep(eigenvalues, learningRate);
   const [first, second] = eigenvalues;
   const order = best.complexFrom[1] < best.complexFrom[0] ? [1, 0] : [0, 1];
@@ -486,25 +690,32 @@ export function exerciseOneAnswer(eigenvalues: readonly number[], learningRate: 
 
 /** Exercise 3's answer: Adam's per-step move against its bound, and what diagonal scaling can do. */
 export function exerciseThreeAnswer(options: {
-  /** max over steps and coordinates of |step| / η, per learning rate tried. */
-  largestMoves: readonly { learningRate: number; move: number }[];
-  /** ‖start − optimum‖∞ on the cubic. */
-  distance: number;
-  conditionNumber: number;
-  scaledConditionNumber: number;
+  runs: readonly Trajectory[];
+  problem: LessonProblem;
+  theory: RateTheory;
   beta1?: number;
   beta2?: number;
 }): string {
+  const { runs, problem, theory } = options;
   const beta1 = options.beta1 ?? 0.9;
   const beta2 = options.beta2 ?? 0.999;
-  const bound = Math.max(1, (1 - beta1) / Math.sqrt(1 - beta2));
-  const largest = Math.max(...options.largestMoves.map((m) => m.move));
-  const smallest = options.largestMoves.reduce((a, b) => (a.learningRate < b.learningRate ? a : b));
+  const bound = (1 - beta1) / Math.sqrt(1 - beta2);
+  let largest = 0;
+  for (const run of runs) {
+    for (let k = 1; k < run.points.length; k++) {
+      for (let i = 0; i < run.points[k].length; i++) {
+        largest = Math.max(largest, Math.abs(run.points[k][i] - run.points[k - 1][i]) / run.learningRate);
+      }
+    }
+  }
+  const slowest = runs.reduce((a, b) => (a.learningRate < b.learningRate ? a : b));
+  const distance = Math.max(...problem.startError.map(Math.abs));
+  const scaled = unitDiagonalConditionNumber(problem.hessian);
   return foldedAnswer(
     [
-      `Adam's step per coordinate is η times the mean gradient over the root of the mean squared gradient, so its size is set by η, not by the gradient's: at most about η(1 − β₁)/√(1 − β₂) = ${num(bound, 3)}η (β₁ = ${beta1}, β₂ = ${beta2}), and about η while the gradient keeps its sign. Measured over these runs, the largest move of a coefficient in one step was ${num(largest, 3)}η.`,
-      `The farthest coefficient has ${num(options.distance, 3)} to travel, so at η = ${num(smallest.learningRate)} it needs at least ${Math.ceil(options.distance / (bound * smallest.learningRate))} steps, however steep the loss.`,
-      `Adam rescales each coordinate, which removes badly scaled coordinates but not the correlation between the columns $1, x, x^2, x^3$: scaling every coefficient to unit curvature (the best a diagonal scaling does here) leaves κ = ${num(options.scaledConditionNumber)} of the cubic's ${num(options.conditionNumber)}. Its step size is now a distance in parameter space, to be chosen for the problem.`,
+      `Adam's step per coordinate is η times the running mean of the gradient over the root of the running mean of its square, so its size is set by η, not by the gradient's: about η while the gradient keeps its sign, and by Kingma and Ba's bound at most about η(1 − β₁)/√(1 − β₂) = ${num(bound, 3)}η (β₁ = ${beta1}, β₂ = ${beta2}), reached when a large gradient follows a long run of small ones. Over these runs the largest move of a coefficient in one step was ${num(largest, 3)}η.`,
+      `The farthest coefficient is ${num(distance, 3)} from the optimum: moving at most ${num(largest, 3)}η per step, at η = ${num(slowest.learningRate)} it needs at least ${Math.ceil(distance / (largest * slowest.learningRate))} steps, however steep the loss.`,
+      `Adam rescales each coordinate: that undoes badly scaled coordinates, but not the correlation between the columns $1, x, x^2, x^3$. Scaling every coefficient to unit curvature, the best a diagonal scaling does here, leaves κ = ${num(scaled)} of the cubic's ${num(theory.conditionNumber)}. Adam's η is a distance in parameter space, to be chosen for the problem.`,
     ].join("\n\n"),
   );
 }

@@ -150,7 +150,11 @@ export interface SinglePointStability {
 }
 
 /** Where single-point steps (batch size 1) overshoot: φ(x) = (1, x, …, x^degree). */
-export function singlePointStability(data: PolyData, degree: number, learningRate: number): SinglePointStability {
+export function singlePointStability(
+  data: PolyData,
+  degree: number,
+  learningRate: number,
+): SinglePointStability {
   const checked = checkData(data);
   requireDegree(degree);
   const eta = requirePositive("learningRate", learningRate);
