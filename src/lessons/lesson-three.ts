@@ -46,6 +46,11 @@ export const LESSON_THREE_LIMITS = {
   coordinate: 1_000,
   /** Learning rates on f(x, y): far past every limit (2(1 + β) < 4) and still a bounded run. */
   learningRate: 1_000,
+  /**
+   * Adam's η is a distance per step: 10 already crosses the drawn map [−2.5, 2.5] twice. Far
+   * larger, Adam's run climbs thousands of times above its start and comes back slowly.
+   */
+  adamLearningRate: 10,
   /** The live explorer's β slider ends at 0.99. */
   momentum: 0.99,
   /** Past 1 every SGD step on these points overflows within a few steps. */
@@ -90,7 +95,7 @@ export function checkLessonThreeParameters(p: LessonThreeParameters): void {
   if (!(momentum >= 0 && momentum <= limits.momentum)) {
     throw new KitRangeError(`momentum must be a number from 0 to ${limits.momentum}, got ${momentum}`);
   }
-  requireAtMost("adamLearningRate", p.adamLearningRate, limits.learningRate);
+  requireAtMost("adamLearningRate", p.adamLearningRate, limits.adamLearningRate);
   requireInteger("iterations", p.iterations, 0, limits.iterations);
   for (const name of ["x", "y"] as const) {
     const value = requireFinite(name, p[name]);
@@ -401,21 +406,28 @@ export function newtonOneStepSentence(problem: LessonProblem): string {
   const error = last(relativeErrors(run, problem.optimum));
   return `${problem.name}: after one Newton step the error is ${formatNumber(error, 3)} of the start's (rounding, which grows with κ).`;
 }
-/** Newton's run on h(x) = x⁴ − 3x² + x: where it stopped, and what kind of stationary point that is. */
-export function newtonOnHSentence(
+/** A 1-D run's path: every point when short, else the first five, an ellipsis and the last. */
+function pathText(run: Trajectory): string {
+  const xs = run.points.map(([p]) => formatNumber(p, 5));
+  return xs.length <= 8 ? xs.join(" → ") : `${xs.slice(0, 5).join(" → ")} → … → ${last(xs)}`;
+}
+
+/** A run on h(x) = x⁴ − 3x² + x: where it stopped, and what kind of stationary point that is. */
+export function stationaryPointSentence(
+  name: string,
   run: Trajectory,
   gradientAt: (x: number) => number,
   curvatureAt: (x: number) => number,
 ): string {
-  const path = `x = ${run.points.map(([p]) => formatNumber(p, 5)).join(" → ")}`;
+  const head = `${name}: x = ${pathText(run)}; ${describeStop(run.stop)}`;
+  if (run.stop.kind !== "converged") return `${head}.`;
   const [end] = last(run.points);
   const curvature = curvatureAt(end);
-  if (run.stop.kind !== "converged") return `Newton: ${path}; ${describeStop(run.stop)}.`;
   const kind =
     curvature < 0
       ? `a stationary point that is not a minimum: h'' = ${num(curvature)} < 0 there, a local maximum`
-      : `a minimum (h'' = ${num(curvature)} > 0)`;
-  return `Newton: ${path}; ${describeStop(run.stop)} (|h'| = ${formatNumber(Math.abs(gradientAt(end)), 2)}) — converged, to ${kind}.`;
+      : `a minimum: h'' = ${num(curvature)} > 0 there`;
+  return `${head} (|h'| = ${formatNumber(Math.abs(gradientAt(end)), 2)}), at ${kind}.`;
 }
 
 // ——— Section 3: the cubic ———
