@@ -30,55 +30,13 @@ import {
   unitDiagonalConditionNumber,
   type LessonThreeParameters,
 } from "../../src";
+import { cubicHessian, jacobiEigenvalues } from "../support/independent";
 
 /** The larger |root| of z² − b z + c, by the quadratic formula in complex arithmetic. */
 function largestRootModulus(b: number, c: number): number {
   const d = b * b - 4 * c;
   if (d < 0) return Math.sqrt(c);
   return Math.max(Math.abs((b + Math.sqrt(d)) / 2), Math.abs((b - Math.sqrt(d)) / 2));
-}
-
-/** Eigenvalues of a small symmetric matrix by cyclic Jacobi rotations (independent of the kit's). */
-function jacobiEigenvalues(matrix: readonly (readonly number[])[]): number[] {
-  const a = matrix.map((row) => [...row]);
-  const n = a.length;
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += a[p][q] ** 2;
-    if (off < 1e-30 * a.reduce((s, row, i) => s + row[i] ** 2, 0)) break;
-    for (let p = 0; p < n; p++) {
-      for (let q = p + 1; q < n; q++) {
-        if (a[p][q] === 0) continue;
-        const theta = (a[q][q] - a[p][p]) / (2 * a[p][q]);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < n; k++) {
-          const akp = a[k][p];
-          const akq = a[k][q];
-          a[k][p] = c * akp - s * akq;
-          a[k][q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = a[p][k];
-          const aqk = a[q][k];
-          a[p][k] = c * apk - s * aqk;
-          a[q][k] = s * apk + c * aqk;
-        }
-      }
-    }
-  }
-  return a.map((row, i) => row[i]).sort((x, y) => x - y);
-}
-
-/** 2XᵀX of the cubic on the points. */
-function cubicHessian(xs: ArrayLike<number>): number[][] {
-  const h = Array.from({ length: 4 }, () => [0, 0, 0, 0]);
-  for (let i = 0; i < xs.length; i++) {
-    const phi = [1, xs[i], xs[i] ** 2, xs[i] ** 3];
-    for (let j = 0; j < 4; j++) for (let k = 0; k < 4; k++) h[j][k] += 2 * phi[j] * phi[k];
-  }
-  return h;
 }
 
 describe("exercise 1: the best momentum for a given step, in closed form", () => {
