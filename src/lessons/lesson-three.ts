@@ -525,7 +525,11 @@ export function nesterovSentence(options: {
   const h = heavyEta * theory.largest;
   return (
     `Nesterov's η = 1/L, β = (√κ − 1)/(√κ + 1) = ${num(beta)} are the settings of its guarantee for every smooth, strongly convex function (the error shrinks at least like (1 − 1/√κ)^k, 1 − 1/√κ = ${formatNumber(1 - 1 / rootKappa, 7)}), not the fastest settings on this quadratic: their rate, from the roots of z² − (1 + β)(1 − ηλ)z + β(1 − ηλ), is ${formatNumber(rate, 7)} against heavy ball's ${formatNumber(theory.momentum.rate, 7)} at critical damping. ` +
-    `With heavy ball's η = ${num(heavyEta)} and β = ${num(heavyBeta)}, Nesterov's ηλmax = ${num(h)} is ${h < limit ? "inside" : "beyond"} its limit 2(1 + β)/(1 + 2β) = ${num(limit)}: ${describeStop(tooFast.stop)}.`
+    `With heavy ball's η = ${num(heavyEta)} and β = ${num(heavyBeta)}, Nesterov's ηλmax = ${num(h)} is ${h < limit ? "inside" : "beyond"} its limit 2(1 + β)/(1 + 2β) = ${num(limit)}: ${describeStop(tooFast.stop)}${
+      h >= limit && tooFast.stop.kind !== "diverged"
+        ? " (its stiff mode grows at every step, but too few steps ran for the kit's rule to stop it)"
+        : ""
+    }.`
   );
 }
 

@@ -321,7 +321,7 @@ describe("notebook 03 across its parameters, through the kernel", () => {
   it("puts the cubic's condition number, momentum's transient and the stiff mode's κ/e² right", () => {
     RUNS.forEach((p, i) => {
       assertClose(
-        numberIn(tagged(runs[i], "theory-table"), /\| cubic on \[−π, π\] \| [^|]+ \| [^|]+ \| ([\d.e+]+) \|/, "κ"),
+        numberIn(tagged(runs[i], "theory-table"), /\| cubic on \[−π, π\] \| [^|]+ \| [^|]+ \| ([\d.]+(?:e[+-]?\d+)?) \|/, "κ"),
         KAPPA,
         4,
         "κ",
@@ -332,8 +332,8 @@ describe("notebook 03 across its parameters, through the kernel", () => {
       const peak = gaps.indexOf(Math.max(...gaps));
       const line = transient.split("\n").find((l) => l.startsWith("cubic on [−π, π]"))!;
       assert.equal(numberIn(line, /peaks at step (\d+),/, "peak step"), peak, `${label(p)}: ${line}`);
-      assertClose(numberIn(line, /peaks at step \d+, ([\d.e+]+) times/, "peak factor"), gaps[peak] / gaps[0], 4, `${label(p)} peak`);
-      assertClose(numberIn(line, /κ\/e² = ([\d.e+]+)/, "κ/e²"), KAPPA / Math.E ** 2, 4, "κ/e²");
+      assertClose(numberIn(line, /peaks at step \d+, ([\d.]+(?:e[+-]?\d+)?) times/, "peak factor"), gaps[peak] / gaps[0], 4, `${label(p)} peak`);
+      assertClose(numberIn(line, /κ\/e² = ([\d.]+(?:e[+-]?\d+)?)/, "κ/e²"), KAPPA / Math.E ** 2, 4, "κ/e²");
     });
   });
 
@@ -352,7 +352,7 @@ describe("notebook 03 across its parameters, through the kernel", () => {
         return 0.5 * c.reduce((s, cj, j) => s + cj * c.reduce((t, cm, m) => t + hessian[j][m] * cm, 0), 0);
       };
       if (p.cubicIterations <= 2000) {
-        const printed = numberIn(text, /the lowest loss, from the modes, is at η = ([\d.e+-]+)/, "best η");
+        const printed = numberIn(text, /the lowest loss, from the modes, is at η = (-?[\d.]+(?:e[+-]?\d+)?)/, "best η");
         // The printed η (4 digits) is no worse than its neighbours on a grid 0.1 % apart.
         for (const factor of [0.999, 1.001]) {
           assert.ok(gapAfter(printed) <= gapAfter(printed * factor) * (1 + 1e-6), `${label(p)}: η × ${factor} is better`);
@@ -362,7 +362,12 @@ describe("notebook 03 across its parameters, through the kernel", () => {
         plainGap(start, 2 / (MU + L), p.cubicIterations) - plainGap(start, 1e-6, p.cubicIterations) > 1e-9 * OPTIMUM_LOSS;
       assert.equal(/Here even the article's η = 1e-6 ends lower/.test(text), articleLower, `${label(p)}: ${text}`);
       assertClose(numberIn(text, /1 − 1\/√κ = ([\d.]+)\)/, "1 − 1/√κ"), 1 - 1 / Math.sqrt(KAPPA), 7, "1 − 1/√κ");
-      assert.match(text, /is beyond its limit 2\(1 \+ β\)\/\(1 \+ 2β\) = [\d.]+: diverged at iteration/);
+      assert.match(
+        text,
+        p.cubicIterations >= 100
+          ? /is beyond its limit 2\(1 \+ β\)\/\(1 \+ 2β\) = [\d.]+: diverged at iteration/
+          : /is beyond its limit 2\(1 \+ β\)\/\(1 \+ 2β\) = [\d.]+: ran all \d+ iterations \(its stiff mode grows/,
+      );
     });
   });
 
@@ -371,7 +376,7 @@ describe("notebook 03 across its parameters, through the kernel", () => {
     const limit = 1 / (N * Math.max(...pointNorm));
     RUNS.forEach((p, i) => {
       const text = tagged(runs[i], "sgd-decay");
-      assertClose(numberIn(text, /stable below η = 1\/\(n · max ‖φ\(x\)‖²\) = ([\d.e+-]+)/, "limit"), limit, 4, "limit");
+      assertClose(numberIn(text, /stable below η = 1\/\(n · max ‖φ\(x\)‖²\) = (-?[\d.]+(?:e[+-]?\d+)?)/, "limit"), limit, 4, "limit");
       const share = pointNorm.filter((q) => 1 - 2 * N * p.sgdLearningRate * q < -1).length / N;
       if (share > 0) assertClose(numberIn(text, /For ([\d.]+) % of the points/, "share"), 100 * share, 3, "share");
       else assert.match(text, /No point's factor is below −1/);
@@ -385,9 +390,9 @@ describe("notebook 03 across its parameters, through the kernel", () => {
         return;
       }
       if (decayed < constant) {
-        assertClose(numberIn(text, /lowers the last epoch's worst loss ([\d.e+]+)-fold/, "decay gain"), constant / decayed, 3, `${label(p)} decay gain`);
+        assertClose(numberIn(text, /lowers the last epoch's worst loss ([\d.]+(?:e[+-]?\d+)?)-fold/, "decay gain"), constant / decayed, 3, `${label(p)} decay gain`);
         if (p.sgdLearningRate > limit && stable < constant) {
-          assertClose(numberIn(text, /inside the per-point limit, lowers it ([\d.e+]+)-fold/, "limit gain"), constant / stable, 3, `${label(p)} limit gain`);
+          assertClose(numberIn(text, /inside the per-point limit, lowers it ([\d.]+(?:e[+-]?\d+)?)-fold/, "limit gain"), constant / stable, 3, `${label(p)} limit gain`);
         }
       } else {
         assert.match(text, /does not lower the last epoch's worst loss/);

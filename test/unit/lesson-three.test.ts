@@ -7,29 +7,32 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
-  LESSON_THREE_LIMITS,
-  adamStep,
   bestMomentumForStep,
   bestPlainStepForHorizon,
-  checkLessonThreeParameters,
-  describeStop,
-  evaluateArticleFunction,
-  exerciseOneAnswer,
-  gradientDescent,
-  lessonThreeProblems,
   momentumRate,
-  momentumStep as momentumOf,
   nesterovRate,
-  nesterovStep as nesterovOf,
   quadraticGaps,
-  singlePointStability,
-  sineData,
   stabilityLimits,
-  stableRangesMarkdown,
   stiffModePeak,
   unitDiagonalConditionNumber,
+} from "../../src/analysis/rates";
+import { describeStop, gradientDescent } from "../../src/descent/loop";
+import {
+  adamStep,
+  momentumStep as momentumOf,
+  nesterovStep as nesterovOf,
+} from "../../src/descent/step-rules";
+import {
+  LESSON_THREE_LIMITS,
+  checkLessonThreeParameters,
+  exerciseOneAnswer,
+  lessonThreeProblems,
+  stableRangesMarkdown,
   type LessonThreeParameters,
-} from "../../src";
+} from "../../src/lessons/lesson-three";
+import { evaluateArticleFunction } from "../../src/problems/bowl/bowl";
+import { singlePointStability } from "../../src/problems/cubic-fit/minibatch";
+import { sineData } from "../../src/problems/cubic-fit/polynomial";
 import { cubicHessian, jacobiEigenvalues } from "../support/independent";
 
 /** The larger |root| of z² − b z + c, by the quadratic formula in complex arithmetic. */
