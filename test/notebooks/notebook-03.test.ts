@@ -431,7 +431,7 @@ describe("notebook 03 across its parameters, through the kernel", () => {
       const html = runs[i]
         .flatMap((cell) => (cell.outputs ?? []).map((output) => joinText(output.data?.["text/html"] as string[])))
         .join("\n");
-      const live = /<script type="application\/json" data-gd-live="[^"]+">(.*?)<\/script>/s.exec(html);
+      const live = /<script type="application\/json" data-gd-live="[^"]+"[^>]*>(.*?)<\/script>/s.exec(html);
       assert.ok(live, `${label(p)}: the live explorer`);
       const spec = JSON.parse(live[1]) as {
         problem: { kind: string };
