@@ -13,6 +13,7 @@ import { after, before, describe, it } from "node:test";
 import { seededUniform } from "../../src/descent/random";
 import { randomCoefficients } from "../../src/problems/cubic-fit/polynomial";
 import { shuffledIndices } from "../../src/problems/cubic-fit/minibatch";
+import type { LessonThreeParameters as Parameters } from "../../src/lessons/lesson-three";
 import { NOTEBOOKS_DIR } from "../../src/tools/jupyter";
 import { joinText, readNotebook, type NotebookCell } from "../../src/tools/notebooks";
 import { cubicHessian, jacobiEigenvalues } from "../support/independent";
@@ -33,22 +34,6 @@ const parametersCell = original.cells.find((cell) => cell.metadata.tags?.include
 assert.ok(parametersCell, "notebook 03 has a cell tagged parameters");
 const parametersSource = joinText(parametersCell.source);
 
-interface Parameters {
-  learningRate: number;
-  momentum: number;
-  adamLearningRate: number;
-  iterations: number;
-  x: number;
-  y: number;
-  accuracy: number;
-  cubicIterations: number;
-  seed: number;
-  batchSize: number;
-  epochs: number;
-  sgdLearningRate: number;
-  decayEpochs: number;
-  frameworkIterations: number;
-}
 const DEFAULTS: Parameters = {
   learningRate: 0.3,
   momentum: 0.9,
