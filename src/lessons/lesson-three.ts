@@ -13,7 +13,7 @@ import {
   sufficientStatistics,
   sumOfSquaresFromStatistics,
 } from "../problems/cubic-fit/sufficient-statistics";
-import { KitRangeError, requireFinite, requireInteger, requirePositive } from "../descent/validate";
+import { KitRangeError, extent, requireFinite, requireInteger, requirePositive } from "../descent/validate";
 import {
   bestMomentumForStep,
   bestPlainStepForHorizon,
@@ -563,7 +563,7 @@ export function sgdBatchesTable(runs: readonly MinibatchRun[], optimumLoss: numb
 
 /** The largest loss above the optimum over a run's last epoch. */
 export function lastEpochWorst(run: MinibatchRun, optimumLoss: number): number {
-  return Math.max(...run.trajectory.values.slice(-run.stepsPerEpoch)) - optimumLoss;
+  return extent(run.trajectory.values.slice(-run.stepsPerEpoch)).max - optimumLoss;
 }
 
 /** The per-point stability limit at the notebook's SGD learning rate. */
@@ -599,8 +599,8 @@ export function sgdDecaySentences(options: {
   const lines = runs.map((run) => {
     if (diverged(run.trajectory))
       return `* batch ${run.batchSize}, ${run.trajectory.rule}: ${describeStop(run.trajectory.stop)}.`;
-    const lastEpoch = run.trajectory.values.slice(-run.stepsPerEpoch);
-    return `* batch ${run.batchSize}, ${run.trajectory.rule}, η = ${num(run.trajectory.learningRate)}: over the last epoch the loss is ${formatNumber(Math.min(...lastEpoch) - optimumLoss, 3)} to ${formatNumber(Math.max(...lastEpoch) - optimumLoss, 3)} above the optimum.`;
+    const lastEpoch = extent(run.trajectory.values.slice(-run.stepsPerEpoch));
+    return `* batch ${run.batchSize}, ${run.trajectory.rule}, η = ${num(run.trajectory.learningRate)}: over the last epoch the loss is ${formatNumber(lastEpoch.min - optimumLoss, 3)} to ${formatNumber(lastEpoch.max - optimumLoss, 3)} above the optimum.`;
   });
   if (learningRate > stability.limit) {
     const crossing = decaySteps * (learningRate / stability.limit - 1);
@@ -701,7 +701,7 @@ export function exerciseOneAnswer(
   const best = bestMomentumForStep(eigenvalues, learningRate);
   const [first, second] = eigenvalues;
   const order = best.complexFrom[1] < best.complexFrom[0] ? [1, 0] : [0, 1];
-  const plain = Math.max(...eigenvalues.map((lambda) => Math.abs(1 - learningRate * lambda)));
+  const plain = extent(eigenvalues.map((lambda) => Math.abs(1 - learningRate * lambda))).max;
   return foldedAnswer(
     [
       `Along eigenvalue λ the roots of $z^2 - (1 + \\beta - \\eta\\lambda) z + \\beta = 0$ are complex, with $|z| = \\sqrt\\beta$, once $(1 + \\beta - \\eta\\lambda)^2 < 4\\beta$, that is for $\\beta > (1 - \\sqrt{\\eta\\lambda})^2$; below that the larger real root exceeds $\\sqrt\\beta$ (the two roots multiply to $\\beta$). With $\\eta$ = ${num(learningRate)}: λ = ${num(eigenvalues[order[0]])}'s roots turn complex first, at β = ${num(best.complexFrom[order[0]])}; λ = ${num(eigenvalues[order[1]])}'s at β = ${num(best.complexFrom[order[1]])}.`,
@@ -732,7 +732,7 @@ export function exerciseThreeAnswer(options: {
     }
   }
   const slowest = runs.reduce((a, b) => (a.learningRate < b.learningRate ? a : b));
-  const distance = Math.max(...problem.startError.map(Math.abs));
+  const distance = extent(problem.startError.map(Math.abs)).max;
   const scaled = unitDiagonalConditionNumber(problem.hessian);
   return foldedAnswer(
     [
