@@ -377,8 +377,8 @@ export function quadraticGaps(options: {
 
 /**
  * The critically damped stiff mode started at rest: r_k = (1 + (1 + ρ)k)(−ρ)^k with
- * ρ = (√κ − 1)/(√κ + 1). It grows before it shrinks; its square (the mode's loss) peaks at the k
- * found here, near 1/ln(1/ρ) ≈ √κ/2, at about (√κ + 1)²/e² ≈ κ/e².
+ * ρ = (√κ − 1)/(√κ + 1). It grows before it shrinks: |r_k| peaks near k = 1/ln(1/ρ) ≈ √κ/2 at about
+ * √κ/e (1 + O(1/κ)), so its square (the mode's loss) peaks at about κ/e²; the exact peak is found here.
  */
 export function stiffModePeak(conditionNumber: number): { step: number; factor: number } {
   const kappa = requirePositive("conditionNumber", conditionNumber);

@@ -155,6 +155,7 @@ export function articleRulesTable(runs: readonly Trajectory[]): string {
 export function stableRangesMarkdown(
   learningRate: number,
   momentum: number,
+  start: { x: number; y: number },
   runs: { plain: Trajectory; momentum: Trajectory; nesterov: Trajectory },
 ): string {
   const limits = stabilityLimits(momentum);
@@ -163,15 +164,55 @@ export function stableRangesMarkdown(
     { rule: "heavy-ball momentum", formula: "2(1 + β)", limit: limits.heavyBall, run: runs.momentum },
     { rule: "Nesterov", formula: "2(1 + β)/(1 + 2β)", limit: limits.nesterov, run: runs.nesterov },
   ];
-  const where = (limit: number): string => {
-    const h = learningRate; // λmax = 1
-    if (Math.abs(h - limit) <= 1e-12 * limit)
-      return "at the limit: the stiff mode keeps its size, flipping sign";
-    return h < limit ? "inside: it converges" : "beyond: it diverges";
+  // f's eigen-directions: λ = 1 along x (error x + 1), λ = ½ along y (error y).
+  const modes = [
+    { lambda: 1, error: start.x + 1, name: "x" },
+    { lambda: 0.5, error: start.y, name: "y" },
+  ];
+  const verdict = (limit: number): { text: string; grows: boolean } => {
+    const atLimit = (m: (typeof modes)[number]) => Math.abs(learningRate * m.lambda - limit) <= 1e-12 * limit;
+    const beyond = (m: (typeof modes)[number]) => !atLimit(m) && learningRate * m.lambda > limit;
+    const growing = modes.filter((m) => beyond(m) && m.error !== 0);
+    const level = modes.filter((m) => atLimit(m) && m.error !== 0);
+    const idle = modes.filter((m) => (beyond(m) || atLimit(m)) && m.error === 0);
+    if (growing.length > 0)
+      return {
+        text: `beyond: the error along ${growing.map((m) => m.name).join(" and ")} grows`,
+        grows: true,
+      };
+    if (level.length > 0)
+      return {
+        text: `at the limit: the error along ${level.map((m) => m.name).join(" and ")} keeps its size, flipping sign`,
+        grows: false,
+      };
+    if (idle.length > 0)
+      return {
+        text: `beyond along ${idle.map((m) => m.name).join(" and ")}, but the start has no error there: it converges`,
+        grows: false,
+      };
+    return { text: "inside: it converges", grows: false };
   };
   const table = markdownTable(
-    ["rule", "stable while ηλmax <", `at β = ${num(momentum)}`, `η = ${num(learningRate)} is`, "the run"],
-    rows.map((row) => [row.rule, row.formula, num(row.limit), where(row.limit), describeStop(row.run.stop)]),
+    [
+      "rule",
+      "stable while ηλ <",
+      `at β = ${num(momentum)}`,
+      `η = ${num(learningRate)} (λmax = 1) is`,
+      "the run",
+    ],
+    rows.map((row) => {
+      const { text, grows } = verdict(row.limit);
+      const run = describeStop(row.run.stop);
+      return [
+        row.rule,
+        row.formula,
+        num(row.limit),
+        text,
+        grows && row.run.stop.kind !== "diverged"
+          ? `${run}, its error growing: not converging (too few steps for the kit's rule to stop it)`
+          : run,
+      ];
+    }),
   );
   const beyondNesterovOnly = learningRate > limits.nesterov * (1 + 1e-12) && learningRate < limits.plain;
   const note = beyondNesterovOnly
@@ -577,7 +618,7 @@ export function singlePointSentence(
     stability.unstableShare > 0
       ? ` For ${num(100 * stability.unstableShare, 3)} % of the points, those with |x| ≥ ${num(stability.smallestUnstableX!)}, the factor is below −1: a step on one of them overshoots its own fit and leaves its residual larger, with the sign flipped.`
       : " No point's factor is below −1: every single-point step is stable.";
-  return `${head}${below} Every single-point step is stable below η = 1/(n · max ‖φ(x)‖²) = ${num(stability.limit)}.`;
+  return `${head}${below} Every single-point step is stable below η = 1/(n · max ‖φ(x)‖²) = ${num(stability.limit)}; below it every minibatch step is stable on its own points too.`;
 }
 
 /**
@@ -595,21 +636,29 @@ export function sgdDecaySentences(options: {
   optimumLoss: number;
 }): string {
   const { constant, stable, decayed, stability, learningRate, decaySteps, optimumLoss } = options;
-  const runs = [constant, stable, decayed];
+  // The limit is about single points: it speaks of batch size 1 only, and of a rate beyond it.
+  const singlePoints = constant.batchSize === 1 && learningRate > stability.limit;
+  const runs = singlePoints ? [constant, stable, decayed] : [constant, decayed];
   const lines = runs.map((run) => {
     if (diverged(run.trajectory))
       return `* batch ${run.batchSize}, ${run.trajectory.rule}: ${describeStop(run.trajectory.stop)}.`;
     const lastEpoch = extent(run.trajectory.values.slice(-run.stepsPerEpoch));
     return `* batch ${run.batchSize}, ${run.trajectory.rule}, η = ${num(run.trajectory.learningRate)}: over the last epoch the loss is ${formatNumber(lastEpoch.min - optimumLoss, 3)} to ${formatNumber(lastEpoch.max - optimumLoss, 3)} above the optimum.`;
   });
-  if (learningRate > stability.limit) {
+  if (constant.batchSize !== 1) {
+    lines.push(
+      `* At batch size ${constant.batchSize} no step is a single point's: each averages ${constant.batchSize} points' pulls, so the per-point limit does not decide here.`,
+    );
+  } else if (singlePoints) {
     const crossing = decaySteps * (learningRate / stability.limit - 1);
     const epochs = crossing / decayed.stepsPerEpoch;
     const ranEpochs = (decayed.trajectory.points.length - 1) / decayed.stepsPerEpoch;
     lines.push(
       epochs <= ranEpochs
         ? `* The decaying rate falls below the per-point limit after ${num(epochs, 3)} epochs; from then on no single-point step overshoots.`
-        : `* The decaying rate stays above the per-point limit for the whole run (it would cross it after ${num(epochs, 3)} epochs).`,
+        : diverged(decayed.trajectory)
+          ? `* The decaying run diverged before its rate fell below the per-point limit (after ${num(epochs, 3)} epochs it would have).`
+          : `* The decaying rate stays above the per-point limit for the whole run (it would cross it after ${num(epochs, 3)} epochs).`,
     );
   } else {
     lines.push(
@@ -621,7 +670,9 @@ export function sgdDecaySentences(options: {
     return lines.join("\n");
   }
   const worst = runs.map((run) => lastEpochWorst(run, optimumLoss));
-  const [constantWorst, stableWorst, decayedWorst] = worst;
+  const constantWorst = lastEpochWorst(constant, optimumLoss);
+  const stableWorst = lastEpochWorst(stable, optimumLoss);
+  const decayedWorst = lastEpochWorst(decayed, optimumLoss);
   if (!worst.every((w) => w > 0)) {
     lines.push(`* A run's last epoch reached the optimum to rounding, so the worst losses are not compared.`);
     return lines.join("\n");
@@ -632,7 +683,7 @@ export function sgdDecaySentences(options: {
     lines.push(
       `* Here the decaying rate does not lower the last epoch's worst loss (${formatNumber(decayedWorst, 3)} against ${formatNumber(constantWorst, 3)}): with these settings it slows the approach more than it removes overshoot and noise.`,
     );
-  } else if (learningRate <= stability.limit || stable === constant) {
+  } else if (!singlePoints) {
     lines.push(`* The decaying rate lowers the last epoch's worst loss ${num(decayGain, 3)}-fold.`);
   } else {
     lines.push(
@@ -705,7 +756,7 @@ export function exerciseOneAnswer(
   return foldedAnswer(
     [
       `Along eigenvalue λ the roots of $z^2 - (1 + \\beta - \\eta\\lambda) z + \\beta = 0$ are complex, with $|z| = \\sqrt\\beta$, once $(1 + \\beta - \\eta\\lambda)^2 < 4\\beta$, that is for $\\beta > (1 - \\sqrt{\\eta\\lambda})^2$; below that the larger real root exceeds $\\sqrt\\beta$ (the two roots multiply to $\\beta$). With $\\eta$ = ${num(learningRate)}: λ = ${num(eigenvalues[order[0]])}'s roots turn complex first, at β = ${num(best.complexFrom[order[0]])}; λ = ${num(eigenvalues[order[1]])}'s at β = ${num(best.complexFrom[order[1]])}.`,
-      `So the rate falls until the last mode turns complex and then rises as $\\sqrt\\beta$: the best β for this η is exactly $\\beta^* = \\max_\\lambda (1 - \\sqrt{\\eta\\lambda})^2$ = ${formatNumber(best.momentum, 10)}, with rate $\\sqrt{\\beta^*} = \\max_\\lambda |1 - \\sqrt{\\eta\\lambda}|$ = ${formatNumber(best.rate, 10)} per step (the grid's ${gridBest} is its nearest point; plain descent: ${num(plain)}; λ = ${num(first)} and ${num(second)}).`,
+      `So the rate falls until the last mode turns complex and then rises as $\\sqrt\\beta$: the best β for this η is exactly $\\beta^* = \\max_\\lambda (1 - \\sqrt{\\eta\\lambda})^2$ = ${formatNumber(best.momentum, 10)}, with rate $\\sqrt{\\beta^*} = \\max_\\lambda |1 - \\sqrt{\\eta\\lambda}|$ = ${formatNumber(best.rate, 10)} per step (the grid's best, ${gridBest}, is a grid point near it: β* itself is not on the grid; plain descent: ${num(plain)}; λ = ${num(first)} and ${num(second)}).`,
       `This optimises β for the given η only. Optimising η too makes both modes turn complex at the same β: η = 4/(√L + √μ)², β = ((√κ − 1)/(√κ + 1))², the theory table's first row.`,
     ].join("\n\n"),
   );

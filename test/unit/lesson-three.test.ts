@@ -68,6 +68,7 @@ describe("exercise 1: the best momentum for a given step, in closed form", () =>
     const answer = exerciseOneAnswer([1, 0.5], 1.5, 0.05);
     assert.match(answer, /λ = 0\.5's roots turn complex first, at β = 0\.01795/);
     assert.match(answer, /= 0\.05051025722, with rate/);
+    assert.doesNotMatch(answer, /nearest/);
     assert.match(answer, /= 0\.2247448714 per step/);
   });
 
@@ -109,22 +110,27 @@ describe("each rule's stable range", () => {
         iterations: 200,
       });
     const at = (beta: number) =>
-      stableRangesMarkdown(1.5, beta, {
-        plain: run("plain", beta),
-        momentum: run("momentum", beta),
-        nesterov: run("nesterov", beta),
-      });
+      stableRangesMarkdown(
+        1.5,
+        beta,
+        { x: 2, y: 2 },
+        {
+          plain: run("plain", beta),
+          momentum: run("momentum", beta),
+          nesterov: run("nesterov", beta),
+        },
+      );
     const fast = at(0.9);
     assert.match(
       fast,
-      /\| Nesterov \| 2\(1 \+ β\)\/\(1 \+ 2β\) \| 1\.357 \| beyond: it diverges \| diverged at iteration/,
+      /\| Nesterov \| 2\(1 \+ β\)\/\(1 \+ 2β\) \| 1\.357 \| beyond: the error along x grows \| diverged at iteration/,
     );
     assert.match(fast, /\| plain \| 2 \| 2 \| inside: it converges \| ran all 200 iterations \|/);
     assert.match(fast, /Here Nesterov's step is past its limit while plain descent's is not/);
     const edge = at(0.5);
     assert.match(
       edge,
-      /\| Nesterov \| [^|]+ \| 1\.5 \| at the limit: the stiff mode keeps its size, flipping sign \| ran all 200 iterations \|/,
+      /\| Nesterov \| [^|]+ \| 1\.5 \| at the limit: the error along x keeps its size, flipping sign \| ran all 200 iterations \|/,
     );
   });
 });
