@@ -135,6 +135,41 @@ describe("each rule's stable range", () => {
   });
 });
 
+describe("the stable ranges judged from the start (the independent review's cases)", () => {
+  const runFrom = (eta: number, beta: number, x: number, y: number) => {
+    const run = (rule?: ReturnType<typeof momentumOf>) =>
+      gradientDescent({
+        start: [x, y],
+        evaluate: evaluateArticleFunction,
+        rule,
+        learningRate: rule === undefined ? eta : undefined,
+        iterations: 40,
+      });
+    return stableRangesMarkdown(
+      eta,
+      beta,
+      { x, y },
+      {
+        plain: run(),
+        momentum: run(momentumOf(eta, beta)),
+        nesterov: run(nesterovOf(eta, beta)),
+      },
+    );
+  };
+  it("a direction with no error cannot grow: η = 3 from (−1, 2) converges", () => {
+    assert.match(
+      runFrom(3, 0.9, -1, 2),
+      /\| plain \| 2 \| 2 \| beyond along x, but the start has no error there: it converges \| ran all 40 iterations \|/,
+    );
+  });
+  it("a growing run the kit has not stopped yet is said to be not converging (Nesterov, η = 1.4, β = 0.9)", () => {
+    assert.match(
+      runFrom(1.4, 0.9, 2, 2),
+      /\| Nesterov \| [^|]+ \| 1\.357 \| beyond: the error along x grows \| ran all 40 iterations, its error growing: not converging/,
+    );
+  });
+});
+
 describe("the cubic's conditioning and momentum's transient", () => {
   const data = sineData();
   const hessian = cubicHessian(data.x);
