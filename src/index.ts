@@ -17,6 +17,7 @@ export * from "./checks/tensorflow";
 export * from "./checks/gradient-check";
 export * from "./lessons/fit-report";
 export * from "./problems/bowl/closed-form";
+export * from "./problems/bowl/positions";
 export * from "./descent/step-rules";
 export * from "./analysis/rates";
 export * from "./checks/tensorflow-optimizers";
