@@ -151,10 +151,13 @@ async function movingLayer(
   await Plotly.restyle(div, { visible: false }, [...MOVING_PATH_TRACES]);
   // The map resizes with its cell (responsive): the layer follows.
   let width = div.clientWidth;
-  const observer: ResizeObserver = new ResizeObserver(() => {
-    // A figure removed (a rerun of its cell in the runnable page purges it) is followed no more.
-    if (!div.isConnected || !(div as Partial<PlotElement>).layout) return observer.disconnect();
-    if (div.clientWidth === width) return;
+  const observer = new ResizeObserver(() => {
+    // A rerun replaces the output: the map and its layer leave the page (and plotly.js purges them).
+    if (!div.isConnected || !layer.isConnected || div.layout === undefined) {
+      observer.disconnect();
+      return;
+    }
+    if (div.clientWidth === 0 || div.clientWidth === width) return;
     width = div.clientWidth;
     void Plotly.relayout(layer, geometry());
   });
