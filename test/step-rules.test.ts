@@ -553,13 +553,13 @@ describe("tensorflowDescent", () => {
     assert.throws(
       () =>
         tensorflowDescent({
-          optimizer: "rmsprop" as "sgd",
+          optimizer: "lbfgs" as "sgd",
           learningRate: 1,
           start: [0, 0],
           iterations: 1,
           objective: articleTensorObjective,
         }),
-      /optimizer must be one of sgd, momentum, nesterov, adam, got "rmsprop"/,
+      /optimizer must be one of sgd, momentum, nesterov, adam, adagrad, rmsprop, got "lbfgs"/
     );
   });
 });

@@ -24,7 +24,7 @@ import {
   requirePositive,
 } from "./validate";
 
-export const FRAMEWORK_OPTIMIZERS = ["sgd", "momentum", "nesterov", "adam"] as const;
+export const FRAMEWORK_OPTIMIZERS = ["sgd", "momentum", "nesterov", "adam", "adagrad", "rmsprop"] as const;
 export type FrameworkOptimizer = (typeof FRAMEWORK_OPTIMIZERS)[number];
 
 /**
@@ -43,6 +43,10 @@ export interface FrameworkRunOptions {
   beta1?: number;
   beta2?: number;
   epsilon?: number;
+  /** tf.train.adagrad's initialAccumulatorValue (default 0.1). */
+  initialAccumulator?: number;
+  /** tf.train.rmsprop's decay ρ (default 0.9; its ε defaults to the backend's, 1e-7). */
+  decay?: number;
   start: readonly number[];
   iterations: number;
   objective: TensorObjective;
@@ -72,6 +76,10 @@ function makeOptimizer(tf: TensorFlow, options: FrameworkRunOptions) {
       return tf.train.momentum(rate, options.momentum ?? 0.9, true);
     case "adam":
       return tf.train.adam(rate, options.beta1 ?? 0.9, options.beta2 ?? 0.999, options.epsilon ?? 1e-8);
+    case "adagrad":
+      return tf.train.adagrad(rate, options.initialAccumulator ?? 0.1);
+    case "rmsprop":
+      return tf.train.rmsprop(rate, options.decay ?? 0.9, 0, options.epsilon);
     default:
       throw new KitRangeError(
         `optimizer must be one of ${FRAMEWORK_OPTIMIZERS.join(", ")}, got ${describeValue(options.optimizer)}`,
@@ -135,9 +143,13 @@ export function tensorflowDescent(options: FrameworkRunOptions): FrameworkRun {
   }
   const milliseconds = performance.now() - began;
   const settings =
-    options.optimizer === "adam" || options.optimizer === "sgd"
-      ? `${options.learningRate}`
-      : `${options.learningRate}, ${options.momentum ?? 0.9}${options.optimizer === "nesterov" ? ", true" : ""}`;
+    options.optimizer === "momentum" || options.optimizer === "nesterov"
+      ? `${options.learningRate}, ${options.momentum ?? 0.9}${options.optimizer === "nesterov" ? ", true" : ""}`
+      : options.optimizer === "adagrad"
+        ? `${options.learningRate}, ${options.initialAccumulator ?? 0.1}`
+        : options.optimizer === "rmsprop"
+          ? `${options.learningRate}, ${options.decay ?? 0.9}`
+          : `${options.learningRate}`;
   const name = options.optimizer === "nesterov" ? "momentum" : options.optimizer;
   return {
     points,

@@ -12,6 +12,7 @@
  *   Newton     step = −η H(x)⁻¹ g           (η = 1: the full Newton step)
  */
 import { plainStep, type StepRule } from "./descent";
+import { inverseTimeDecay, scheduled, type ScheduledState } from "../descent/schedules";
 import {
   KitTypeError,
   KitRangeError,
@@ -197,19 +198,10 @@ export function solveLinear(matrix: readonly (readonly number[])[], right: reado
  * Plain descent with a decaying learning rate η_t = η / (1 + t/τ) (t counts steps from 0): the steps
  * shrink like 1/t, slowly enough to still reach the optimum (Σ η_t diverges) and fast enough to
  * average out the noise of minibatch gradients (Σ η_t² converges), as Robbins and Monro require.
+ * One instance of a schedule composed with a rule (src/descent/schedules.ts).
  */
-export function decayingStep(learningRate: number, decaySteps: number): StepRule<number> {
-  const eta = requirePositive("learningRate", learningRate);
-  const tau = requirePositive("decaySteps", decaySteps);
-  return {
-    name: `plain, η/(1 + t/${short(tau)})`,
-    learningRate: eta,
-    init: () => 0,
-    update: (gradient, count) => {
-      const rate = eta / (1 + count / tau);
-      return { step: gradient.map((g) => -rate * g), state: count + 1 };
-    },
-  };
+export function decayingStep(learningRate: number, decaySteps: number): StepRule<ScheduledState<null>> {
+  return scheduled(plainStep(learningRate), inverseTimeDecay(decaySteps));
 }
 
 export const STEP_METHODS = ["plain", "momentum", "nesterov", "adam", "newton"] as const;
