@@ -85,3 +85,32 @@ export function preconditionedTheory(hessian: Matrix, preconditioner: Matrix): P
   const kappa = largest / smallest;
   return { eigenvalues, conditionNumber: kappa, learningRate: 2 / (smallest + largest), rate: (kappa - 1) / (kappa + 1) };
 }
+
+/**
+ * The error of each point in the energy norm of H, relative to the start's:
+ * √((x_k − x*)ᵀH(x_k − x*) / (x_0 − x*)ᵀH(x_0 − x*)), which on a quadratic is
+ * √((f(x_k) − f*)/(f(x_0) − f*)) computed without the cancellation of f − f*. Preconditioned descent
+ * with the rate ρ of `preconditionedTheory` makes it at most ρᵏ (every eigen-mode of P^{1/2}HP^{1/2}
+ * shrinks at least that fast), so the first k with error ≤ ε is at most ⌈ln ε / ln ρ⌉.
+ */
+export function energyErrors(points: readonly (readonly number[])[], optimum: readonly number[], hessian: Matrix): number[] {
+  const h = requireSymmetricMatrix("hessian", hessian);
+  const energy = (point: readonly number[]): number => {
+    const e = point.map((p, i) => p - optimum[i]);
+    return e.reduce((sum, ei, i) => sum + ei * h[i].reduce((row, hij, j) => row + hij * e[j], 0), 0);
+  };
+  const initial = energy(points[0]);
+  if (!(initial > 0)) throw new KitRangeError("the run starts at the optimum: there is no error to reduce");
+  return points.map((point) => Math.sqrt(Math.max(0, energy(point)) / initial));
+}
+
+/** The first k with energyErrors ≤ accuracy, or undefined. */
+export function iterationsToEnergyAccuracy(
+  points: readonly (readonly number[])[],
+  optimum: readonly number[],
+  hessian: Matrix,
+  accuracy: number,
+): number | undefined {
+  const k = energyErrors(points, optimum, hessian).findIndex((error) => error <= accuracy);
+  return k < 0 ? undefined : k;
+}

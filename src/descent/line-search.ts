@@ -162,32 +162,68 @@ export function backtracking<S>(
 
 export interface LineSearchRun {
   trajectory: Trajectory;
-  /** Every trial point of every step, in order. */
-  trials: LineSearchTrial[];
+  /** trialsPerStep[k]: the trial points of step k + 1 (the last one accepted unless the search gave up). */
+  trialsPerStep: number[];
   /** Evaluations of f alone: one at the start, one per trial. */
   functionEvaluations: number;
   /** Evaluations of f and ∇f together by the descent loop: one per point. */
   gradientEvaluations: number;
 }
 
-/** gradientDescent with `backtracking(rule, objective, options)`, counting the evaluations. */
+/** gradientDescent with `backtracking(rule, objective, options)`, counting the trials of every step. */
 export function lineSearchDescent(
   options: Omit<DescentOptions, "rule" | "learningRate"> & {
     rule: StepRule<unknown>;
     objective: (point: readonly number[]) => number;
-    backtracking?: Omit<BacktrackingOptions, "onTrial">;
+    backtracking?: BacktrackingOptions;
   },
 ): LineSearchRun {
-  const trials: LineSearchTrial[] = [];
-  const { rule, objective, backtracking: searchOptions, ...descent } = options;
+  const trialsPerStep: number[] = [];
+  const { rule, objective, backtracking: searchOptions = {}, ...descent } = options;
+  const onTrial = searchOptions.onTrial;
   const trajectory = gradientDescent({
     ...descent,
-    rule: backtracking(rule, objective, { ...searchOptions, onTrial: (trial) => trials.push(trial) }),
+    rule: backtracking(rule, objective, {
+      ...searchOptions,
+      onTrial: (trial) => {
+        trialsPerStep[trial.step - 1] = (trialsPerStep[trial.step - 1] ?? 0) + 1;
+        onTrial?.(trial);
+      },
+    }),
   });
-  return {
-    trajectory,
-    trials,
-    functionEvaluations: 1 + trials.length,
-    gradientEvaluations: trajectory.points.length,
-  };
+  const trials = trialsPerStep.reduce((sum, n) => sum + n, 0);
+  return { trajectory, trialsPerStep, functionEvaluations: 1 + trials, gradientEvaluations: trajectory.points.length };
+}
+
+export interface SufficientDecreaseCheck {
+  /** Steps checked. */
+  steps: number;
+  /** Steps k (1-based) where f(x_k) > f(x_{k−1}) + c ∇f(x_{k−1})ᵀ(x_k − x_{k−1}) beyond rounding. */
+  violations: number[];
+  /** Steps where the search gave up and stayed put (x_k = x_{k−1}). */
+  zeroSteps: number;
+}
+
+/**
+ * Armijo's condition checked on a finished trajectory, step by step, from the recorded points and
+ * values and the gradient recomputed at each point (independent of the search's own bookkeeping).
+ * Rounding of the two sums is allowed for: 1e-13 times the size of the values.
+ */
+export function checkSufficientDecrease(
+  trajectory: Trajectory,
+  evaluate: (point: readonly number[]) => { value: number; gradient: number[] },
+  sufficientDecrease: number,
+): SufficientDecreaseCheck {
+  const c = requireFraction("sufficientDecrease", sufficientDecrease);
+  const violations: number[] = [];
+  let zeroSteps = 0;
+  const { points, values } = trajectory;
+  for (let k = 1; k < points.length; k++) {
+    const step = points[k].map((p, i) => p - points[k - 1][i]);
+    if (step.every((s) => s === 0)) zeroSteps++;
+    const slope = dot(evaluate(points[k - 1]).gradient, step);
+    const allowance = 1e-13 * Math.max(Math.abs(values[k]), Math.abs(values[k - 1]));
+    if (!(values[k] <= values[k - 1] + c * slope + allowance)) violations.push(k);
+  }
+  return { steps: points.length - 1, violations, zeroSteps };
 }

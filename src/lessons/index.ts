@@ -1,3 +1,4 @@
 export * from "./answers";
 export * from "./lesson-one";
 export * from "./lesson-two";
+export * from "./lesson-four";
