@@ -4,7 +4,8 @@
  * P^{1/2} H P^{1/2}, so its condition number κ_P replaces κ(H) in every rate: the best fixed η is
  * 2/(λ_min + λ_max) of P^{1/2} H P^{1/2} and the error shrinks by (κ_P − 1)/(κ_P + 1) per step.
  */
-import { KitRangeError, requireSymmetricMatrix, symmetricEigen } from "../numerics";
+import { KitRangeError } from "../descent/validate";
+import { requireSymmetricMatrix, symmetricEigen } from "./hessian";
 
 type Matrix = readonly (readonly number[])[];
 

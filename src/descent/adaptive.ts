@@ -7,8 +7,8 @@
  *   RMSProp   s ← ρs + (1 − ρ)g²  (s₀ = 0),     step = −η g / √(s + ε)
  * with ε = 1e-7 (float32's epsilon in TensorFlow.js) added inside the root, where Adam adds it outside.
  */
-import type { StepRule } from "../numerics/descent";
-import { KitRangeError, requireFinite, requireNonNegative, requirePositive } from "../numerics/validate";
+import type { StepRule } from "./loop";
+import { KitRangeError, requireFinite, requireNonNegative, requirePositive } from "./validate";
 
 /** TensorFlow.js's epsilon for float32 backends (backend.epsilon()): RMSProp's default and Adagrad's. */
 export const TENSORFLOW_EPSILON = 1e-7;

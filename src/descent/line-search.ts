@@ -11,15 +11,9 @@ import {
   type DescentOptions,
   type StepRule,
   type Trajectory,
-} from "../numerics/descent";
-import {
-  KitRangeError,
-  describeValue,
-  requireFunction,
-  requireInteger,
-  requirePositive,
-  requireSymmetricMatrix,
-} from "../numerics";
+} from "./loop";
+import { KitRangeError, describeValue, requireFunction, requireInteger, requirePositive } from "./validate";
+import { requireSymmetricMatrix } from "../analysis/hessian";
 
 type Matrix = readonly (readonly number[])[];
 

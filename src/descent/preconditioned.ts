@@ -6,9 +6,10 @@
  * I − η P^{1/2} H P^{1/2}: the condition number of P^{1/2} H P^{1/2} takes the place of κ(H).
  * A variable P: shiftedNewtonStep below (the Hessian at each point, made positive definite).
  */
-import type { StepRule } from "../numerics/descent";
-import { KitRangeError, requirePositive, requireSymmetricMatrix, solveLinear, symmetricEigenvalues } from "../numerics";
-import type { HessianAt } from "../numerics";
+import type { StepRule } from "./loop";
+import { KitRangeError, requirePositive } from "./validate";
+import { solveLinear, type HessianAt } from "./step-rules";
+import { requireSymmetricMatrix, symmetricEigenvalues } from "../analysis/hessian";
 
 type Matrix = readonly (readonly number[])[];
 

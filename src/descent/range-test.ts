@@ -5,8 +5,8 @@
  * fastai stops once the loss passes 4 times its lowest value and suggests a tenth of the η where
  * the loss was lowest. It is the rule "plainStep(from)" composed with an exponentialRamp schedule.
  */
-import { gradientDescent, plainStep, type Evaluate, type StopReason } from "../numerics/descent";
-import { KitRangeError, requireFiniteVector, requireInteger, requirePositive } from "../numerics/validate";
+import { gradientDescent, plainStep, type Evaluate, type StopReason } from "./loop";
+import { KitRangeError, requireFiniteVector, requireInteger, requirePositive } from "./validate";
 import { exponentialRamp, scheduled } from "./schedules";
 
 /** fastai's lr_find stops once the loss exceeds this many times its lowest value. */

@@ -6,8 +6,8 @@
  * step is the same as changing η at each step (what torch's lr_scheduler does): no rule is written
  * twice. The rule's own η is the peak; the schedule gives the fraction of it.
  */
-import type { StepRule } from "../numerics/descent";
-import { KitRangeError, requireFinite, requireFunction, requireInteger, requirePositive } from "../numerics/validate";
+import type { StepRule } from "./loop";
+import { KitRangeError, requireFinite, requireFunction, requireInteger, requirePositive } from "./validate";
 
 /** The fraction of the rule's step taken at step `count` (0 for the first step). */
 export interface Schedule {

@@ -3,32 +3,16 @@
  * parameters cell, and the sentences it states about their results. Every number in a sentence is
  * computed here, so that the notebook stays true when a student changes a parameter.
  */
-import {
-  ARTICLE_HESSIAN,
-  adamStep,
-  articleFunction,
-  describeStop,
-  evaluateArticleFunction,
-  gradientDescent,
-  minibatchDescent,
-  plainStep,
-  randomCoefficients,
-  rateTheory,
-  requireFinite,
-  requireInteger,
-  requirePositive,
-  sineData,
-  sufficientStatistics,
-  sumOfSquaresFromStatistics,
-  sumOfSquaresHessian,
-  symmetricEigenvalues,
-  basisForData,
-  KitRangeError,
-  type Evaluate,
-  type PolyData,
-  type StepRule,
-  type Trajectory,
-} from "../numerics";
+import { ARTICLE_HESSIAN, rateTheory } from "../analysis/rates";
+import { sumOfSquaresHessian, symmetricEigenvalues } from "../analysis/hessian";
+import { describeStop, gradientDescent, plainStep, type Evaluate, type StepRule, type Trajectory } from "../descent/loop";
+import { adamStep } from "../descent/step-rules";
+import { KitRangeError, requireFinite, requireInteger, requirePositive } from "../descent/validate";
+import { articleFunction, evaluateArticleFunction } from "../problems/bowl/bowl";
+import { basisForData } from "../problems/cubic-fit/bases";
+import { minibatchDescent } from "../problems/cubic-fit/minibatch";
+import { randomCoefficients, sineData, type PolyData } from "../problems/cubic-fit/polynomial";
+import { sufficientStatistics, sumOfSquaresFromStatistics } from "../problems/cubic-fit/sufficient-statistics";
 import {
   checkSufficientDecrease,
   exactLineSearchStep,

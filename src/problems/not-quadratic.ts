@@ -3,7 +3,7 @@
  * minimum (to count correct digits), a non-convex one with a maximum, a saddle and two minima, and
  * the plain saddle x² − y². Each gives f, ∇f and the Hessian ∇²f by hand.
  */
-import type { Evaluation } from "../numerics/descent";
+import type { Evaluation } from "../descent/loop";
 
 type Matrix = number[][];
 

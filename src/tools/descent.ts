@@ -4,21 +4,16 @@
  *
  *   npm run descent -- --learning-rate 0.1 --iterations 10 --x 2 --y 2 --out descent.html
  */
-import { openInWindow, writeFigureHtml } from "../display";
-import { surfaceWithPathFigure } from "../figures";
-import {
-  ARTICLE_HESSIAN,
-  MAX_ITERATIONS,
-  STEP_METHODS,
-  describeStop,
-  evaluateArticleFunction,
-  formatNumber,
-  gradientDescent,
-  makeStepRule,
-  positionRows,
-  type StepMethod,
-  type Trajectory,
-} from "../numerics";
+import { openInWindow } from "../display/show";
+import { writeFigureHtml } from "../display/html";
+import { surfaceWithPathFigure } from "../figures/surface";
+import { ARTICLE_HESSIAN } from "../analysis/rates";
+import { MAX_ITERATIONS } from "../descent/validate";
+import { STEP_METHODS, makeStepRule, type StepMethod } from "../descent/step-rules";
+import { describeStop, gradientDescent, type Trajectory } from "../descent/loop";
+import { evaluateArticleFunction } from "../problems/bowl/bowl";
+import { formatNumber } from "../text/tables";
+import { positionRows } from "../problems/bowl/closed-form";
 import {
   UsageError,
   hasDisplay,
@@ -49,7 +44,7 @@ Usage: npm run descent -- [options]
       --momentum <β>        momentum and nesterov: 0 ≤ β < 1            (default 0.9)
       --beta1 <β₁>          adam: 0 ≤ β₁ < 1                            (default 0.9)
       --beta2 <β₂>          adam: 0 ≤ β₂ < 1                            (default 0.999)
-      --epsilon <ε>         adam: a positive number                     (default 1e-8)
+      --epsilon <ε>         adam, adagrad, rmsprop: a positive number   (default 1e-8; 1e-7)
   -o, --out <file.html>     write the 3-D surface with the path to an offline HTML file
   -s, --show                open the figure in nodeplotlib's browser window (needs a display and internet)
   -a, --all                 print every position (by default a long table shows its first

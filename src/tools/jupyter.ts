@@ -15,15 +15,15 @@ export const KERNEL_DISPLAY_NAME = "TypeScript (tslab, gradient descent kit)";
 export const APT_PACKAGES = ["jupyter-notebook", "jupyter-nbconvert", "jupyter-client", "python3-nbclient"];
 
 /**
- * JupyterLab 4 for machines that cannot `pip install jupyterlab`: built from npm's @jupyterlab/*
- * packages by test/jupyterlab/build.ts and served by test/jupyterlab/server.py on Debian's
- * jupyter_server and jupyterlab_server (the kit's JupyterLab tests and `npm start -- --lab`).
+ * JupyterLab 4 for machines without the user's own: built from npm's @jupyterlab/* packages by
+ * src/tools/jupyterlab/build.ts (into build/lab/) and served by src/tools/jupyterlab/server.py on
+ * Debian's jupyter_server and jupyterlab_server (`npm start` and the kit's JupyterLab tests).
  */
-export const LAB_DIR = path.join(PROJECT_ROOT, "test", "jupyterlab");
+export const LAB_DIR = path.join(PROJECT_ROOT, "src", "tools", "jupyterlab");
 export const LAB_APT_PACKAGES = ["python3-jupyter-server", "python3-jupyterlab-server"];
 
 /**
- * A Python that can run test/jupyterlab/server.py: Debian's /usr/bin/python3 first (another
+ * A Python that can run src/tools/jupyterlab/server.py: Debian's /usr/bin/python3 first (another
  * python3 on PATH, such as pyenv's, lacks Debian's modules), then python3 on PATH.
  */
 export function labServerPython(): string | undefined {

@@ -142,7 +142,7 @@ export function startNotebookServer(notebookDir: string): Promise<TestServer> {
 }
 
 /**
- * The kit's JupyterLab (test/jupyterlab/server.py, run by `python`) on `rootDir`, the application
+ * The kit's JupyterLab (src/tools/jupyterlab/server.py, run by `python`) on `rootDir`, the application
  * exposed to the page as window.jupyterapp; `extraArgs` e.g. its settings and workspaces folders.
  */
 export function startLabServer(
@@ -151,7 +151,7 @@ export function startLabServer(
   extraArgs: string[] = [],
 ): Promise<TestServer> {
   return startTestServer({
-    name: "the JupyterLab server (test/jupyterlab/server.py)",
+    name: "the JupyterLab server (src/tools/jupyterlab/server.py)",
     command: python,
     args: (port, token) => [
       path.join(LAB_DIR, "server.py"),

@@ -1,4 +1,0 @@
-export * from "./answers";
-export * from "./lesson-one";
-export * from "./lesson-two";
-export * from "./lesson-four";
