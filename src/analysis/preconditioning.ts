@@ -13,11 +13,15 @@ type Matrix = readonly (readonly number[])[];
 export function symmetricSquareRoot(matrix: Matrix): number[][] {
   const { values, vectors } = symmetricEigen(matrix);
   if (!(values[0] > 0)) {
-    throw new KitRangeError(`the preconditioner must be positive definite, but its smallest eigenvalue is ${values[0]}`);
+    throw new KitRangeError(
+      `the preconditioner must be positive definite, but its smallest eigenvalue is ${values[0]}`,
+    );
   }
   const n = values.length;
   return Array.from({ length: n }, (_, i) =>
-    Array.from({ length: n }, (_, j) => values.reduce((sum, value, k) => sum + Math.sqrt(value) * vectors[k][i] * vectors[k][j], 0)),
+    Array.from({ length: n }, (_, j) =>
+      values.reduce((sum, value, k) => sum + Math.sqrt(value) * vectors[k][i] * vectors[k][j], 0),
+    ),
   );
 }
 
@@ -30,7 +34,9 @@ export function preconditionedHessian(hessian: Matrix, preconditioner: Matrix): 
   const h = requireSymmetricMatrix("hessian", hessian);
   const p = requireSymmetricMatrix("preconditioner", preconditioner);
   if (p.length !== h.length) {
-    throw new KitRangeError(`the preconditioner is ${p.length} × ${p.length} but the Hessian ${h.length} × ${h.length}`);
+    throw new KitRangeError(
+      `the preconditioner is ${p.length} × ${p.length} but the Hessian ${h.length} × ${h.length}`,
+    );
   }
   const root = symmetricSquareRoot(p);
   const result = product(product(root, h), root);
@@ -42,14 +48,20 @@ export function preconditionedHessian(hessian: Matrix, preconditioner: Matrix): 
 export function jacobiPreconditioner(hessian: Matrix): number[][] {
   const h = requireSymmetricMatrix("hessian", hessian);
   return h.map((row, i) => {
-    if (!(row[i] > 0)) throw new KitRangeError(`Jacobi's preconditioner needs positive diagonal entries, but H[${i}][${i}] = ${row[i]}`);
+    if (!(row[i] > 0))
+      throw new KitRangeError(
+        `Jacobi's preconditioner needs positive diagonal entries, but H[${i}][${i}] = ${row[i]}`,
+      );
     return row.map((_, j) => (i === j ? 1 / row[i] : 0));
   });
 }
 
 /** T Tᵀ for a change of basis a = T c: plain descent on c is descent on a with this P. */
 export function basisPreconditioner(change: Matrix): number[][] {
-  return product(change, change[0].map((_, j) => change.map((row) => row[j])));
+  return product(
+    change,
+    change[0].map((_, j) => change.map((row) => row[j])),
+  );
 }
 
 /** P = diag(d): a per-coordinate scaling such as Adam's 1/(√ŝ + ε). */
@@ -60,10 +72,15 @@ export function diagonalMatrix(diagonal: readonly number[]): number[][] {
 /** The inverse of a symmetric positive definite matrix (Newton's P = H⁻¹), from its eigen-decomposition. */
 export function symmetricInverse(matrix: Matrix): number[][] {
   const { values, vectors } = symmetricEigen(matrix);
-  if (!(values[0] > 0)) throw new KitRangeError(`the matrix must be positive definite, but its smallest eigenvalue is ${values[0]}`);
+  if (!(values[0] > 0))
+    throw new KitRangeError(
+      `the matrix must be positive definite, but its smallest eigenvalue is ${values[0]}`,
+    );
   const n = values.length;
   return Array.from({ length: n }, (_, i) =>
-    Array.from({ length: n }, (_, j) => values.reduce((sum, value, k) => sum + (vectors[k][i] * vectors[k][j]) / value, 0)),
+    Array.from({ length: n }, (_, j) =>
+      values.reduce((sum, value, k) => sum + (vectors[k][i] * vectors[k][j]) / value, 0),
+    ),
   );
 }
 
@@ -82,9 +99,17 @@ export function preconditionedTheory(hessian: Matrix, preconditioner: Matrix): P
   const eigenvalues = symmetricEigen(preconditionedHessian(hessian, preconditioner)).values;
   const smallest = eigenvalues[0];
   const largest = eigenvalues[eigenvalues.length - 1];
-  if (!(smallest > 0)) throw new KitRangeError(`the preconditioned Hessian must be positive definite, but its smallest eigenvalue is ${smallest}`);
+  if (!(smallest > 0))
+    throw new KitRangeError(
+      `the preconditioned Hessian must be positive definite, but its smallest eigenvalue is ${smallest}`,
+    );
   const kappa = largest / smallest;
-  return { eigenvalues, conditionNumber: kappa, learningRate: 2 / (smallest + largest), rate: (kappa - 1) / (kappa + 1) };
+  return {
+    eigenvalues,
+    conditionNumber: kappa,
+    learningRate: 2 / (smallest + largest),
+    rate: (kappa - 1) / (kappa + 1),
+  };
 }
 
 /**
@@ -94,7 +119,11 @@ export function preconditionedTheory(hessian: Matrix, preconditioner: Matrix): P
  * with the rate ρ of `preconditionedTheory` makes it at most ρᵏ (every eigen-mode of P^{1/2}HP^{1/2}
  * shrinks at least that fast), so the first k with error ≤ ε is at most ⌈ln ε / ln ρ⌉.
  */
-export function energyErrors(points: readonly (readonly number[])[], optimum: readonly number[], hessian: Matrix): number[] {
+export function energyErrors(
+  points: readonly (readonly number[])[],
+  optimum: readonly number[],
+  hessian: Matrix,
+): number[] {
   const h = requireSymmetricMatrix("hessian", hessian);
   const energy = (point: readonly number[]): number => {
     const e = point.map((p, i) => p - optimum[i]);

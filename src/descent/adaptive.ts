@@ -34,10 +34,15 @@ function short(value: number): string {
  */
 export function adagradStep(learningRate: number, options: AdagradOptions = {}): StepRule<number[]> {
   const eta = requirePositive("learningRate", learningRate);
-  const initial = requireNonNegative("initialAccumulator", options.initialAccumulator ?? ADAGRAD_INITIAL_ACCUMULATOR);
+  const initial = requireNonNegative(
+    "initialAccumulator",
+    options.initialAccumulator ?? ADAGRAD_INITIAL_ACCUMULATOR,
+  );
   const epsilon = requireNonNegative("epsilon", options.epsilon ?? TENSORFLOW_EPSILON);
   if (!(initial + epsilon > 0)) {
-    throw new KitRangeError("initialAccumulator and epsilon cannot both be 0: the first step would divide by zero");
+    throw new KitRangeError(
+      "initialAccumulator and epsilon cannot both be 0: the first step would divide by zero",
+    );
   }
   return {
     name: "Adagrad",
@@ -65,7 +70,8 @@ export interface RmspropOptions {
 export function rmspropStep(learningRate: number, options: RmspropOptions = {}): StepRule<number[]> {
   const eta = requirePositive("learningRate", learningRate);
   const rho = requireFinite("decay", options.decay ?? 0.9);
-  if (!(rho >= 0 && rho < 1)) throw new KitRangeError(`decay must be a number from 0 up to (not including) 1, got ${rho}`);
+  if (!(rho >= 0 && rho < 1))
+    throw new KitRangeError(`decay must be a number from 0 up to (not including) 1, got ${rho}`);
   const epsilon = requirePositive("epsilon", options.epsilon ?? TENSORFLOW_EPSILON);
   return {
     name: `RMSProp (ρ = ${short(rho)})`,

@@ -6,12 +6,7 @@
  *   which needs only f and ∇f. `backtracking` wraps any step rule: the rule's step is the direction
  *   d, and the search chooses how much of it to take (plain descent, Newton, a preconditioned step).
  */
-import {
-  gradientDescent,
-  type DescentOptions,
-  type StepRule,
-  type Trajectory,
-} from "./loop";
+import { gradientDescent, type DescentOptions, type StepRule, type Trajectory } from "./loop";
 import { KitRangeError, describeValue, requireFunction, requireInteger, requirePositive } from "./validate";
 import { requireSymmetricMatrix } from "../analysis/hessian";
 
@@ -149,7 +144,10 @@ export function backtracking<S>(
         }
         fraction *= shrink;
       }
-      return { step: point.map(() => 0), state: { inner: proposal.state, value: state.value, fraction, step } };
+      return {
+        step: point.map(() => 0),
+        state: { inner: proposal.state, value: state.value, fraction, step },
+      };
     },
   };
 }
@@ -186,7 +184,12 @@ export function lineSearchDescent(
     }),
   });
   const trials = trialsPerStep.reduce((sum, n) => sum + n, 0);
-  return { trajectory, trialsPerStep, functionEvaluations: 1 + trials, gradientEvaluations: trajectory.points.length };
+  return {
+    trajectory,
+    trialsPerStep,
+    functionEvaluations: 1 + trials,
+    gradientEvaluations: trajectory.points.length,
+  };
 }
 
 export interface SufficientDecreaseCheck {

@@ -14,7 +14,11 @@ import { requireSymmetricMatrix, symmetricEigenvalues } from "../analysis/hessia
 type Matrix = readonly (readonly number[])[];
 
 /** step = −η P g, P symmetric (positive definite for a descent direction). */
-export function preconditionedStep(preconditioner: Matrix, learningRate: number, name = "preconditioned"): StepRule<null> {
+export function preconditionedStep(
+  preconditioner: Matrix,
+  learningRate: number,
+  name = "preconditioned",
+): StepRule<null> {
   const p = requireSymmetricMatrix("preconditioner", preconditioner);
   const eta = requirePositive("learningRate", learningRate);
   return {
@@ -22,7 +26,9 @@ export function preconditionedStep(preconditioner: Matrix, learningRate: number,
     learningRate: eta,
     init: (start) => {
       if (start.length !== p.length) {
-        throw new KitRangeError(`the preconditioner is ${p.length} × ${p.length} but the start has ${start.length} coordinates`);
+        throw new KitRangeError(
+          `the preconditioner is ${p.length} × ${p.length} but the start has ${start.length} coordinates`,
+        );
       }
       return null;
     },

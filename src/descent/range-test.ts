@@ -73,5 +73,12 @@ export function learningRateRangeTest(options: RangeTestOptions): RangeTest {
     learningRates.length === 0
       ? { step: 0, learningRate: from, value: values[0] }
       : { step: best, learningRate: learningRates[best], value: values[best + 1] };
-  return { learningRates, values, lowest, suggestion: lowest.learningRate / 10, blowUp, stop: trajectory.stop };
+  return {
+    learningRates,
+    values,
+    lowest,
+    suggestion: lowest.learningRate / 10,
+    blowUp,
+    stop: trajectory.stop,
+  };
 }

@@ -25,7 +25,9 @@ export interface ScheduledState<S> {
 /** `rule` with every step multiplied by `schedule.factor(t)`, t counting steps from 0. */
 export function scheduled<S>(rule: StepRule<S>, schedule: Schedule): StepRule<ScheduledState<S>> {
   if (rule === null || typeof rule !== "object" || typeof rule.update !== "function") {
-    throw new KitRangeError(`scheduled needs a step rule { name, learningRate, init, update }, got ${String(rule)}`);
+    throw new KitRangeError(
+      `scheduled needs a step rule { name, learningRate, init, update }, got ${String(rule)}`,
+    );
   }
   if (schedule === null || typeof schedule !== "object") {
     throw new KitRangeError(`schedule must be a schedule { name, factor }, got ${String(schedule)}`);

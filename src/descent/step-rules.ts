@@ -205,7 +205,15 @@ export function decayingStep(learningRate: number, decaySteps: number): StepRule
   return scheduled(plainStep(learningRate), inverseTimeDecay(decaySteps));
 }
 
-export const STEP_METHODS = ["plain", "momentum", "nesterov", "adam", "adagrad", "rmsprop", "newton"] as const;
+export const STEP_METHODS = [
+  "plain",
+  "momentum",
+  "nesterov",
+  "adam",
+  "adagrad",
+  "rmsprop",
+  "newton",
+] as const;
 export type StepMethod = (typeof STEP_METHODS)[number];
 
 export interface StepRuleOptions {
@@ -258,7 +266,10 @@ export function makeStepRule(options: StepRuleOptions): StepRule<unknown> {
     case "adam":
       return adamStep(rate(), { beta1: options.beta1, beta2: options.beta2, epsilon: options.epsilon });
     case "adagrad":
-      return adagradStep(rate(), { initialAccumulator: options.initialAccumulator, epsilon: options.epsilon });
+      return adagradStep(rate(), {
+        initialAccumulator: options.initialAccumulator,
+        epsilon: options.epsilon,
+      });
     case "rmsprop":
       return rmspropStep(rate(), { decay: options.decay, epsilon: options.epsilon });
     case "newton":

@@ -5,14 +5,24 @@
  */
 import { ARTICLE_HESSIAN, rateTheory } from "../analysis/rates";
 import { sumOfSquaresHessian, symmetricEigenvalues } from "../analysis/hessian";
-import { describeStop, gradientDescent, plainStep, type Evaluate, type StepRule, type Trajectory } from "../descent/loop";
+import {
+  describeStop,
+  gradientDescent,
+  plainStep,
+  type Evaluate,
+  type StepRule,
+  type Trajectory,
+} from "../descent/loop";
 import { adamStep } from "../descent/step-rules";
 import { KitRangeError, requireFinite, requireInteger, requirePositive } from "../descent/validate";
 import { articleFunction, evaluateArticleFunction } from "../problems/bowl/bowl";
 import { basisForData } from "../problems/cubic-fit/bases";
 import { minibatchDescent } from "../problems/cubic-fit/minibatch";
 import { randomCoefficients, sineData, type PolyData } from "../problems/cubic-fit/polynomial";
-import { sufficientStatistics, sumOfSquaresFromStatistics } from "../problems/cubic-fit/sufficient-statistics";
+import {
+  sufficientStatistics,
+  sumOfSquaresFromStatistics,
+} from "../problems/cubic-fit/sufficient-statistics";
 import {
   checkSufficientDecrease,
   exactLineSearchStep,
@@ -89,7 +99,9 @@ export function checkLessonFourParameters(p: LessonFourParameters): void {
   const x = requireBetween("x", p.x, -LESSON_FOUR_MAX_START, LESSON_FOUR_MAX_START);
   const y = requireBetween("y", p.y, -LESSON_FOUR_MAX_START, LESSON_FOUR_MAX_START);
   if (x === -1 && y === 0) {
-    throw new KitRangeError("the start (x, y) = (-1, 0) is the minimum itself: there is no error to reduce; choose another start");
+    throw new KitRangeError(
+      "the start (x, y) = (-1, 0) is the minimum itself: there is no error to reduce; choose another start",
+    );
   }
   requireBetween("accuracy", p.accuracy, 1e-14, 0.5);
   requireInteger("maxIterations", p.maxIterations, 1, LESSON_FOUR_MAX_ITERATIONS);
@@ -166,17 +178,46 @@ export interface StepChoiceOptions {
   search: Pick<BacktrackingOptions, "initialStep" | "shrink" | "sufficientDecrease">;
 }
 
+/**
+ * A gradient norm below which the energy-norm error is surely ≤ accuracy: ‖g‖² = eᵀH²e ≥ λmin eᵀHe,
+ * so ‖g‖ ≤ accuracy·√(λmin e₀ᵀHe₀) implies the error is at most `accuracy`. The runs stop there
+ * (the harness knows H; the rules do not), instead of idling at the rounding floor.
+ */
+export function certainAccuracyTolerance(
+  problem: QuadraticProblem,
+  smallestEigenvalue: number,
+  accuracy: number,
+): number {
+  const e = problem.start.map((p, i) => p - problem.optimum[i]);
+  const energy = e.reduce(
+    (sum, ei, i) => sum + ei * problem.hessian[i].reduce((row, hij, j) => row + hij * e[j], 0),
+    0,
+  );
+  return accuracy * Math.sqrt(smallestEigenvalue * energy);
+}
+
 /** Best fixed η, exact line search and backtracking (from t₀, and warm-started) on one problem. */
 export function stepChoiceRuns(problem: QuadraticProblem, options: StepChoiceOptions): StepChoiceRun[] {
-  const theory = rateTheory(symmetricEigenvalues(problem.hessian));
-  const common = { start: problem.start, evaluate: problem.evaluate, iterations: options.maxIterations };
+  const eigenvalues = symmetricEigenvalues(problem.hessian);
+  const theory = rateTheory(eigenvalues);
+  const common = {
+    start: problem.start,
+    evaluate: problem.evaluate,
+    iterations: options.maxIterations,
+    tolerance: certainAccuracyTolerance(problem, eigenvalues[0], options.accuracy),
+  };
   const measured = (
     method: string,
     trajectory: Trajectory,
     trialsPerStep?: number[],
     hessianPerStep = 0,
   ): StepChoiceRun => {
-    const iterations = iterationsToEnergyAccuracy(trajectory.points, problem.optimum, problem.hessian, options.accuracy);
+    const iterations = iterationsToEnergyAccuracy(
+      trajectory.points,
+      problem.optimum,
+      problem.hessian,
+      options.accuracy,
+    );
     const k = iterations ?? trajectory.points.length - 1;
     const trials = (trialsPerStep ?? []).slice(0, k).reduce((sum, n) => sum + (n ?? 0), 0);
     return {
@@ -212,7 +253,9 @@ export function stepChoiceRows(problem: QuadraticProblem, runs: StepChoiceRun[])
   return runs.map((run) => [
     problem.name,
     run.method,
-    run.iterations === undefined ? `not within ${run.trajectory.points.length - 1} steps (${describeStop(run.trajectory.stop)})` : String(run.iterations),
+    run.iterations === undefined
+      ? `not within ${run.trajectory.points.length - 1} steps (${describeStop(run.trajectory.stop)})`
+      : String(run.iterations),
     String(run.gradientEvaluations),
     String(run.functionEvaluations),
     String(run.hessianProducts),
@@ -221,7 +264,9 @@ export function stepChoiceRows(problem: QuadraticProblem, runs: StepChoiceRun[])
 
 /** The zigzag of exact line search: the largest |cos| between consecutive steps (0: right angles). */
 export function largestConsecutiveCosine(trajectory: Trajectory): number {
-  const steps = trajectory.points.slice(1).map((point, k) => point.map((p, i) => p - trajectory.points[k][i]));
+  const steps = trajectory.points
+    .slice(1)
+    .map((point, k) => point.map((p, i) => p - trajectory.points[k][i]));
   let largest = 0;
   for (let k = 1; k < steps.length; k++) {
     const a = steps[k - 1];
@@ -241,7 +286,8 @@ export function exactLineSearchSentence(problem: QuadraticProblem, run: StepChoi
   const errors = energyErrors(run.trajectory.points, problem.optimum, problem.hessian);
   const bound = theory.plain.rate;
   let worst = 0;
-  for (let k = 1; k < errors.length && errors[k] > 1e-6; k++) worst = Math.max(worst, errors[k] / errors[k - 1]);
+  for (let k = 1; k < errors.length && errors[k] > 1e-6; k++)
+    worst = Math.max(worst, errors[k] / errors[k - 1]);
   const cosine = largestConsecutiveCosine(run.trajectory);
   const zigzag =
     cosine < 1e-6
@@ -256,13 +302,26 @@ export function exactLineSearchSentence(problem: QuadraticProblem, run: StepChoi
 /** Section 2's verdict on the comparison, for one problem. */
 export function stepChoiceSentence(problem: QuadraticProblem, runs: StepChoiceRun[]): string {
   const [fixed, exact, cold, warm] = runs;
-  const said = (run: StepChoiceRun): string =>
-    run.iterations === undefined
-      ? `does not reach the accuracy within ${run.trajectory.points.length - 1} steps`
-      : `needs ${run.iterations} steps, ${run.gradientEvaluations} gradients${run.functionEvaluations > 0 ? ` and ${run.functionEvaluations} more values of f` : ""}`;
+  const said = (run: StepChoiceRun): string => {
+    if (run.iterations === undefined)
+      return `does not reach the accuracy within ${run.trajectory.points.length - 1} steps`;
+    const trials =
+      run.functionEvaluations > 0
+        ? ` and ${run.functionEvaluations - 1} trials (${num((run.functionEvaluations - 1) / Math.max(1, run.iterations), 3)} a step)`
+        : "";
+    return `needs ${run.iterations} steps${trials}`;
+  };
+  const versus = (run: StepChoiceRun): string =>
+    run.iterations === undefined || fixed.iterations === undefined
+      ? ""
+      : run.iterations < fixed.iterations
+        ? ` — ${num(fixed.iterations / run.iterations, 3)} times fewer steps than the best fixed η`
+        : run.iterations > fixed.iterations
+          ? ` — ${num(run.iterations / fixed.iterations, 3)} times more steps than the best fixed η`
+          : " — as many steps as the best fixed η";
   return (
-    `On ${problem.name}: the best fixed η ${said(fixed)}; exact line search ${said(exact)}; ` +
-    `backtracking from t₀ ${said(cold)}; warm-started, it ${said(warm)}.`
+    `On ${problem.name}: the best fixed η ${said(fixed)}; exact line search ${said(exact)}${versus(exact)}; ` +
+    `backtracking from t₀ ${said(cold)}${versus(cold)}; warm-started, it ${said(warm)}${versus(warm)}.`
   );
 }
 
@@ -274,19 +333,29 @@ export function sufficientDecreaseSentence(
 ): string {
   const checks = runs
     .filter((run) => run.method.startsWith("backtracking"))
-    .map((run) => ({ run, check: checkSufficientDecrease(run.trajectory, problem.evaluate, sufficientDecrease) }));
+    .map((run) => ({
+      run,
+      check: checkSufficientDecrease(run.trajectory, problem.evaluate, sufficientDecrease),
+    }));
   const steps = checks.reduce((sum, { check }) => sum + check.steps, 0);
   const violations = checks.reduce((sum, { check }) => sum + check.violations.length, 0);
   const zero = checks.reduce((sum, { check }) => sum + check.zeroSteps, 0);
   return violations === 0
     ? `On ${problem.name}, all ${steps} accepted steps of the two backtracking runs satisfy f(x + t d) ≤ f(x) + c t ∇f(x)ᵀd with c = ${num(sufficientDecrease)}` +
-        (zero > 0 ? ` (${zero} of them are zero steps: at the rounding floor no trial decreased f, and the search stayed put).` : ".")
+        (zero > 0
+          ? ` (${zero} of them are zero steps: at the rounding floor no trial decreased f, and the search stayed put).`
+          : ".")
     : `On ${problem.name}, ${violations} of ${steps} steps break the sufficient-decrease condition: a bug.`;
 }
 
 // ——— Section 3: the learning-rate range test ———
 
-export function cubicRangeTest(problem: QuadraticProblem, from: number, to: number, steps: number): RangeTest {
+export function cubicRangeTest(
+  problem: QuadraticProblem,
+  from: number,
+  to: number,
+  steps: number,
+): RangeTest {
   return learningRateRangeTest({ evaluate: problem.evaluate, start: problem.start, from, to, steps });
 }
 
@@ -310,12 +379,17 @@ export function rangeTestSentence(test: RangeTest, hessian: Matrix, from: number
 
 /** Fixed-η runs at the range test's suggestion and at its blow-up, to check the reading. */
 export function rangeTestCheck(problem: QuadraticProblem, test: RangeTest, iterations: number): string {
-  const run = (eta: number) => gradientDescent({ start: problem.start, evaluate: problem.evaluate, learningRate: eta, iterations });
+  const run = (eta: number) =>
+    gradientDescent({ start: problem.start, evaluate: problem.evaluate, learningRate: eta, iterations });
   const suggestion = run(test.suggestion);
-  const parts = [`At the suggestion η = ${num(test.suggestion)}, ${iterations} fixed steps: ${describeStop(suggestion.stop)}, loss ${num(suggestion.values[suggestion.values.length - 1])}.`];
+  const parts = [
+    `At the suggestion η = ${num(test.suggestion)}, ${iterations} fixed steps: ${describeStop(suggestion.stop)}, loss ${num(suggestion.values[suggestion.values.length - 1])}.`,
+  ];
   if (test.blowUp !== undefined) {
     const blow = run(test.blowUp);
-    parts.push(`At the blow-up η = ${num(test.blowUp)}: ${describeStop(blow.stop)}${blow.stop.kind === "diverged" ? "" : `, loss ${num(blow.values[blow.values.length - 1])}`}.`);
+    parts.push(
+      `At the blow-up η = ${num(test.blowUp)}: ${describeStop(blow.stop)}${blow.stop.kind === "diverged" ? "" : `, loss ${num(blow.values[blow.values.length - 1])}`}.`,
+    );
   }
   return parts.join(" ");
 }
@@ -359,7 +433,12 @@ export function scheduleRuns(options: {
       seed: options.seed,
       rule: scheduled(plainStep(options.learningRate), schedule),
     });
-    return { schedule, trajectory: run.trajectory, gradientEvaluations: run.gradientEvaluations, stepsPerEpoch };
+    return {
+      schedule,
+      trajectory: run.trajectory,
+      gradientEvaluations: run.gradientEvaluations,
+      stepsPerEpoch,
+    };
   });
 }
 
@@ -383,10 +462,15 @@ export function scheduleRows(runs: ScheduleRun[], optimumLoss: number): string[]
 
 export function scheduleSentence(runs: ScheduleRun[], optimumLoss: number): string {
   const finished = runs.filter((run) => run.trajectory.stop.kind !== "diverged");
-  if (finished.length === 0) return "Every schedule diverged: the peak learning rate is too large for this batch size.";
-  const ranked = [...finished].sort((a, b) => lastEpochWorst(a, optimumLoss) - lastEpochWorst(b, optimumLoss));
+  if (finished.length === 0)
+    return "Every schedule diverged: the peak learning rate is too large for this batch size.";
+  const ranked = [...finished].sort(
+    (a, b) => lastEpochWorst(a, optimumLoss) - lastEpochWorst(b, optimumLoss),
+  );
   const constant = runs[0];
-  const diverged = runs.filter((run) => run.trajectory.stop.kind === "diverged").map((run) => run.schedule.name);
+  const diverged = runs
+    .filter((run) => run.trajectory.stop.kind === "diverged")
+    .map((run) => run.schedule.name);
   const best = ranked[0];
   const versus =
     constant.trajectory.stop.kind === "diverged"
@@ -394,8 +478,19 @@ export function scheduleSentence(runs: ScheduleRun[], optimumLoss: number): stri
       : best === constant
         ? "no schedule beats the constant rate here"
         : `${num(lastEpochWorst(constant, optimumLoss) / lastEpochWorst(best, optimumLoss), 3)} times lower than with the constant rate`;
+  const constantWorst =
+    constant.trajectory.stop.kind === "diverged" ? Infinity : lastEpochWorst(constant, optimumLoss);
+  const better = finished
+    .filter((run) => run !== constant && lastEpochWorst(run, optimumLoss) < constantWorst)
+    .map((run) => run.schedule.name);
+  const worse = finished
+    .filter((run) => run !== constant && lastEpochWorst(run, optimumLoss) >= constantWorst)
+    .map((run) => run.schedule.name);
   return (
     `Lowest worst loss over the last epoch: ${best.schedule.name}, ${num(lastEpochWorst(best, optimumLoss), 3)} above the optimum (${versus}).` +
+    (constant.trajectory.stop.kind === "diverged"
+      ? ""
+      : ` Below the constant rate's: ${better.length > 0 ? listInWords(better) : "none"}; not below it: ${worse.length > 0 ? listInWords(worse) : "none"}.`) +
     (diverged.length > 0 ? ` Diverged: ${listInWords(diverged)}.` : "")
   );
 }
@@ -481,9 +576,19 @@ export interface AdamPreconditioning {
 }
 
 /** Adam on the problem; the κ of the Hessian preconditioned by its final diagonal. */
-export function adamPreconditioning(problem: QuadraticProblem, learningRate: number, accuracy: number, maxIterations: number): AdamPreconditioning {
+export function adamPreconditioning(
+  problem: QuadraticProblem,
+  learningRate: number,
+  accuracy: number,
+  maxIterations: number,
+): AdamPreconditioning {
   const rule = adamStep(learningRate);
-  const trajectory = gradientDescent({ start: problem.start, evaluate: problem.evaluate, rule, iterations: maxIterations });
+  const trajectory = gradientDescent({
+    start: problem.start,
+    evaluate: problem.evaluate,
+    rule,
+    iterations: maxIterations,
+  });
   const state = replayState(rule, trajectory, problem.evaluate);
   const beta2 = 0.999;
   const count = Math.max(1, state.count);
@@ -496,14 +601,20 @@ export function adamPreconditioning(problem: QuadraticProblem, learningRate: num
   };
 }
 
-export function preconditionerRowsTable(rows: PreconditionerRow[], adam: AdamPreconditioning, adamLearningRate: number): string[][] {
+export function preconditionerRowsTable(
+  rows: PreconditionerRow[],
+  adam: AdamPreconditioning,
+  adamLearningRate: number,
+): string[][] {
   const fixed = rows.map((row) => [
     row.name,
     num(row.theory.conditionNumber, 4),
     num(row.theory.learningRate, 4),
     num(row.theory.rate, 4),
     String(row.predicted),
-    row.measured === undefined ? `not within ${row.trajectory.points.length - 1} steps` : String(row.measured),
+    row.measured === undefined
+      ? `not within ${row.trajectory.points.length - 1} steps`
+      : String(row.measured),
   ]);
   return fixed.concat([
     [
@@ -512,7 +623,9 @@ export function preconditionerRowsTable(rows: PreconditionerRow[], adam: AdamPre
       "—",
       "—",
       "— (P changes every step)",
-      adam.measured === undefined ? `not within ${adam.trajectory.points.length - 1} steps (${describeStop(adam.trajectory.stop)})` : String(adam.measured),
+      adam.measured === undefined
+        ? `not within ${adam.trajectory.points.length - 1} steps (${describeStop(adam.trajectory.stop)})`
+        : String(adam.measured),
     ],
   ]);
 }
@@ -561,7 +674,13 @@ export function digitsTable(points: readonly (readonly number[])[], minimum: rea
 /** The steps where Newton's digits at least nearly doubled (digits_k ≥ 1.8 digits_{k−1}, from 1 digit on). */
 export function doublingSteps(rows: DigitsRow[]): number[] {
   return rows
-    .filter((row, k) => k > 0 && rows[k - 1].digits >= 1 && Number.isFinite(row.digits) && row.digits >= 1.8 * rows[k - 1].digits)
+    .filter(
+      (row, k) =>
+        k > 0 &&
+        rows[k - 1].digits >= 1 &&
+        Number.isFinite(row.digits) &&
+        row.digits >= 1.8 * rows[k - 1].digits,
+    )
     .map((row) => row.step);
 }
 
@@ -597,16 +716,23 @@ export function endPointSentence(
   const gradientNorm = trajectory.gradientNorms[trajectory.gradientNorms.length - 1];
   const at = `(${last.map((p) => num(p, 5)).join(", ")})`;
   const kind = gradientNorm < 1e-6 ? stationaryKind(hessianAt(last)) : undefined;
-  const evaluations = functionEvaluations === undefined ? "" : ` (${functionEvaluations} evaluations of f by the line search)`;
+  const eigenvalues = symmetricEigenvalues(hessianAt(last)).map((v) => num(v, 4));
+  const evaluations =
+    functionEvaluations === undefined ? "" : ` (${functionEvaluations} evaluations of f by the line search)`;
   return `${name}: ${describeStop(trajectory.stop)}, ends at ${at} with f = ${num(trajectory.values[trajectory.values.length - 1], 6)}${evaluations}; ${
     kind === undefined
       ? `the gradient there is ${num(gradientNorm, 3)} in size, not a stationary point yet`
-      : `∇f = 0 there (to ${num(gradientNorm, 2)}) and the Hessian's eigenvalues make it a ${kind}`
+      : `the gradient vanishes there (its size is ${num(gradientNorm, 2)}), and the Hessian's eigenvalues ${listInWords(eigenvalues)} make it a ${kind}`
   }.`;
 }
 
 /** The saddle x² − y²: steps for plain descent to leave it, predicted and measured, and Newton's one step. */
-export function saddleSentence(descent: Trajectory, newton: Trajectory, learningRate: number, leaveAt = 1): string {
+export function saddleSentence(
+  descent: Trajectory,
+  newton: Trajectory,
+  learningRate: number,
+  leaveAt = 1,
+): string {
   const y0 = Math.abs(descent.points[0][1]);
   const predicted = Math.ceil(Math.log(leaveAt / y0) / Math.log(1 + 2 * learningRate));
   const measured = descent.points.findIndex(([, y]) => Math.abs(y) >= leaveAt);
@@ -620,23 +746,57 @@ export function saddleSentence(descent: Trajectory, newton: Trajectory, learning
 // ——— Exercises ———
 
 /** Exercise 1: backtracking with a demanding c against the default, on the cubic. */
-export function demandingDecreaseAnswer(loose: StepChoiceRun, strict: StepChoiceRun, looseC: number, strictC: number): string {
+export function demandingDecreaseAnswer(
+  loose: StepChoiceRun,
+  strict: StepChoiceRun,
+  looseC: number,
+  strictC: number,
+  shrink: number,
+): string {
+  const interval = (c: number) => `between ${num(shrink * 2 * (1 - c), 3)} t* and ${num(2 * (1 - c), 3)} t*`;
   const said = (run: StepChoiceRun) =>
-    run.iterations === undefined ? `does not reach the accuracy in ${run.trajectory.points.length - 1} steps` : `needs ${run.iterations} steps and ${run.functionEvaluations} values of f`;
+    run.iterations === undefined
+      ? `does not reach the accuracy in ${run.trajectory.points.length - 1} steps`
+      : `needs ${run.iterations} steps and ${run.functionEvaluations} values of f`;
+  const outcome =
+    loose.iterations === undefined || strict.iterations === undefined
+      ? ""
+      : strict.iterations < loose.iterations
+        ? ` Here the demanding c wins: the steps it refuses were the overshooting ones.`
+        : strict.iterations > loose.iterations
+          ? ` Here the demanding c loses: the shorter steps make less progress than the overshoots it refuses.`
+          : " Here both take as many steps.";
   return (
     `With c = ${num(looseC)} backtracking ${said(loose)}; with c = ${num(strictC)} it ${said(strict)}. ` +
-    `A larger c demands more decrease per unit of slope, so the search rejects the long steps that a quadratic accepts only when c < ½ (along d = −g the step t is accepted exactly when t ≤ 2(1 − c)/(gᵀHg/gᵀg)): with c close to ½ the accepted steps are shorter and the run slower; a tiny c accepts nearly every step that decreases f at all.`
+    `On a quadratic, along d = −g, f(x − tg) = f(x) − t gᵀg + ½t² gᵀHg, so Armijo's condition holds exactly when t ≤ 2(1 − c) t*, with t* = gᵀg/gᵀHg the exact line search's step. ` +
+    `Shrinking by β = ${num(shrink)} from a t₀ above that bound stops at the first t in (β·2(1 − c)t*, 2(1 − c)t*]: with c = ${num(looseC)} ${interval(looseC)}, with c = ${num(strictC)} ${interval(strictC)}. Beyond t* a step overshoots the minimum along the line (at 2t* it climbs back to the height it started from).` +
+    outcome
   );
 }
 
 /** Exercise 2: the range test run longer (more, smaller ramp steps). */
-export function longerRangeAnswer(short: RangeTest, long: RangeTest, hessian: Matrix, shortSteps: number, longSteps: number): string {
+export function longerRangeAnswer(
+  short: RangeTest,
+  long: RangeTest,
+  hessian: Matrix,
+  shortSteps: number,
+  longSteps: number,
+): string {
   const eigenvalues = symmetricEigenvalues(hessian);
   const bound = 2 / eigenvalues[eigenvalues.length - 1];
-  const at = (test: RangeTest) => (test.blowUp === undefined ? "never (within the range)" : `after η = ${num(test.blowUp)} (${num(test.blowUp / bound, 3)} × 2/λmax)`);
+  const at = (test: RangeTest) =>
+    test.blowUp === undefined
+      ? "never (within the range)"
+      : `after η = ${num(test.blowUp)} (${num(test.blowUp / bound, 3)} × 2/λmax)`;
+  const moved =
+    short.blowUp === undefined || long.blowUp === undefined
+      ? ""
+      : long.blowUp < short.blowUp
+        ? " The slower ramp blows up earlier, closer to 2/λmax:"
+        : " Here the slower ramp does not blow up earlier:";
   return (
-    `With ${shortSteps} steps the loss blows up ${at(short)}; with ${longSteps} steps ${at(long)}. ` +
-    `Above 2/λmax the stiffest mode grows by |1 − ηλmax| per step, but it starts from almost nothing (the small learning rates had shrunk it), so it takes several steps past the limit before the loss shows it: the slower the ramp, the more steps at each η and the closer the blow-up comes to 2/λmax. The range test reads the limit of a short run, not the stability limit.`
+    `With ${shortSteps} steps the loss blows up ${at(short)}; with ${longSteps} steps ${at(long)}.${moved} ` +
+    `above 2/λmax the stiffest mode grows by |1 − ηλmax| per step, but it starts from almost nothing (the smaller learning rates had shrunk it), so it takes several steps past the limit before the loss shows it; a slower ramp spends more steps at each η. The range test reads the limit of a short run, not the stability limit.`
   );
 }
 
@@ -653,3 +813,17 @@ export function jacobiBowlAnswer(
 }
 
 export const LESSON_FOUR_STRICT_DECREASE = 0.45;
+
+/** How many steps two runs agree for: the first k whose points differ by more than `tolerance` (relative, as largestPointDifference), or the shorter run's length. */
+export function agreeingSteps(
+  a: readonly (readonly number[])[],
+  b: readonly (readonly number[])[],
+  tolerance: number,
+): number {
+  const steps = Math.min(a.length, b.length);
+  for (let k = 0; k < steps; k++) {
+    const scale = Math.max(1, Math.hypot(...a[k]));
+    if (Math.hypot(...a[k].map((v, i) => v - b[k][i])) / scale > tolerance) return k;
+  }
+  return steps - 1;
+}

@@ -50,7 +50,10 @@ export const BOYD_FUNCTION: TestFunction & { minimum: { point: [number, number];
 export const NON_CONVEX_FUNCTION: TestFunction = {
   label: "g(x, y) = x⁴ − 3x² + x + y²",
   value: ([x, y]) => x ** 4 - 3 * x ** 2 + x + y * y,
-  evaluate: ([x, y]) => ({ value: x ** 4 - 3 * x ** 2 + x + y * y, gradient: [4 * x ** 3 - 6 * x + 1, 2 * y] }),
+  evaluate: ([x, y]) => ({
+    value: x ** 4 - 3 * x ** 2 + x + y * y,
+    gradient: [4 * x ** 3 - 6 * x + 1, 2 * y],
+  }),
   hessian: ([x]) => [
     [12 * x * x - 6, 0],
     [0, 2],

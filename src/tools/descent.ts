@@ -44,7 +44,7 @@ Usage: npm run descent -- [options]
       --momentum <β>        momentum and nesterov: 0 ≤ β < 1            (default 0.9)
       --beta1 <β₁>          adam: 0 ≤ β₁ < 1                            (default 0.9)
       --beta2 <β₂>          adam: 0 ≤ β₂ < 1                            (default 0.999)
-      --epsilon <ε>         adam, adagrad, rmsprop: a positive number   (default 1e-8; 1e-7)
+      --epsilon <ε>         adam, adagrad, rmsprop: a positive number   (adam 1e-8, else 1e-7)
   -o, --out <file.html>     write the 3-D surface with the path to an offline HTML file
   -s, --show                open the figure in nodeplotlib's browser window (needs a display and internet)
   -a, --all                 print every position (by default a long table shows its first
