@@ -76,7 +76,7 @@ export interface LessonFourParameters {
   rangeFrom: number;
   rangeTo: number;
   rangeSteps: number;
-  sgdLearningRate: number;
+  learningRate: number;
   batchSize: number;
   epochs: number;
   adaptiveLearningRate: number;
@@ -113,7 +113,7 @@ export function checkLessonFourParameters(p: LessonFourParameters): void {
   const to = requireBetween("rangeTo", p.rangeTo, 1e-15, 1e3);
   if (!(to > from)) throw new KitRangeError(`rangeTo must be greater than rangeFrom (${from}), got ${to}`);
   requireInteger("rangeSteps", p.rangeSteps, 10, LESSON_FOUR_MAX_RANGE_STEPS);
-  requireBetween("sgdLearningRate", p.sgdLearningRate, 0, 1, false);
+  requireBetween("learningRate", p.learningRate, 0, 1, false);
   requireInteger("batchSize", p.batchSize, 1, 2000);
   requireInteger("epochs", p.epochs, 1, LESSON_FOUR_MAX_EPOCHS);
   requireBetween("adaptiveLearningRate", p.adaptiveLearningRate, 0, 10, false);
