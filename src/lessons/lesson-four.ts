@@ -664,7 +664,11 @@ export function digitsTable(points: readonly (readonly number[])[], minimum: rea
       step: k,
       error,
       digits: error === 0 ? Infinity : -Math.log10(error / scale),
-      ratio: previous === undefined || previous.error === 0 ? undefined : error / previous.error ** 2,
+      // At the rounding floor the ratio measures rounding, not convergence: left out.
+      ratio:
+        previous === undefined || previous.error === 0 || error <= 1e-15 * scale
+          ? undefined
+          : error / previous.error ** 2,
     });
     if (error <= 1e-15 * scale) break; // rounding: nothing more to measure
   }

@@ -217,7 +217,7 @@ describe("notebook 04 across its parameters, in one kernel session", () => {
     valid.forEach((p, run) => {
       for (const tag of ["exact-by-hand", "backtracking-by-hand", "schedule-by-hand", "preconditioned-by-hand", "adaptive-by-hand"]) {
         const text = tagged(runs[run], tag);
-        for (const match of text.matchAll(/largest difference (?:from the hand-written loop over \d+ steps |over \d+ steps )?(\S+?)[.;]/g)) {
+        for (const match of text.matchAll(/largest difference (?:from the hand-written loop over \d+ steps |over \d+ steps )?(\d+(?:\.\d+)?(?:e[-+]?\d+)?)[.;]/g)) {
           assert.ok(Number(match[1]) <= 1e-12, `${label(p)}, ${tag}: ${match[0]}`);
         }
       }
