@@ -406,7 +406,7 @@ export interface ScheduleRun {
 /** The schedules of section 4, for a run of `totalSteps` with `stepsPerEpoch` steps per epoch. */
 export function lessonSchedules(totalSteps: number, stepsPerEpoch: number): Schedule[] {
   const third = Math.max(1, Math.ceil(totalSteps / 3));
-  const warmup = Math.min(stepsPerEpoch, Math.max(1, totalSteps - 1));
+  const warmup = Math.min(stepsPerEpoch, totalSteps);
   return [
     constantSchedule(),
     stepDecay(third, 0.1),
