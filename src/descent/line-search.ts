@@ -55,7 +55,7 @@ export interface BacktrackingOptions {
   shrink?: number;
   /** c in Armijo's condition f(x + t d) ≤ f(x) + c t gᵀd, 0 < c < 1 (default 1e-4, Nocedal and Wright's). */
   sufficientDecrease?: number;
-  /** Trials per step before giving up and staying put (default 60: 0.5⁶⁰ ≈ 1e-18). */
+  /** Trials per step before giving up and staying put (default backtrackingTrialCap(shrink)). */
   maxTrials?: number;
   /**
    * Start each search at min(t₀, t_prev/β), one trial above the last accepted fraction, instead of
@@ -85,6 +85,15 @@ export interface BacktrackingState<S> {
   step: number;
 }
 
+/**
+ * The default number of trials per step: enough to shrink t₀ by a factor 10²⁴ (80 trials for β = ½,
+ * 525 for β = 0.9), so that a t₀ far above the problem's scale still reaches it.
+ */
+export function backtrackingTrialCap(shrink: number): number {
+  const beta = requireFraction("shrink", shrink);
+  return Math.min(10_000, Math.ceil(Math.log(1e-24) / Math.log(beta)));
+}
+
 function requireFraction(name: string, value: unknown): number {
   const n = requirePositive(name, value);
   if (!(n < 1)) throw new KitRangeError(`${name} must be between 0 and 1 (not included), got ${n}`);
@@ -112,7 +121,7 @@ export function backtracking<S>(
   const initial = requirePositive("initialStep", options.initialStep ?? 1);
   const shrink = requireFraction("shrink", options.shrink ?? 0.5);
   const c = requireFraction("sufficientDecrease", options.sufficientDecrease ?? 1e-4);
-  const maxTrials = requireInteger("maxTrials", options.maxTrials ?? 60, 1, 10_000);
+  const maxTrials = requireInteger("maxTrials", options.maxTrials ?? backtrackingTrialCap(shrink), 1, 10_000);
   const warmStart = options.warmStart === true;
   const onTrial = options.onTrial;
   if (onTrial !== undefined) requireFunction("onTrial", onTrial);

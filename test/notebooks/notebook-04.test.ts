@@ -131,7 +131,7 @@ function backtrackingStep(c0: number, shrink: number, t0: number, warm: boolean)
     const f = loss(c);
     const slope = -g.reduce((s, gi) => s + gi * gi, 0);
     let t = warm ? Math.min(t0, state.t / shrink) : t0;
-    for (let trial = 1; trial <= 60; trial++) {
+    for (let trial = 1; trial <= 80; trial++) {
       const candidate = c.map((v, i) => v - t * g[i]);
       if (loss(candidate) <= f + c0 * t * slope) {
         state.t = t;
@@ -140,7 +140,7 @@ function backtrackingStep(c0: number, shrink: number, t0: number, warm: boolean)
       t *= shrink;
     }
     state.t = t;
-    return { next: c, trials: 60 };
+    return { next: c, trials: 80 };
   };
 }
 

@@ -18,6 +18,7 @@ import {
   adamStep,
   articleTensorObjective,
   backtracking,
+  backtrackingTrialCap,
   checkLessonFourParameters,
   constantSchedule,
   cosineDecay,
@@ -327,6 +328,29 @@ describe("backtracking (Armijo) line search", () => {
         },
       ),
       { numRuns: 150 },
+    );
+  });
+
+  it("tries enough to shrink t₀ by 10²⁴: from t₀ = 10⁶ with β = 0.9 it still finds the bowl's scale", () => {
+    assert.equal(backtrackingTrialCap(0.5), 80);
+    assert.equal(backtrackingTrialCap(0.9), 525);
+    const run = lineSearchDescent({
+      start: [2, 2],
+      evaluate: bowl,
+      objective: bowlValue,
+      rule: plainStep(1),
+      iterations: 5,
+      backtracking: { initialStep: 1e6, shrink: 0.9 },
+    });
+    // t ≤ 2(1 − c)t* with t* ∈ [1, 2]: the first 0.9ᵏ·10⁶ below 2(1 − c)t* is accepted, never a zero step.
+    assert.ok(
+      run.trajectory.points.every(
+        (p, k) => k === 0 || p.some((v, i) => v !== run.trajectory.points[k - 1][i]),
+      ),
+    );
+    assert.ok(
+      run.trialsPerStep.every((n) => n > 100 && n < 200),
+      `${run.trialsPerStep}`,
     );
   });
 
