@@ -8,7 +8,7 @@
  */
 import type { StepRule } from "./loop";
 import { KitRangeError, requirePositive } from "./validate";
-import { solveLinear, type HessianAt } from "./step-rules";
+import { newtonStep, type HessianAt } from "./step-rules";
 import { requireSymmetricMatrix, symmetricEigenvalues } from "../analysis/hessian";
 
 type Matrix = readonly (readonly number[])[];
@@ -48,15 +48,10 @@ export function preconditionedStep(
 export function shiftedNewtonStep(hessianAt: HessianAt, margin = 1e-3): StepRule<null> {
   if (typeof hessianAt !== "function") throw new KitRangeError("hessian must be a function of the point");
   const delta = requirePositive("margin", margin);
-  return {
-    name: "Newton, shifted to positive definite",
-    learningRate: 1,
-    init: () => null,
-    update: (gradient, state, point) => {
-      const hessian = requireSymmetricMatrix("hessian", hessianAt(point));
-      const shift = Math.max(0, delta - symmetricEigenvalues(hessian)[0]);
-      const shifted = hessian.map((row, i) => row.map((entry, j) => (i === j ? entry + shift : entry)));
-      return { step: solveLinear(shifted, gradient).map((s) => -s), state };
-    },
+  const shifted: HessianAt = (point) => {
+    const hessian = requireSymmetricMatrix("hessian", hessianAt(point));
+    const shift = Math.max(0, delta - symmetricEigenvalues(hessian)[0]);
+    return hessian.map((row, i) => row.map((entry, j) => (i === j ? entry + shift : entry)));
   };
+  return { ...newtonStep(shifted), name: "Newton, shifted to positive definite" };
 }

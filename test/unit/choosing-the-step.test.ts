@@ -632,7 +632,7 @@ describe("Adagrad and RMSProp in TensorFlow.js's forms", () => {
       ] as const) {
         const ours = gradientDescent({ start: c.start, evaluate: c.evaluate, rule, iterations: c.steps });
         const theirs = tensorflowDescent({
-          optimizer,
+          method: optimizer,
           learningRate: c.eta,
           ...settings,
           start: c.start,

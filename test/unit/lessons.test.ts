@@ -7,19 +7,21 @@ import path from "node:path";
 import { describe, it } from "node:test";
 import {
   checkLessonOneParameters,
-  checkLessonTwoParameters,
-  descendArticleFunction,
   etaTwoStory,
-  foldedAnswer,
   leavesTheMapThreshold,
+  sameIteratesSentence,
+  toleranceSteps,
+} from "../../src/lessons/lesson-one";
+import {
+  checkLessonTwoParameters,
   measuredGapFactor,
   progressEvery,
-  sameIteratesSentence,
   sineTaylorCoefficient,
   slowestFactor,
-  stabilityOf,
-  toleranceSteps,
-} from "../../src";
+} from "../../src/lessons/lesson-two";
+import { descendArticleFunction } from "../../src/problems/bowl/bowl";
+import { foldedAnswer } from "../../src/lessons/answers";
+import { stabilityOf } from "../../src/analysis/hessian";
 import { NOTEBOOKS_DIR } from "../../src/tools/jupyter";
 import { readNotebook } from "../../src/tools/notebooks";
 import { isAnswerCell, studentEdition } from "../../src/tools/student-edition";
