@@ -226,9 +226,19 @@ describe("notebook 04 across its parameters, in one kernel session", () => {
 
   it("states the comparison of the steps as recomputed here (the bowl in closed form, the cubic by its own loops)", () => {
     const text = tagged(runs[0], "step-choice");
-    // The bowl from (2, 2): η = 4/3 multiplies both error components by −1/3; t = 1 puts x on −1 and halves y.
-    assert.equal(Number(tableRow(text, "the bowl f(x, y) | best fixed")[2]), Math.ceil(Math.log(1e-6) / Math.log(1 / 3)));
-    assert.equal(Number(tableRow(text, "the bowl f(x, y) | backtracking from")[2]), Math.ceil(Math.log2(1 / (1e-6 * Math.sqrt(5.5)))));
+    // The bowl: η = 4/3 multiplies both error components by −1/3; t = 1 (always accepted there) puts x on −1
+    // and halves y, so after k ≥ 1 steps the energy is ½(y₀/2ᵏ)² against (x₀ + 1)² + ½y₀² at the start.
+    for (const run of [0, 3]) {
+      const p = valid[run];
+      const bowlText = tagged(runs[run], "step-choice");
+      const e0 = (p.x + 1) ** 2 + 0.5 * p.y ** 2;
+      assert.equal(Number(tableRow(bowlText, "the bowl f(x, y) | best fixed")[2]), Math.ceil(Math.log(p.accuracy) / Math.log(1 / 3)), label(p));
+      assert.equal(
+        Number(tableRow(bowlText, "the bowl f(x, y) | backtracking from")[2]),
+        Math.ceil(Math.log2((Math.abs(p.y) * Math.SQRT1_2) / (p.accuracy * Math.sqrt(e0)))),
+        label(p),
+      );
+    }
     const start = randomCoefficients(3, 0);
     const fixed = descend(start, (c, g) => ({ next: c.map((v, i) => v - (2 / (lambdaMin + lambdaMax)) * g[i]), trials: 0 }), 1e-6, 5000);
     const exact = descend(
