@@ -273,7 +273,7 @@ describe("live explorer: bad input is named", () => {
     [
       "rule of the figure",
       () => livePathExplorerFigure({ rule: "lbfgs" }),
-      /rule must be one of plain, momentum, nesterov, adam, newton, got "lbfgs"/,
+      /rule must be one of plain, momentum, nesterov, adam, adagrad, rmsprop, newton, got "lbfgs"/,
     ],
     [
       "ruleParameters",
@@ -319,7 +319,7 @@ describe("live explorer: bad input is named", () => {
     [
       "rule",
       () => liveDescent({ kind: "article-function" }, { ...settings(0.1, 1, [0, 0]), rule: "lbfgs" }),
-      /rule must be one of plain, momentum, nesterov, adam, newton, got "lbfgs"/,
+      /rule must be one of plain, momentum, nesterov, adam, adagrad, rmsprop, newton, got "lbfgs"/,
     ],
     [
       "problem",
@@ -370,7 +370,7 @@ describe("live explorer: the settings the page reads are checked", () => {
     [
       "an unknown rule",
       () => edited(path(), ["settings", "rule"], "lbfgs"),
-      /^\w+Error: spec\.settings\.rule must be one of plain, momentum, nesterov, adam, newton, got "lbfgs"$/,
+      /^\w+Error: spec\.settings\.rule must be one of plain, momentum, nesterov, adam, adagrad, rmsprop, newton, got "lbfgs"$/,
     ],
     [
       "a parameter the rule does not have",
