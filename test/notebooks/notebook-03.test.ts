@@ -144,7 +144,7 @@ describe("notebook 03 through the tslab kernel, with diverging reruns of its par
           (cell.outputs ?? []).map((output) => joinText(output.data?.["text/html"] as string[])),
         )
         .join("\n");
-      const live = /<script type="application\/json" data-gd-live="[^"]+">(.*?)<\/script>/s.exec(html);
+      const live = /<script type="application\/json" data-gd-live="[^"]+"[^>]*>(.*?)<\/script>/s.exec(html);
       assert.ok(live, `run ${rerun ?? 0}: the live explorer`);
       const spec = JSON.parse(live[1]) as { settings: { rule: string }; controls: { setting: string }[] };
       assert.equal(spec.settings.rule, "momentum");
