@@ -29,6 +29,7 @@ import {
   requireFiniteVector,
   requireFunction,
   requireIterations,
+  requireKnownOptions,
 } from "../descent/validate";
 
 /**
@@ -36,7 +37,10 @@ import {
  * @internal Like the other TensorFlow.js types (see TensorFlow in tensorflow.ts), kept out of
  * build's declarations, where notebooks see it as `any`.
  */
-export type TensorObjective = (tf: TensorFlow, parameters: Tensor1D) => Scalar;
+export type TensorObjective = ((tf: TensorFlow, parameters: Tensor1D) => Scalar) & {
+  /** The length of the parameter vector it expects, when known: starts of another length are refused. */
+  dimension?: number;
+};
 
 /**
  * A rule of the kit's registry (src/descent/step-rules.ts) by name with its settings, as makeStepRule
@@ -110,11 +114,20 @@ export function tensorflowDescent(options: FrameworkRunOptions): FrameworkRun {
       `method must be one of ${Object.keys(TF_OPTIMIZERS).join(", ")} (TensorFlow.js has no ${options.method}), got ${describeValue(options.method)}`,
     );
   }
-  // The registry checks the rule's settings, with the same errors as the kit's own rules.
-  makeStepRule(options);
-  const start = requireFiniteVector("start", options.start);
-  const iterations = requireIterations("iterations", options.iterations);
+  requireKnownOptions("the options of tensorflowDescent", options, [
+    "method",
+    "learningRate",
+    ...Object.keys(STEP_SETTINGS),
+    "start",
+    "iterations",
+    "objective",
+  ]);
+  // The registry checks the rule's settings (and refuses unknown ones), with the kit's own errors.
+  const { method, learningRate, momentum, beta1, beta2, epsilon } = options;
+  makeStepRule({ method, learningRate, momentum, beta1, beta2, epsilon });
   requireFunction("objective", options.objective);
+  const start = requireFiniteVector("start", options.start, options.objective.dimension);
+  const iterations = requireIterations("iterations", options.iterations);
   const { tf, description } = loadTensorFlow();
   const optimizer = makeOptimizer(tf, options);
   const parameters = tf.variable(tf.tensor1d([...start]));
@@ -180,21 +193,27 @@ export function sumOfSquaresTensorObjective(data: PolyData, degree = 3): TensorO
   requireDegree(degree);
   const x = Float32Array.from(checked.x);
   const y = Float32Array.from(checked.y);
-  return (tf, coefficients) => {
-    // Horner's scheme: ((d·x + c)·x + b)·x + a.
+  const objective: TensorObjective = (tf, coefficients) => {
+    // Horner's scheme: ((d·x + c)·x + b)·x + a. Coefficients are sliced, not unstacked: tf.grad
+    // fails through unstack of a one-element tensor (degree 0).
     const xs = tf.tensor1d(x);
-    const terms = tf.unstack(coefficients);
-    let prediction = terms[degree].mul(tf.onesLike(xs));
-    for (let k = degree - 1; k >= 0; k--) prediction = prediction.mul(xs).add(terms[k]);
+    const term = (k: number) => coefficients.slice([k], [1]);
+    let prediction = term(degree).mul(tf.onesLike(xs));
+    for (let k = degree - 1; k >= 0; k--) prediction = prediction.mul(xs).add(term(k));
     return prediction.sub(tf.tensor1d(y)).square().sum() as Scalar;
   };
+  objective.dimension = degree + 1;
+  return objective;
 }
 
 /** The first article's f(x, y) = ½x² + x + ¼y² − 2 in tensor operations. */
-export const articleTensorObjective: TensorObjective = (tf, point) => {
-  const [x, y] = tf.unstack(point);
-  return tf.addN([x.square().mul(0.5), x, y.square().mul(0.25), tf.scalar(-2)]) as Scalar;
-};
+export const articleTensorObjective: TensorObjective = Object.assign(
+  (tf: TensorFlow, point: Tensor1D): Scalar => {
+    const [x, y] = tf.unstack(point);
+    return tf.addN([x.square().mul(0.5), x, y.square().mul(0.25), tf.scalar(-2)]) as Scalar;
+  },
+  { dimension: 2 },
+);
 
 /**
  * The largest difference between two runs' points, step by step, relative to the size of the

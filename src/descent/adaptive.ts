@@ -8,7 +8,13 @@
  * with ε = 1e-7 (float32's epsilon in TensorFlow.js) added inside the root, where Adam adds it outside.
  */
 import type { StepRule } from "./loop";
-import { KitRangeError, requireFinite, requireNonNegative, requirePositive } from "./validate";
+import {
+  KitRangeError,
+  requireDecay,
+  requireKnownOptions,
+  requireNonNegative,
+  requirePositive,
+} from "./validate";
 
 /** TensorFlow.js's epsilon for float32 backends (backend.epsilon()): RMSProp's default and Adagrad's. */
 export const TENSORFLOW_EPSILON = 1e-7;
@@ -34,6 +40,7 @@ function short(value: number): string {
  */
 export function adagradStep(learningRate: number, options: AdagradOptions = {}): StepRule<number[]> {
   const eta = requirePositive("learningRate", learningRate);
+  requireKnownOptions("the Adagrad options", options, ["initialAccumulator", "epsilon"]);
   const initial = requireNonNegative(
     "initialAccumulator",
     options.initialAccumulator ?? ADAGRAD_INITIAL_ACCUMULATOR,
@@ -69,9 +76,8 @@ export interface RmspropOptions {
  */
 export function rmspropStep(learningRate: number, options: RmspropOptions = {}): StepRule<number[]> {
   const eta = requirePositive("learningRate", learningRate);
-  const rho = requireFinite("decay", options.decay ?? 0.9);
-  if (!(rho >= 0 && rho < 1))
-    throw new KitRangeError(`decay must be a number from 0 up to (not including) 1, got ${rho}`);
+  requireKnownOptions("the RMSProp options", options, ["decay", "epsilon"]);
+  const rho = requireDecay("decay", options.decay ?? 0.9);
   const epsilon = requirePositive("epsilon", options.epsilon ?? TENSORFLOW_EPSILON);
   return {
     name: `RMSProp (ρ = ${short(rho)})`,

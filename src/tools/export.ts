@@ -7,15 +7,13 @@
 import { mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import {
-  EXPORT_TEMPLATE_BASE_DIR,
-  EXPORT_TEMPLATE_NAME,
-  externalReferences,
-  slimExportHtml,
-  withRenderedMarkdown,
-} from "./html-export";
+import { withRenderedMarkdown } from "./export/markdown";
+import { externalReferences } from "./export/offline";
+import { slimExportHtml } from "./export/stylesheets";
+import { EXPORT_TEMPLATE_BASE_DIR, EXPORT_TEMPLATE_NAME } from "./export/template";
 import { PROJECT_ROOT } from "./jupyter";
 import {
+  describeInvalidNotebook,
   executeNotebook,
   findProblems,
   listNotebooks,
@@ -79,7 +77,14 @@ export async function exportNotebook(file: string, outputDir = EXPORT_DIR): Prom
   const workDir = mkdtempSync(path.join(os.tmpdir(), "gd-export-"));
   scratch.add(workDir);
   try {
-    const executed = readNotebook(await executeNotebook(file, path.join(workDir, "executed")));
+    const executedFile = await executeNotebook(file, path.join(workDir, "executed")).catch(
+      (error: unknown) => {
+        // nbformat's refusal is a long traceback that does not name the field: say which one.
+        const invalid = describeInvalidNotebook(file);
+        throw invalid === undefined ? error : new Error(`not a valid notebook (nbformat): ${invalid}`);
+      },
+    );
+    const executed = readNotebook(executedFile);
     const problems = findProblems(executed, name);
     if (problems.length > 0) return { notebook: file, problems };
     let prepared;
@@ -152,6 +157,12 @@ export function notebookArgument(text: string): string {
     throw new UsageError(`${text} is not a readable notebook: ${why}`);
   }
   if (!Array.isArray(cells)) throw new UsageError(`${text} is not a Jupyter notebook: it has no cells`);
+  const language = readNotebook(file).metadata?.kernelspec?.language;
+  if (language !== undefined && language.toLowerCase() !== "typescript") {
+    throw new UsageError(
+      `${text} is a ${language} notebook: the kit exports TypeScript notebooks run by its tslab kernel`,
+    );
+  }
   return file;
 }
 

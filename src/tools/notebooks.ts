@@ -3,7 +3,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { KERNEL_NAME, NOTEBOOKS_DIR, jupyterEnv } from "./jupyter";
+import { KERNEL_NAME, NOTEBOOKS_DIR, jupyterEnv, pythonWith } from "./jupyter";
 
 export interface NotebookOutput {
   output_type: string;
@@ -64,6 +64,19 @@ export function findProblems(notebook: Notebook, name: string): string[] {
     }
   });
   return problems;
+}
+
+/**
+ * Why nbformat rejects `file`, in one line ("cells[3].metadata.tags[0]: 'a,b' does not match
+ * '^[^,]+$'"), or undefined when it does not (or Jupyter's Python cannot tell).
+ */
+export function describeInvalidNotebook(file: string): string | undefined {
+  const python = pythonWith("nbformat, jsonschema");
+  if (python === undefined) return undefined;
+  const script = path.join(__dirname, "describe_notebook_error.py");
+  const result = spawnSync(python, [script, file], { encoding: "utf8" });
+  const line = result.status === 0 ? result.stdout.trim() : "";
+  return line === "" ? undefined : line;
 }
 
 /** The nbconvert processes running now, for stopNbconvert. */

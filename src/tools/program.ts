@@ -48,11 +48,11 @@ export function parseOptions<const O extends Options, const P extends boolean = 
       strict: true,
     });
   } catch (error) {
-    throw new UsageError(describeParseError(error));
+    throw new UsageError(describeParseError(error, options));
   }
 }
 
-function describeParseError(error: unknown): string {
+function describeParseError(error: unknown, options: Options): string {
   const message = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: string }).code;
   const quoted = /'([^']*)'/.exec(message)?.[1] ?? "";
@@ -65,7 +65,13 @@ function describeParseError(error: unknown): string {
       // "-p, --port <value>": name the long form.
       const option = /--[\w-]+/.exec(quoted)?.[0] ?? /-\w/.exec(quoted)?.[0] ?? quoted;
       if (/does not take an argument/.test(message)) return `${option} takes no value, got one`;
-      return `${option} needs a value (for a value starting with "-", write ${option}=<value>)`;
+      // parseArgs reads "-l=-5" as the value "=-5": only the long form takes "=" (--learning-rate=-5).
+      const short = /^-(\w)$/.exec(option)?.[1];
+      const long = Object.entries(options).find(
+        ([, config]) => short !== undefined && config.short === short,
+      )?.[0];
+      const longForm = long === undefined ? option : `--${long}`;
+      return `${option} needs a value (for a value starting with "-", write ${longForm}=<value>)`;
     }
     default:
       return message;

@@ -17,7 +17,7 @@ import { liveLossExplorerFigure, livePathExplorerFigure } from "../../src/live/f
 import { surfaceWithPathFigure } from "../../src/figures/surface";
 import { randomCoefficients, sineData } from "../../src/problems/cubic-fit/polynomial";
 import { UNTRUSTED_MESSAGE } from "../../src/display/page/messages";
-import { renderMarkdown } from "../../src/tools/html-export";
+import { renderMarkdown } from "../../src/tools/export/markdown";
 import { NO_CHROMIUM, launchChromium, watchedPage } from "../support/chromium";
 import { exerciseLiveFigures, liveFigureIds } from "../support/live-explorer";
 
@@ -281,6 +281,49 @@ describe("live explorers in headless Chromium, offline", { skip: NO_CHROMIUM }, 
     const note = await tab.$eval(".gd-figure-message", (element) => element.textContent ?? "");
     assert.match(note, /^The figure could not be drawn: its data is not JSON \(.+\)$/);
     assert.notEqual(note, UNTRUSTED_MESSAGE);
+    assert.deepEqual(errors, []);
+    await tab.close();
+  });
+
+  it("lays the moving path exactly over the map, also after the page narrows (the map then limited by its height, then by its width)", async () => {
+    const { page: tab, errors } = await watchedPage(browser, ["file:"]);
+    await tab.goto(pathToFileURL(file).href);
+    const [id] = await liveFigureIds(tab);
+    /** The map's and the layer's plot areas as plotly.js placed them (its private state: the test's own reading). */
+    const areas = () =>
+      tab.evaluate((figureId) => {
+        type Axis = { _offset: number; _length: number };
+        type Plot = HTMLElement & { _fullLayout: { xaxis: Axis; yaxis: Axis } };
+        const map = document.getElementById(figureId) as Plot;
+        const layer = map.querySelector(".gd-live-layer") as Plot;
+        // No inner functions: tsx would wrap them in a helper the page does not have.
+        return [map, layer].map((plot) => [
+          plot._fullLayout.xaxis._offset,
+          plot._fullLayout.yaxis._offset,
+          plot._fullLayout.xaxis._length,
+          plot._fullLayout.yaxis._length,
+        ]);
+      }, id);
+    for (const width of [1200, 700, 450]) {
+      await tab.setViewportSize({ width, height: 900 });
+      await tab.waitForFunction(
+        (figureId) => {
+          type Plot = HTMLElement & { _fullLayout: { width: number } };
+          const map = document.getElementById(figureId) as Plot;
+          const layer = map.querySelector(".gd-live-layer") as Plot;
+          return map._fullLayout.width === map.clientWidth && layer._fullLayout.width === map.clientWidth;
+        },
+        id,
+        { timeout: 10_000 },
+      );
+      const [map, layer] = await areas();
+      map.forEach((value, k) =>
+        assert.ok(
+          Math.abs(value - layer[k]) <= 1,
+          `width ${width}: map ${map.join(", ")}, layer ${layer.join(", ")}`,
+        ),
+      );
+    }
     assert.deepEqual(errors, []);
     await tab.close();
   });

@@ -21,7 +21,7 @@ import { after, before, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
 import type { Browser } from "playwright-core";
 import { EXPORT_DIR } from "../../src/tools/export";
-import { externalReferences } from "../../src/tools/html-export";
+import { externalReferences } from "../../src/tools/export/offline";
 import { PROJECT_ROOT, hasJupyterCommand } from "../../src/tools/jupyter";
 import { listNotebooks, type Notebook, type NotebookCell } from "../../src/tools/notebooks";
 import {
@@ -180,6 +180,10 @@ describe("npm run export on broken notebooks", { skip }, () => {
       { cell_type: "code", source: "const y = 2;", metadata: {}, outputs: [] },
       { cell_type: "markdown", source: "A broken formula: $\\frac{1$.", metadata: {} },
     ]);
+    // nbformat refuses a cell tag with a comma: one line naming the field, not its traceback.
+    const badTag = writeNotebook("bad-tag.ipynb", [
+      { cell_type: "code", source: "const z = 3;", metadata: { tags: ["a,b"] }, outputs: [] },
+    ]);
     const out = path.join(folder, "out");
     // Pages from an earlier, successful export: they must not survive looking current.
     mkdirSync(out, { recursive: true });
@@ -187,12 +191,17 @@ describe("npm run export on broken notebooks", { skip }, () => {
     writeFileSync(path.join(out, "bad-formula.html"), "<p>an earlier export</p>");
     const result = spawnSync(
       process.execPath,
-      ["--import", "tsx", "src/tools/export.ts", "--out-dir", out, throwing, badFormula],
+      ["--import", "tsx", "src/tools/export.ts", "--out-dir", out, throwing, badFormula, badTag],
       { cwd: PROJECT_ROOT, encoding: "utf8", timeout: 10 * 60_000 },
     );
     const log = `${result.stdout}${result.stderr}`;
     assert.equal(result.status, 1, log);
-    assert.match(log, /export failed for 2 of 2 notebooks/);
+    assert.match(log, /export failed for 3 of 3 notebooks/);
+    assert.match(
+      log,
+      /bad-tag\.ipynb: not a valid notebook \(nbformat\): cells\[0\]\.metadata\.tags\[0\]: 'a,b' does not match/,
+    );
+    assert.doesNotMatch(log, /Traceback/);
     assert.match(log, /throwing\.ipynb, cell 2 \(`const x = 1;`\)[^\n]*\n[\s\S]*boom 1/);
     assert.match(
       log,
@@ -222,6 +231,13 @@ describe("npm run export on a notebook with hostile markdown", { skip }, () => {
   const kit = JSON.stringify(path.join(PROJECT_ROOT, "src"));
   const notebook = writeTestNotebook(folder, "hostile.ipynb", [
     {
+      // Headings keep their ids (section links), and an id makes a global of that name: the page's
+      // figure code must keep none a heading could hide (it used window.__gdFigures and __gdLive).
+      cell_type: "markdown",
+      source: "# __gdFigures\n\n## __gdLive\n\n### Plotly",
+      metadata: {},
+    },
+    {
       cell_type: "markdown",
       source: `# Hostile markdown\n\n${HOSTILE_MARKDOWN.map(([, markdown]) => markdown).join("\n\n")}\n\nThe end of the hostile cell, with $x^2$.`,
       metadata: {},
@@ -235,14 +251,15 @@ describe("npm run export on a notebook with hostile markdown", { skip }, () => {
       cell_type: "code",
       source:
         `import * as tslab from "tslab";\nimport { descendArticleFunction, descendForLearningRates, explorerLearningRates, ` +
-        `learningRateExplorerFigure, setUpFigures, show, surfaceWithPathFigure } from ${kit};\nsetUpFigures();`,
+        `learningRateExplorerFigure, livePathExplorerFigure, setUpFigures, show, surfaceWithPathFigure } from ${kit};\nsetUpFigures();`,
       metadata: {},
     },
     {
       cell_type: "code",
       source:
         "show(surfaceWithPathFigure({ trajectories: [descendArticleFunction({ learningRate: 0.1, iterations: 10, x: 2, y: 2 })] }));\n" +
-        'show(learningRateExplorerFigure(descendForLearningRates(explorerLearningRates(), { iterations: 10, x: 2, y: 2 }), { view: "contour" }));',
+        'show(learningRateExplorerFigure(descendForLearningRates(explorerLearningRates(), { iterations: 10, x: 2, y: 2 }), { view: "contour" }));\n' +
+        "show(livePathExplorerFigure());",
       metadata: {},
     },
     {
@@ -285,9 +302,17 @@ describe("npm run export on a notebook with hostile markdown", { skip }, () => {
         });
         await page.goto(pathToFileURL(path.join(out, "hostile.html")).href, { waitUntil: "load" });
         const figures = await figureReports(page);
-        assert.equal(figures.length, 2);
+        assert.equal(figures.length, 3);
         for (const figure of figures) assert.ok(figure.drawn, `figure ${figure.id} not drawn`);
+        assert.ok(
+          await page.evaluate(
+            () => (window as unknown as Record<string, unknown>).__gdFigures instanceof HTMLElement,
+          ),
+          "the heading made a global named __gdFigures",
+        );
         for (const slider of await moveSliders(page)) assert.notEqual(slider.after, slider.before);
+        const [live] = await exerciseLiveFigures(page);
+        assert.ok(live.updates >= 3, "the live explorer redraws under a heading named __gdLive");
         // What a reader does: click every link, hover and click every element of the markdown cells.
         const markdown = page.locator(".jp-MarkdownCell *");
         for (let index = 0; index < (await markdown.count()); index++) {

@@ -59,11 +59,19 @@ export const meanSquaredError: Loss = {
   name: "mean squared error",
   latex: "L = \\frac{1}{n} \\sum_{i=1}^{n} r_i^2",
   derivativeLatex: "\\frac{\\partial L}{\\partial r_i} = \\frac{2 r_i}{n}",
-  value: (r) => r.reduce((sum, ri) => sum + ri * ri, 0) / r.length,
+  value: (r) => r.reduce((sum, ri) => sum + ri * ri, 0) / requireSomePoints(r).length,
   derivatives: (r) => r.map((ri) => (2 * ri) / r.length),
   tensorLoss: (tf, targets, predictions) =>
     tf.losses.meanSquaredError(targets, predictions, undefined, tf.Reduction.MEAN) as Scalar,
 };
+
+/** A mean needs at least one point: (1/0)·0 is NaN, not a loss. */
+function requireSomePoints(residuals: Float64Array): Float64Array {
+  if (residuals.length === 0) {
+    throw new KitRangeError("the mean squared error of no points is undefined: give at least one point");
+  }
+  return residuals;
+}
 
 /** Σ |r|, with ∂L/∂r = sign(r), taken as 0 at r = 0. */
 export const sumOfAbsoluteErrors: Loss = {
