@@ -6,7 +6,7 @@
  * step is the same as changing η at each step (what torch's lr_scheduler does): no rule is written
  * twice. The rule's own η is the peak; the schedule gives the fraction of it.
  */
-import type { StepRule } from "./loop";
+import { plainStep, type StepRule } from "./loop";
 import { KitRangeError, requireFinite, requireFunction, requireInteger, requirePositive } from "./validate";
 
 /** The fraction of the rule's step taken at step `count` (0 for the first step). */
@@ -110,4 +110,14 @@ export function exponentialRamp(ratio: number, steps: number): Schedule {
     name: `η·${short(growth)}^(t/${total - 1})`,
     factor: (t) => growth ** (t / (total - 1)),
   };
+}
+
+/**
+ * Plain descent with a decaying learning rate η_t = η / (1 + t/τ) (t counts steps from 0): the steps
+ * shrink like 1/t, slowly enough to still reach the optimum (Σ η_t diverges) and fast enough to
+ * average out the noise of minibatch gradients (Σ η_t² converges), as Robbins and Monro require.
+ * Notebook 03's rule, now one instance of a schedule composed with a rule.
+ */
+export function decayingStep(learningRate: number, decaySteps: number): StepRule<ScheduledState<null>> {
+  return scheduled(plainStep(learningRate), inverseTimeDecay(decaySteps));
 }

@@ -13,7 +13,6 @@
  */
 import { LuDecomposition, Matrix } from "ml-matrix";
 import { plainStep, type StepRule } from "./loop";
-import { inverseTimeDecay, scheduled, type ScheduledState } from "./schedules";
 import { adagradStep, rmspropStep, ADAGRAD_INITIAL_ACCUMULATOR } from "./adaptive";
 import {
   KitTypeError,
@@ -180,16 +179,6 @@ function newtonDirection(hessian: readonly (readonly number[])[], gradient: read
   const lu = new LuDecomposition(hessian as number[][]);
   if (lu.isSingular()) return gradient.map(() => NaN);
   return lu.solve(Matrix.columnVector([...gradient])).getColumn(0);
-}
-
-/**
- * Plain descent with a decaying learning rate η_t = η / (1 + t/τ) (t counts steps from 0): the steps
- * shrink like 1/t, slowly enough to still reach the optimum (Σ η_t diverges) and fast enough to
- * average out the noise of minibatch gradients (Σ η_t² converges), as Robbins and Monro require.
- * One instance of a schedule composed with a rule (src/descent/schedules.ts).
- */
-export function decayingStep(learningRate: number, decaySteps: number): StepRule<ScheduledState<null>> {
-  return scheduled(plainStep(learningRate), inverseTimeDecay(decaySteps));
 }
 
 /** The settings a rule may take beyond its learning rate, as StepRuleOptions names them. */

@@ -13,14 +13,8 @@ import {
   plainStep,
   type StepRule,
 } from "../../src/descent/loop";
-import {
-  adamStep,
-  decayingStep,
-  makeStepRule,
-  momentumStep,
-  nesterovStep,
-  newtonStep,
-} from "../../src/descent/step-rules";
+import { adamStep, makeStepRule, momentumStep, nesterovStep, newtonStep } from "../../src/descent/step-rules";
+import { decayingStep } from "../../src/descent/schedules";
 import {
   articleTensorObjective,
   largestPointDifference,
