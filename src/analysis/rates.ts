@@ -143,17 +143,6 @@ export function relativeErrors(trajectory: Trajectory, optimum: readonly number[
   return trajectory.points.map((point) => distance(point) / initial);
 }
 
-/** The first k with ‖x_k − x*‖ ≤ accuracy · ‖x_0 − x*‖, or undefined if the run never got there. */
-export function iterationsToAccuracy(
-  trajectory: Trajectory,
-  optimum: readonly number[],
-  accuracy: number,
-): number | undefined {
-  requirePositive("accuracy", accuracy);
-  const k = relativeErrors(trajectory, optimum).findIndex((error) => error <= accuracy);
-  return k < 0 ? undefined : k;
-}
-
 /**
  * The first k at which every eigen-mode's error factor is within `accuracy`, from the mode
  * recurrence r_{k+1} = (1 + β − ηλ) r_k − β r_{k−1}, r_0 = 1, r_1 = 1 − ηλ (β = 0: plain descent,
@@ -289,50 +278,4 @@ export function compareRates(options: RateComparisonOptions): RateMeasurement[] 
       trajectory,
     };
   });
-}
-
-/** The most points a step-size × momentum sweep may hold: it travels in a notebook's HTML. */
-export const MAX_SWEEP_POINTS = 20_000;
-
-export interface MomentumSweep {
-  learningRates: number[];
-  momenta: number[];
-  /** runs[j][i]: heavy-ball momentum with momenta[j] and learningRates[i]. */
-  runs: Trajectory[][];
-}
-
-/**
- * Heavy-ball momentum for every step size and momentum, all from one start, for the explorer
- * with two sliders. β = 0 is plain descent. Bounded: (iterations + 1) × runs ≤ MAX_SWEEP_POINTS.
- */
-export function momentumSweep(options: {
-  learningRates: readonly number[];
-  momenta: readonly number[];
-  start: readonly number[];
-  evaluate: Evaluate;
-  iterations: number;
-}): MomentumSweep {
-  if (options === null || typeof options !== "object") {
-    throw new KitTypeError(`the options must be an object, got ${describeValue(options)}`);
-  }
-  const learningRates = [...requireFiniteVector("learningRates", options.learningRates)];
-  const momenta = [...requireFiniteVector("momenta", options.momenta)];
-  const iterations = requireIterations("iterations", options.iterations);
-  const points = (iterations + 1) * learningRates.length * momenta.length;
-  if (points > MAX_SWEEP_POINTS) {
-    throw new KitRangeError(
-      `the sweep would hold ${points} points ((iterations + 1) × step sizes × momenta), more than ${MAX_SWEEP_POINTS}: use fewer`,
-    );
-  }
-  const runs = momenta.map((momentum) =>
-    learningRates.map((learningRate) =>
-      gradientDescent({
-        start: options.start,
-        evaluate: options.evaluate,
-        rule: momentumStep(learningRate, momentum),
-        iterations,
-      }),
-    ),
-  );
-  return { learningRates, momenta, runs };
 }

@@ -20,8 +20,8 @@ import {
   type StepRuleOptions,
   type StepSetting,
 } from "../descent/step-rules";
-import { checkData, requireDegree, type PolyData } from "../problems/cubic-fit/polynomial";
 import { loadTensorFlow, type TensorFlow } from "./tensorflow";
+import type { TensorObjective } from "./tensor-objectives";
 import {
   KitTypeError,
   KitRangeError,
@@ -31,16 +31,6 @@ import {
   requireIterations,
   requireKnownOptions,
 } from "../descent/validate";
-
-/**
- * A loss written with TensorFlow.js operations, as a function of the parameter vector.
- * @internal Like the other TensorFlow.js types (see TensorFlow in tensorflow.ts), kept out of
- * build's declarations, where notebooks see it as `any`.
- */
-export type TensorObjective = ((tf: TensorFlow, parameters: Tensor1D) => Scalar) & {
-  /** The length of the parameter vector it expects, when known: starts of another length are refused. */
-  dimension?: number;
-};
 
 /**
  * A rule of the kit's registry (src/descent/step-rules.ts) by name with its settings, as makeStepRule
@@ -182,38 +172,6 @@ export function tensorflowDescent(options: FrameworkRunOptions): FrameworkRun {
     description: `${optimizerCall(options)} on ${description}`,
   };
 }
-
-/**
- * The article's loss Σ (a + bx + cx² + dx³ − sin x)² (any degree) in tensor operations: what a
- * framework user writes instead of the chain rule. The powers of x are made once per call of the
- * returned function's caller, inside TensorFlow.js's memory scope.
- */
-export function sumOfSquaresTensorObjective(data: PolyData, degree = 3): TensorObjective {
-  const checked = checkData(data);
-  requireDegree(degree);
-  const x = Float32Array.from(checked.x);
-  const y = Float32Array.from(checked.y);
-  const objective: TensorObjective = (tf, coefficients) => {
-    // Horner's scheme: ((d·x + c)·x + b)·x + a. Coefficients are sliced, not unstacked: tf.grad
-    // fails through unstack of a one-element tensor (degree 0).
-    const xs = tf.tensor1d(x);
-    const term = (k: number) => coefficients.slice([k], [1]);
-    let prediction = term(degree).mul(tf.onesLike(xs));
-    for (let k = degree - 1; k >= 0; k--) prediction = prediction.mul(xs).add(term(k));
-    return prediction.sub(tf.tensor1d(y)).square().sum() as Scalar;
-  };
-  objective.dimension = degree + 1;
-  return objective;
-}
-
-/** The first article's f(x, y) = ½x² + x + ¼y² − 2 in tensor operations. */
-export const articleTensorObjective: TensorObjective = Object.assign(
-  (tf: TensorFlow, point: Tensor1D): Scalar => {
-    const [x, y] = tf.unstack(point);
-    return tf.addN([x.square().mul(0.5), x, y.square().mul(0.25), tf.scalar(-2)]) as Scalar;
-  },
-  { dimension: 2 },
-);
 
 /**
  * The largest difference between two runs' points, step by step, relative to the size of the

@@ -32,13 +32,6 @@ export function shownRows(
   return { head, tail, omitted: count - head - tail };
 }
 
-/** The rows a table shows, with `gap(omitted)` standing for the left-out middle. */
-export function elideRows<T>(rows: readonly T[], gap: (omitted: number) => T, maxRows = MAX_TABLE_ROWS): T[] {
-  const { head, tail, omitted } = shownRows(rows.length, maxRows);
-  if (omitted === 0) return [...rows];
-  return [...rows.slice(0, head), gap(omitted), ...rows.slice(rows.length - tail)];
-}
-
 /**
  * The indices of a path's points that a figure draws: every index when the path has at most
  * `maxPoints` points; otherwise the start, the end, and each point that lies in another cell of a

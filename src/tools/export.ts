@@ -194,27 +194,37 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`export: the set-up failed: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
-  const results: ExportResult[] = [];
-  for (const [index, file] of notebooks.entries()) {
-    const label = `[${index + 1}/${notebooks.length}] ${path.basename(file)}`;
-    console.log(`${label}: executing and exporting…`);
-    const edition = values.student ? writeStudentEdition(file) : { file, cleanup: () => {} };
-    const result = await exportNotebook(edition.file, outputDir)
-      .catch((error: unknown): ExportResult => ({
-        notebook: file,
-        problems: [`${path.basename(file)}: ${error instanceof Error ? error.message : String(error)}`],
-      }))
-      .finally(edition.cleanup);
-    if (interrupted) return 130;
-    results.push(result);
-    if (result.html && result.bytes !== undefined) {
-      console.log(
-        `${label}: wrote ${path.relative(process.cwd(), result.html)} (${megabytes(result.bytes)})`,
-      );
-    } else {
-      console.error(`${label}: FAILED\n${result.problems.map((problem) => `  ${problem}`).join("\n")}`);
+  // Notebooks run side by side, one per core: each is mostly one kernel and one nbconvert, which
+  // keep a core busy between them.
+  const results: ExportResult[] = new Array(notebooks.length);
+  let next = 0;
+  const exportNext = async (): Promise<void> => {
+    while (next < notebooks.length && !interrupted) {
+      const index = next++;
+      const file = notebooks[index];
+      const label = `[${index + 1}/${notebooks.length}] ${path.basename(file)}`;
+      console.log(`${label}: executing and exporting…`);
+      const edition = values.student ? writeStudentEdition(file) : { file, cleanup: () => {} };
+      const result = await exportNotebook(edition.file, outputDir)
+        .catch((error: unknown): ExportResult => ({
+          notebook: file,
+          problems: [`${path.basename(file)}: ${error instanceof Error ? error.message : String(error)}`],
+        }))
+        .finally(edition.cleanup);
+      if (interrupted) return;
+      results[index] = result;
+      if (result.html && result.bytes !== undefined) {
+        console.log(
+          `${label}: wrote ${path.relative(process.cwd(), result.html)} (${megabytes(result.bytes)})`,
+        );
+      } else {
+        console.error(`${label}: FAILED\n${result.problems.map((problem) => `  ${problem}`).join("\n")}`);
+      }
     }
-  }
+  };
+  const parallel = Math.max(1, Math.min(notebooks.length, os.availableParallelism()));
+  await Promise.all(Array.from({ length: parallel }, exportNext));
+  if (interrupted) return 130;
   const failed = results.filter((result) => result.problems.length > 0);
   console.log("\nsizes:");
   for (const result of results) {

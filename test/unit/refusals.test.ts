@@ -17,11 +17,8 @@ import {
   predictedIterationsByModes,
   rateTheory,
 } from "../../src/analysis/rates";
-import {
-  articleTensorObjective,
-  sumOfSquaresTensorObjective,
-  tensorflowDescent,
-} from "../../src/checks/tensorflow-optimizers";
+import { tensorflowDescent } from "../../src/checks/tensorflow-optimizers";
+import { articleTensorObjective, sumOfSquaresTensorObjective } from "../../src/checks/tensor-objectives";
 import { writeFigureHtml } from "../../src/display/html";
 
 const start = [2, 2];

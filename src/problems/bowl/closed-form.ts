@@ -116,12 +116,6 @@ export function articleStepInClosedForm(
   };
 }
 
-/** The factors each step multiplies x + 1 and y by: 1 − η and 1 − η/2. */
-export function articleContractionFactors(learningRate: number): { x: number; y: number } {
-  requirePositive("learningRate", learningRate);
-  return { x: 1 - learningRate, y: 1 - learningRate / 2 };
-}
-
 export interface ConvergenceSearchOptions {
   /** Start of every descent. */
   x: number;
