@@ -309,7 +309,7 @@ export function stepChoiceSentence(problem: QuadraticProblem, runs: StepChoiceRu
       run.functionEvaluations > 0
         ? ` and ${run.functionEvaluations - 1} trials (${num((run.functionEvaluations - 1) / Math.max(1, run.iterations), 3)} a step)`
         : "";
-    return `needs ${run.iterations} steps${trials}`;
+    return `needs ${run.iterations} step${run.iterations === 1 ? "" : "s"}${trials}`;
   };
   const versus = (run: StepChoiceRun): string =>
     run.iterations === undefined || fixed.iterations === undefined
@@ -559,9 +559,14 @@ export function preconditionerRuns(
 }
 
 /** The state a rule would carry at the end of a trajectory, replayed from its points' gradients. */
-export function replayState<S>(rule: StepRule<S>, trajectory: Trajectory, evaluate: Evaluate): S {
+export function replayState<S>(
+  rule: StepRule<S>,
+  trajectory: Trajectory,
+  evaluate: Evaluate,
+  steps = trajectory.points.length - 1,
+): S {
   let state = rule.init(trajectory.points[0]);
-  for (let k = 0; k + 1 < trajectory.points.length; k++) {
+  for (let k = 0; k < steps; k++) {
     state = rule.update(evaluate(trajectory.points[k]).gradient, state, trajectory.points[k]).state;
   }
   return state;
@@ -589,7 +594,10 @@ export function adamPreconditioning(
     rule,
     iterations: maxIterations,
   });
-  const state = replayState(rule, trajectory, problem.evaluate);
+  const measured = iterationsToEnergyAccuracy(trajectory.points, problem.optimum, problem.hessian, accuracy);
+  // After the accuracy is reached Adam wanders at rounding level and its late diagonal depends on the
+  // last bits: its diagonal is read where it reaches the accuracy (or at the end).
+  const state = replayState(rule, trajectory, problem.evaluate, measured ?? trajectory.points.length - 1);
   const beta2 = 0.999;
   const count = Math.max(1, state.count);
   const diagonal = state.meanSquare.map((s) => 1 / (Math.sqrt(s / (1 - beta2 ** count)) + 1e-8));
@@ -597,7 +605,7 @@ export function adamPreconditioning(
     trajectory,
     diagonal,
     theory: preconditionedTheory(problem.hessian, diagonalMatrix(diagonal)),
-    measured: iterationsToEnergyAccuracy(trajectory.points, problem.optimum, problem.hessian, accuracy),
+    measured,
   };
 }
 
@@ -618,7 +626,7 @@ export function preconditionerRowsTable(
   ]);
   return fixed.concat([
     [
-      `Adam's running diagonal 1/(√ŝ + ε) (η = ${num(adamLearningRate)}), at the end`,
+      `Adam's running diagonal 1/(√ŝ + ε) (η = ${num(adamLearningRate)}), ${adam.measured === undefined ? "at the end" : "when it reaches the accuracy"}`,
       num(adam.theory.conditionNumber, 4),
       "—",
       "—",
