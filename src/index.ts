@@ -18,6 +18,7 @@ export * from "./checks/tensorflow";
 export * from "./checks/gradient-check";
 export * from "./lessons/fit-report";
 export * from "./problems/bowl/closed-form";
+export * from "./problems/bowl/positions";
 export * from "./descent/step-rules";
 export * from "./descent/schedules";
 export * from "./descent/line-search";

@@ -10,9 +10,8 @@ import {
   articleStepInClosedForm,
   descendFunction,
   largestConvergingLearningRate,
-  positionsMarkdown,
-  positionsText,
 } from "../../src/problems/bowl/closed-form";
+import { positionsMarkdown, positionsText } from "../../src/problems/bowl/positions";
 import { MAX_ITERATIONS, MAX_POINTS } from "../../src/descent/validate";
 import {
   articleFunctionSubject,
