@@ -7,8 +7,14 @@
  *   d, and the search chooses how much of it to take (plain descent, Newton, a preconditioned step).
  */
 import { gradientDescent, type DescentOptions, type StepRule, type Trajectory } from "./loop";
-import { KitRangeError, describeValue, requireFunction, requireInteger, requirePositive } from "./validate";
-import { requireSymmetricMatrix } from "../analysis/hessian";
+import {
+  KitRangeError,
+  describeValue,
+  requireFiniteVector,
+  requireFunction,
+  requireInteger,
+  requirePositive,
+} from "./validate";
 
 type Matrix = readonly (readonly number[])[];
 
@@ -28,7 +34,7 @@ function multiply(matrix: Matrix, vector: readonly number[]): number[] {
  * orthogonal to the last step, so the path zigzags at right angles.
  */
 export function exactLineSearchStep(hessian: Matrix): StepRule<null> {
-  const h = requireSymmetricMatrix("hessian", hessian);
+  const h = hessian.map((row, i) => requireFiniteVector(`hessian[${i}]`, row, hessian.length));
   return {
     name: "exact line search",
     learningRate: 1,

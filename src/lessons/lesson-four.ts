@@ -3,7 +3,7 @@
  * parameters cell, and the sentences it states about their results. Every number in a sentence is
  * computed here, so that the notebook stays true when a student changes a parameter.
  */
-import { ARTICLE_HESSIAN, rateTheory } from "../analysis/rates";
+import { rateTheory } from "../analysis/rates";
 import { sumOfSquaresHessian, symmetricEigenvalues } from "../analysis/hessian";
 import {
   describeStop,
@@ -15,9 +15,9 @@ import {
 } from "../descent/loop";
 import { adamStep } from "../descent/step-rules";
 import { KitRangeError, requireFinite, requireInteger, requirePositive } from "../descent/validate";
-import { articleFunction, evaluateArticleFunction } from "../problems/bowl/bowl";
+import { ARTICLE_HESSIAN, articleFunction, evaluateArticleFunction } from "../problems/bowl/bowl";
 import { basisForData } from "../problems/cubic-fit/bases";
-import { minibatchDescent } from "../problems/cubic-fit/minibatch";
+import { minibatchDescent, type MinibatchRun } from "../problems/cubic-fit/minibatch";
 import { randomCoefficients, sineData, type PolyData } from "../problems/cubic-fit/polynomial";
 import {
   sufficientStatistics,
@@ -39,7 +39,7 @@ import {
   type Schedule,
 } from "../descent/schedules";
 import { learningRateRangeTest, RANGE_TEST_STOP_FACTOR, type RangeTest } from "../descent/range-test";
-import { preconditionedStep } from "../descent/preconditioned";
+import { preconditionedStep } from "../analysis/preconditioned-steps";
 import {
   basisPreconditioner,
   diagonalMatrix,
@@ -51,6 +51,7 @@ import {
   type PreconditionedTheory,
 } from "../analysis/preconditioning";
 import { listInWords, num } from "./format";
+import { lastEpochWorst } from "./lesson-three";
 
 type Matrix = number[][];
 
@@ -396,11 +397,8 @@ export function rangeTestCheck(problem: QuadraticProblem, test: RangeTest, itera
 
 // ——— Section 4: schedules on minibatch SGD ———
 
-export interface ScheduleRun {
+export interface ScheduleRun extends MinibatchRun {
   schedule: Schedule;
-  trajectory: Trajectory;
-  gradientEvaluations: number[];
-  stepsPerEpoch: number;
 }
 
 /** The schedules of section 4, for a run of `totalSteps` with `stepsPerEpoch` steps per epoch. */
@@ -433,18 +431,8 @@ export function scheduleRuns(options: {
       seed: options.seed,
       rule: scheduled(plainStep(options.learningRate), schedule),
     });
-    return {
-      schedule,
-      trajectory: run.trajectory,
-      gradientEvaluations: run.gradientEvaluations,
-      stepsPerEpoch,
-    };
+    return { ...run, schedule };
   });
-}
-
-/** The worst loss above the optimum over the last epoch (the noise floor a schedule leaves). */
-export function lastEpochWorst(run: ScheduleRun, optimumLoss: number): number {
-  return Math.max(...run.trajectory.values.slice(-run.stepsPerEpoch)) - optimumLoss;
 }
 
 export function scheduleRows(runs: ScheduleRun[], optimumLoss: number): string[][] {

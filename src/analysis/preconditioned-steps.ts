@@ -6,10 +6,10 @@
  * I − η P^{1/2} H P^{1/2}: the condition number of P^{1/2} H P^{1/2} takes the place of κ(H).
  * A variable P: shiftedNewtonStep below (the Hessian at each point, made positive definite).
  */
-import type { StepRule } from "./loop";
-import { KitRangeError, requirePositive } from "./validate";
-import { newtonStep, type HessianAt } from "./step-rules";
-import { requireSymmetricMatrix, symmetricEigenvalues } from "../analysis/hessian";
+import type { StepRule } from "../descent/loop";
+import { KitRangeError, requirePositive } from "../descent/validate";
+import { newtonStep, type HessianAt } from "../descent/step-rules";
+import { requireSymmetricMatrix, symmetricEigenvalues } from "./hessian";
 
 type Matrix = readonly (readonly number[])[];
 
