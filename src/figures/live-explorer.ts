@@ -5,7 +5,9 @@
  */
 import type { Layout, Plot } from "nodeplotlib";
 import {
+  ARTICLE_MINIMUM,
   MAX_ITERATIONS,
+  articleFunction,
   KitRangeError,
   KitTypeError,
   requireFinite,
@@ -34,7 +36,7 @@ import {
   type LiveProblem,
   type LiveSettings,
 } from "./live-model";
-import { checkSurfaceOptions, contourLayout, contourTrace } from "./surface";
+import { checkSurfaceOptions, contourLayout, contourTrace, markTraces } from "./surface";
 
 export * from "./live-model";
 
@@ -214,8 +216,10 @@ export function livePathExplorerFigure(options: LivePathExplorerOptions = {}): L
     const marker = { ...(style.marker as object), ...(data.marker as object) };
     return { type: "scatter", ...style, ...data, marker } as Plot;
   });
+  // The minimum, marked after the path's traces 1–4 (which the page moves): it stays on the map.
+  const minimum = markTraces([{ x: ARTICLE_MINIMUM.x, y: ARTICLE_MINIMUM.y, name: "minimum (−1, 0)" }], articleFunction, "contour");
   return {
-    data: [contourTrace(surface.grid, surface.colorscale), ...paths],
+    data: [contourTrace(surface.grid, surface.colorscale), ...paths, ...minimum],
     layout: {
       ...contourLayout(surface.title, surface.grid),
       showlegend: false,
