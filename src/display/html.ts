@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { KitRangeError, KitTypeError, describeValue, requireInteger } from "../numerics";
-import type { Figure, LiveFigure } from "../figures";
-import { liveBundle } from "./live-bundle";
+import { KitRangeError, KitTypeError, describeValue, requireInteger } from "../descent/validate";
+import type { Figure } from "../figures/figure";
+import type { LiveFigure } from "../live/figures";
+import { liveBundle } from "../live/bundle";
 import { plotlyBundle } from "./plotly-bundle";
 import { renderScript, UNTRUSTED_MESSAGE } from "./runtime";
 

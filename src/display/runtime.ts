@@ -95,7 +95,7 @@ const RUNTIME = `
       .then(function (Plotly) {
         if (message) message.remove();
         return Plotly.newPlot(div, figure.data, figure.layout, config).then(function () {
-          // A live explorer (src/display/live): its code, bundled from src/, recomputes the path in the page.
+          // A live explorer (src/live): its code, bundled from src/, recomputes the path in the page.
           var live = document.querySelector('script[data-gd-live="' + id + '"]');
           if (!live) return;
           var spec = JSON.parse(live.textContent);

@@ -1,4 +1,4 @@
-import type { Figure } from "../figures";
+import type { Figure } from "../figures/figure";
 import { figureHtml, PLOT_CONFIG, plotlyBundleElement, requireFigure } from "./html";
 import { plotlyBundle } from "./plotly-bundle";
 import { preloadScript } from "./runtime";

@@ -1,15 +1,10 @@
 import type { Layout, Plot } from "nodeplotlib";
-import {
-  MAX_PATH_POINTS,
-  describeStop,
-  describeValue,
-  evaluatePolynomial,
-  formatPolynomial,
-  requireInteger,
-  type StopReason,
-} from "../numerics";
+import { MAX_PATH_POINTS } from "../descent/thinning";
+import { describeStop, type StopReason } from "../descent/loop";
+import { describeValue, requireInteger } from "../descent/validate";
+import { evaluatePolynomial, formatPolynomial } from "../problems/cubic-fit/polynomial";
 import { pathColor, requireOptions, requireTitle, sampledIndices, toNumbers, type Figure } from "./figure";
-import { KitRangeError, KitTypeError } from "../numerics";
+import { KitRangeError, KitTypeError } from "../descent/validate";
 
 export interface CurvesFigureOptions {
   /** Where the curves are drawn, e.g. the 2000 points of [−π, π]. */

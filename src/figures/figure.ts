@@ -1,5 +1,6 @@
 import type { Layout, Plot } from "nodeplotlib";
-import { KitRangeError, KitTypeError, describeValue, requireOptions, type Trajectory } from "../numerics";
+import { KitRangeError, KitTypeError, describeValue, requireOptions } from "../descent/validate";
+import { type Trajectory } from "../descent/loop";
 
 export { requireOptions };
 

@@ -1,5 +1,7 @@
 import type { Layout, Plot } from "nodeplotlib";
-import { KitRangeError, MAX_PATH_POINTS, type LossSlice } from "../numerics";
+import { KitRangeError } from "../descent/validate";
+import { MAX_PATH_POINTS } from "../descent/thinning";
+import { type LossSlice } from "../problems/cubic-fit/losses";
 import { toNumbers } from "./figure";
 
 export interface LossSlicesFigureOptions {

@@ -2,16 +2,12 @@ import type { Layout, Plot } from "nodeplotlib";
 import {
   articleFunction,
   articleSurfaceGrid,
-  describeStop,
-  describeValue,
-  requireFunction,
-  KitRangeError,
-  MAX_PATH_POINTS,
-  thinPath,
   type GridOptions,
   type SurfaceGrid,
-  type Trajectory,
-} from "../numerics";
+} from "../problems/bowl/bowl";
+import { describeStop, type Trajectory } from "../descent/loop";
+import { describeValue, requireFunction, KitRangeError } from "../descent/validate";
+import { MAX_PATH_POINTS, thinPath } from "../descent/thinning";
 import {
   formatLearningRate,
   pathColor,
@@ -20,7 +16,7 @@ import {
   requireTrajectories,
   type Figure,
 } from "./figure";
-import { KitTypeError } from "../numerics";
+import { KitTypeError } from "../descent/validate";
 
 export type SurfaceFunction = (x: number, y: number) => number;
 

@@ -1,11 +1,8 @@
 import type { Layout, Plot } from "nodeplotlib";
-import {
-  MAX_PATH_POINTS,
-  coefficientNames,
-  describeValue,
-  requireInteger,
-  type Trajectory,
-} from "../numerics";
+import { MAX_PATH_POINTS } from "../descent/thinning";
+import { coefficientNames } from "../problems/cubic-fit/polynomial";
+import { describeValue, requireInteger } from "../descent/validate";
+import { type Trajectory } from "../descent/loop";
 import {
   pathColor,
   requireOptions,
@@ -15,7 +12,7 @@ import {
   toNumbers,
   type Figure,
 } from "./figure";
-import { KitRangeError, KitTypeError } from "../numerics";
+import { KitRangeError, KitTypeError } from "../descent/validate";
 
 /** Long runs are thinned to about this many points per line, so figures stay small in exports. */
 export const DEFAULT_MAX_POINTS = 500;

@@ -1,5 +1,6 @@
 /** Numbers in sentences: few digits, never NaN (a non-finite value is a bug upstream, said as such). */
-import { KitRangeError, formatNumber } from "../numerics";
+import { KitRangeError } from "../descent/validate";
+import { formatNumber } from "../text/tables";
 
 /** `value` with `digits` significant digits, e.g. 0.9983 or 3.558e-6. */
 export function num(value: number, digits = 4): string {

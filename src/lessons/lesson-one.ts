@@ -4,10 +4,11 @@
  * true when a student changes the parameters cell. The first article's function is
  * f(x, y) = ½x² + x + ¼y² − 2; its descent multiplies x + 1 by 1 − η and y by 1 − η/2 per step.
  */
-import { describeStop, positionRows, type Trajectory } from "../numerics";
-import { markdownTable } from "../numerics";
-import { ARTICLE_MINIMUM, NON_CONVEX_EXAMPLE, descendArticleFunction, type OneVariableExample } from "../numerics";
-import { KitRangeError, requireFinite, requireInteger, requirePositive } from "../numerics";
+import { describeStop, type Trajectory } from "../descent/loop";
+import { markdownTable } from "../text/tables";
+import { ARTICLE_MINIMUM, descendArticleFunction } from "../problems/bowl/bowl";
+import { NON_CONVEX_EXAMPLE, positionRows, type OneVariableExample } from "../problems/bowl/closed-form";
+import { KitRangeError, requireFinite, requireInteger, requirePositive } from "../descent/validate";
 import { listInWords, num, tex } from "./format";
 
 /** The kit's default start. The article states none; its author's program defaults to (1, 1). */
@@ -306,7 +307,7 @@ export function sameIteratesSentence(mine: readonly (readonly number[])[], kit: 
       ? ` The kit stopped after ${kit.points.length - 1} steps (${describeStop(kit.stop)}); this loop went on.`
       : "";
   return largest === 0
-    ? `The loop above and the kit's \`gradientDescent\` (in \`src/numerics/descent.ts\`) give the same ${compared} points, bit for bit.${stopped}`
+    ? `The loop above and the kit's \`gradientDescent\` (in \`src/descent/loop.ts\`) give the same ${compared} points, bit for bit.${stopped}`
     : `**The loop above differs from the kit's** (largest difference ${largest === Infinity ? "not a number" : num(largest)} over ${compared} points): if you edited it, that is your change at work.${stopped}`;
 }
 

@@ -3,13 +3,13 @@
  * notebook computed: each returns markdown whose numbers are computed here, so that an answer
  * stays true when a student changes the learning rate, the iterations, the seed or the degree.
  */
-import type { Trajectory } from "../numerics";
-import { describeStop } from "../numerics";
-import { predictQuadraticDescent, type Stability } from "../numerics";
-import { coefficientNames } from "../numerics";
-import { type FitResult } from "../numerics";
-import { evaluatePolynomial, type PolyData } from "../numerics";
-import { requireInteger, requirePositive } from "../numerics";
+import type { Trajectory } from "../descent/loop";
+import { describeStop } from "../descent/loop";
+import { predictQuadraticDescent, type Stability } from "../analysis/hessian";
+import { coefficientNames } from "../problems/cubic-fit/polynomial";
+import { type FitResult } from "../problems/cubic-fit/fit";
+import { evaluatePolynomial, type PolyData } from "../problems/cubic-fit/polynomial";
+import { requireInteger, requirePositive } from "../descent/validate";
 import { listInWords, num } from "./format";
 
 /** The notebook's cap on iterations: a dozen fits of this length run in every pass. */

@@ -4,21 +4,16 @@
  *
  *   npm run descent -- --learning-rate 0.1 --iterations 10 --x 2 --y 2 --out descent.html
  */
-import { openInWindow, writeFigureHtml } from "../display";
-import { surfaceWithPathFigure } from "../figures";
-import {
-  ARTICLE_HESSIAN,
-  MAX_ITERATIONS,
-  STEP_METHODS,
-  describeStop,
-  evaluateArticleFunction,
-  formatNumber,
-  gradientDescent,
-  makeStepRule,
-  positionRows,
-  type StepMethod,
-  type Trajectory,
-} from "../numerics";
+import { openInWindow } from "../display/show";
+import { writeFigureHtml } from "../display/html";
+import { surfaceWithPathFigure } from "../figures/surface";
+import { ARTICLE_HESSIAN } from "../analysis/rates";
+import { MAX_ITERATIONS } from "../descent/validate";
+import { STEP_METHODS, makeStepRule, type StepMethod } from "../descent/step-rules";
+import { describeStop, gradientDescent, type Trajectory } from "../descent/loop";
+import { evaluateArticleFunction } from "../problems/bowl/bowl";
+import { formatNumber } from "../text/tables";
+import { positionRows } from "../problems/bowl/closed-form";
 import {
   UsageError,
   hasDisplay,

@@ -17,11 +17,11 @@ import {
   ARTICLE_ITERATIONS,
   ARTICLE_LEARNING_RATE,
   DEFAULT_SEED,
-  fitPolynomial,
-  loadTensorFlow,
   randomCoefficients,
   sineData,
-} from "../../src/numerics";
+} from "../../src/problems/cubic-fit/polynomial";
+import { fitPolynomial } from "../../src/problems/cubic-fit/fit";
+import { loadTensorFlow } from "../../src/checks/tensorflow";
 import { exportNotebook } from "../../src/tools/export";
 import { NOTEBOOKS_DIR, PROJECT_ROOT, isDebianRoot, jupyterEnv } from "../../src/tools/jupyter";
 import { joinText, listNotebooks, readNotebook } from "../../src/tools/notebooks";

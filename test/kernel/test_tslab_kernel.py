@@ -1,6 +1,6 @@
 """Jupyter's own kernel test suite (jupyter_kernel_test) against the project's tslab kernel.
 
-Run by test/kernel-protocol.test.ts: JUPYTER_PATH=<project>/.jupyter python3 -m unittest test_tslab_kernel
+Run by test/kernel/kernel-protocol.test.ts: JUPYTER_PATH=<project>/.jupyter python3 -m unittest test_tslab_kernel
 """
 
 import os

@@ -1,4 +1,4 @@
-/** Markdown for the sanitizer's tests (test/html-export.test.ts, test/export.test.ts). */
+/** Markdown for the sanitizer's tests (test/unit/html-export.test.ts, test/cli/export.test.ts). */
 
 /**
  * Markdown that runs script in a page unless sanitized, one per class: script elements, event

@@ -1,5 +1,5 @@
 /*
- * What test/jupyterlab.test.ts asks a live JupyterLab page, as window.__gdLab: the open notebook's
+ * What test/browser/jupyterlab.test.ts asks a live JupyterLab page, as window.__gdLab: the open notebook's
  * cells, their outputs, execution and rendering, read from the application the page exposes
  * (window.jupyterapp). A plain script, injected as written: tsx would wrap TypeScript's inner
  * functions in a helper the page does not have.

@@ -1,0 +1,299 @@
+/**
+ * Convergence rates on a quadratic, computed from the Hessian's extreme eigenvalues μ = λ_min and
+ * L = λ_max, with κ = L/μ (Polyak 1964; Nesterov's "Introductory lectures", §2.1; distill's "Why
+ * Momentum Really Works"):
+ *
+ *   plain descent, best η = 2/(μ + L):            error × (κ − 1)/(κ + 1) per step
+ *   heavy-ball momentum, η = 4/(√L + √μ)²,
+ *                        β = ((√κ − 1)/(√κ + 1))²:  error × (√κ − 1)/(√κ + 1) per step
+ *
+ * so plain descent needs about κ/2 · ln(1/ε) steps to cut the error by ε, momentum about
+ * √κ/2 · ln(1/ε). The functions here compute those numbers and measure them on real runs.
+ */
+import {
+  euclideanNorm,
+  gradientDescent,
+  plainStep,
+  type Evaluate,
+  type StepRule,
+  type Trajectory,
+} from "../descent/loop";
+import { momentumStep } from "../descent/step-rules";
+import {
+  KitTypeError,
+  KitRangeError,
+  describeValue,
+  requireFiniteVector,
+  requireFunction,
+  requireIterations,
+  requirePositive,
+} from "../descent/validate";
+
+/** The first article's Hessian: ∂²f/∂x² = 1, ∂²f/∂y² = ½, constant (f is quadratic). */
+export const ARTICLE_HESSIAN: readonly (readonly number[])[] = [
+  [1, 0],
+  [0, 0.5],
+];
+
+export interface RateTheory {
+  smallest: number;
+  largest: number;
+  conditionNumber: number;
+  plain: { learningRate: number; rate: number };
+  momentum: { learningRate: number; momentum: number; rate: number };
+}
+
+/** The best settings and rates of plain descent and of momentum for eigenvalues in [μ, L], μ > 0. */
+export function rateTheory(eigenvalues: readonly number[]): RateTheory {
+  const values = requireFiniteVector("eigenvalues", eigenvalues);
+  const smallest = Math.min(...values);
+  const largest = Math.max(...values);
+  if (!(smallest > 0)) {
+    throw new KitRangeError(
+      `the eigenvalues must all be positive (a convex quadratic), but the smallest is ${smallest}`,
+    );
+  }
+  const kappa = largest / smallest;
+  const rootKappa = Math.sqrt(kappa);
+  const momentumRate = (rootKappa - 1) / (rootKappa + 1);
+  return {
+    smallest,
+    largest,
+    conditionNumber: kappa,
+    plain: { learningRate: 2 / (smallest + largest), rate: (kappa - 1) / (kappa + 1) },
+    momentum: {
+      learningRate: 4 / (Math.sqrt(largest) + Math.sqrt(smallest)) ** 2,
+      momentum: momentumRate ** 2,
+      rate: momentumRate,
+    },
+  };
+}
+
+/** max |1 − ηλ|: the factor plain descent multiplies the slowest error component by per step. */
+export function plainRate(eigenvalues: readonly number[], learningRate: number): number {
+  requirePositive("learningRate", learningRate);
+  return Math.max(
+    ...requireFiniteVector("eigenvalues", eigenvalues).map((l) => Math.abs(1 - learningRate * l)),
+  );
+}
+
+/**
+ * The rate of heavy-ball momentum with step η and momentum β on a quadratic: along an eigenvector
+ * of eigenvalue λ, (e_{k+1}, e_k) = M (e_k, e_{k−1}) with M = [[1 + β − ηλ, −β], [1, 0]], whose
+ * eigenvalues are the roots of z² − (1 + β − ηλ) z + β = 0; the rate is the largest |z| over all λ.
+ * Complex roots (the path spirals) all have |z| = √β.
+ */
+export function momentumRate(eigenvalues: readonly number[], learningRate: number, momentum: number): number {
+  requirePositive("learningRate", learningRate);
+  if (!(momentum >= 0 && momentum < 1)) {
+    throw new KitRangeError(
+      `momentum must be a number from 0 up to (not including) 1, got ${describeValue(momentum)}`,
+    );
+  }
+  return Math.max(
+    ...requireFiniteVector("eigenvalues", eigenvalues).map((lambda) => {
+      const trace = 1 + momentum - learningRate * lambda;
+      const discriminant = trace * trace - 4 * momentum;
+      if (discriminant < 0) return Math.sqrt(momentum);
+      const root = Math.sqrt(discriminant);
+      return Math.max(Math.abs(trace + root), Math.abs(trace - root)) / 2;
+    }),
+  );
+}
+
+/**
+ * Steps until the error is at most `accuracy` times its start if it shrinks by `rate` per step:
+ * ⌈ln(accuracy) / ln(rate)⌉. Infinity when rate ≥ 1 (no convergence), 1 when rate is 0.
+ */
+export function predictedIterations(rate: number, accuracy: number): number {
+  requirePositive("accuracy", accuracy);
+  if (!(accuracy < 1)) throw new KitRangeError(`accuracy must be below 1, got ${accuracy}`);
+  if (!(rate >= 0) || !Number.isFinite(rate))
+    throw new KitRangeError(`rate must be a number ≥ 0, got ${rate}`);
+  if (rate >= 1) return Infinity;
+  if (rate === 0) return 1;
+  return Math.ceil(Math.log(accuracy) / Math.log(rate));
+}
+
+/** ‖x_k − x*‖ / ‖x_0 − x*‖ for every point of a trajectory. */
+export function relativeErrors(trajectory: Trajectory, optimum: readonly number[]): number[] {
+  const target = requireFiniteVector("optimum", optimum, trajectory.points[0].length);
+  const distance = (point: readonly number[]): number => euclideanNorm(point.map((p, i) => p - target[i]));
+  const initial = distance(trajectory.points[0]);
+  if (initial === 0)
+    throw new KitRangeError("the trajectory starts at the optimum: there is no error to reduce");
+  return trajectory.points.map((point) => distance(point) / initial);
+}
+
+/** The first k with ‖x_k − x*‖ ≤ accuracy · ‖x_0 − x*‖, or undefined if the run never got there. */
+export function iterationsToAccuracy(
+  trajectory: Trajectory,
+  optimum: readonly number[],
+  accuracy: number,
+): number | undefined {
+  requirePositive("accuracy", accuracy);
+  const k = relativeErrors(trajectory, optimum).findIndex((error) => error <= accuracy);
+  return k < 0 ? undefined : k;
+}
+
+/**
+ * The first k at which every eigen-mode's error factor is within `accuracy`, from the mode
+ * recurrence r_{k+1} = (1 + β − ηλ) r_k − β r_{k−1}, r_0 = 1, r_1 = 1 − ηλ (β = 0: plain descent,
+ * r_k = (1 − ηλ)^k). Unlike ln ε / ln ρ it includes the factor k of a critically damped mode
+ * (a double root: r_k = (1 + ck) ρ^k). Infinity if not reached within `limit` steps.
+ */
+export function predictedIterationsByModes(
+  eigenvalues: readonly number[],
+  learningRate: number,
+  momentum: number,
+  accuracy: number,
+  limit = 100_000_000,
+): number {
+  const values = requireFiniteVector("eigenvalues", eigenvalues);
+  requirePositive("learningRate", learningRate);
+  requirePositive("accuracy", accuracy);
+  const previous = values.map(() => 1);
+  const current = values.map((lambda) => 1 - learningRate * lambda);
+  for (let k = 1; k <= limit; k++) {
+    let worst = 0;
+    for (let i = 0; i < values.length; i++) worst = Math.max(worst, Math.abs(current[i]));
+    if (worst <= accuracy) return k;
+    for (let i = 0; i < values.length; i++) {
+      const next = (1 + momentum - learningRate * values[i]) * current[i] - momentum * previous[i];
+      previous[i] = current[i];
+      current[i] = next;
+    }
+  }
+  return Infinity;
+}
+
+export interface RateMeasurement {
+  rule: string;
+  learningRate: number;
+  /** The predicted rate per step and the predicted number of steps to `accuracy`. */
+  rate: number;
+  predicted: number;
+  /** The same from every eigen-mode's exact recurrence (predictedIterationsByModes). */
+  predictedByModes: number;
+  /** The first step at which the error was within `accuracy`, or undefined within `iterations`. */
+  measured: number | undefined;
+  /** Steps run, and the error reached at the last one (relative to the start's). */
+  iterations: number;
+  finalError: number;
+  /** The error the rate predicts after `iterations` steps: rate^iterations. */
+  predictedFinalError: number;
+  trajectory: Trajectory;
+}
+
+export interface RateComparisonOptions {
+  /** The Hessian's eigenvalues (all positive). */
+  eigenvalues: readonly number[];
+  optimum: readonly number[];
+  start: readonly number[];
+  evaluate: Evaluate;
+  /** Relative accuracy ‖x_k − x*‖ ≤ accuracy · ‖x_0 − x*‖ (default 1e-6). */
+  accuracy?: number;
+  /** The most steps any run may take (default 20 000): plain descent on κ = 10⁶ would need millions. */
+  maxIterations?: number;
+}
+
+/**
+ * Plain descent and heavy-ball momentum, each with its best settings from the eigenvalues, run on
+ * the real objective: the predicted number of steps to the accuracy against the measured one.
+ */
+export function compareRates(options: RateComparisonOptions): RateMeasurement[] {
+  if (options === null || typeof options !== "object") {
+    throw new KitTypeError(`the options must be an object, got ${describeValue(options)}`);
+  }
+  const theory = rateTheory(options.eigenvalues);
+  const accuracy = requirePositive("accuracy", options.accuracy ?? 1e-6);
+  const maxIterations = requireIterations("maxIterations", options.maxIterations ?? 20_000);
+  requireFunction("evaluate", options.evaluate);
+  const runs: { rule: StepRule<unknown>; rate: number; momentum: number }[] = [
+    { rule: plainStep(theory.plain.learningRate), rate: theory.plain.rate, momentum: 0 },
+    {
+      rule: momentumStep(theory.momentum.learningRate, theory.momentum.momentum),
+      rate: theory.momentum.rate,
+      momentum: theory.momentum.momentum,
+    },
+  ];
+  return runs.map(({ rule, rate, momentum }) => {
+    const predicted = predictedIterations(rate, accuracy);
+    const predictedByModes = predictedIterationsByModes(
+      options.eigenvalues,
+      rule.learningRate,
+      momentum,
+      accuracy,
+    );
+    // A margin past the prediction, for the polynomial factor of a critically damped run.
+    const expected = Math.max(predicted, predictedByModes);
+    const iterations = Math.min(maxIterations, Number.isFinite(expected) ? 2 * expected + 50 : maxIterations);
+    const trajectory = gradientDescent({
+      start: options.start,
+      evaluate: options.evaluate,
+      rule,
+      iterations,
+    });
+    const errors = relativeErrors(trajectory, options.optimum);
+    const found = errors.findIndex((error) => error <= accuracy);
+    const ran = trajectory.points.length - 1;
+    return {
+      rule: rule.name,
+      learningRate: rule.learningRate,
+      rate,
+      predicted,
+      predictedByModes,
+      measured: found < 0 ? undefined : found,
+      iterations: ran,
+      finalError: errors[ran],
+      predictedFinalError: rate ** ran,
+      trajectory,
+    };
+  });
+}
+
+/** The most points a step-size × momentum sweep may hold: it travels in a notebook's HTML. */
+export const MAX_SWEEP_POINTS = 20_000;
+
+export interface MomentumSweep {
+  learningRates: number[];
+  momenta: number[];
+  /** runs[j][i]: heavy-ball momentum with momenta[j] and learningRates[i]. */
+  runs: Trajectory[][];
+}
+
+/**
+ * Heavy-ball momentum for every step size and momentum, all from one start, for the explorer
+ * with two sliders. β = 0 is plain descent. Bounded: (iterations + 1) × runs ≤ MAX_SWEEP_POINTS.
+ */
+export function momentumSweep(options: {
+  learningRates: readonly number[];
+  momenta: readonly number[];
+  start: readonly number[];
+  evaluate: Evaluate;
+  iterations: number;
+}): MomentumSweep {
+  if (options === null || typeof options !== "object") {
+    throw new KitTypeError(`the options must be an object, got ${describeValue(options)}`);
+  }
+  const learningRates = [...requireFiniteVector("learningRates", options.learningRates)];
+  const momenta = [...requireFiniteVector("momenta", options.momenta)];
+  const iterations = requireIterations("iterations", options.iterations);
+  const points = (iterations + 1) * learningRates.length * momenta.length;
+  if (points > MAX_SWEEP_POINTS) {
+    throw new KitRangeError(
+      `the sweep would hold ${points} points ((iterations + 1) × step sizes × momenta), more than ${MAX_SWEEP_POINTS}: use fewer`,
+    );
+  }
+  const runs = momenta.map((momentum) =>
+    learningRates.map((learningRate) =>
+      gradientDescent({
+        start: options.start,
+        evaluate: options.evaluate,
+        rule: momentumStep(learningRate, momentum),
+        iterations,
+      }),
+    ),
+  );
+  return { learningRates, momenta, runs };
+}

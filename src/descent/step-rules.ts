@@ -1,0 +1,268 @@
+/**
+ * Step rules beyond plain descent, each a small factory in optax's shape (see StepRule in
+ * descent.ts): the state a rule carries between steps, and how it turns a gradient into a step.
+ * gradientDescent runs any of them with the same recorded path, the same divergence verdict and
+ * the same checks; nothing here repeats the loop.
+ *
+ * The formulas are those of torch.optim and tf.train, so the same settings give the same iterates:
+ *   momentum   v ← βv + g,                  step = −ηv
+ *   Nesterov   v ← βv + g,                  step = −η(g + βv)
+ *   Adam       m ← β₁m + (1−β₁)g, s ← β₂s + (1−β₂)g²,  step = −η m̂ / (√ŝ + ε),
+ *              m̂ = m/(1−β₁ᵗ), ŝ = s/(1−β₂ᵗ)
+ *   Newton     step = −η H(x)⁻¹ g           (η = 1: the full Newton step)
+ */
+import { plainStep, type StepRule } from "./loop";
+import {
+  KitTypeError,
+  KitRangeError,
+  describeValue,
+  requireFinite,
+  requireFunction,
+  requirePositive,
+} from "./validate";
+
+/** A number in [0, 1): momentum and Adam's decay rates. */
+function requireDecay(name: string, value: unknown): number {
+  const n = requireFinite(name, value);
+  if (!(n >= 0 && n < 1))
+    throw new KitRangeError(`${name} must be a number from 0 up to (not including) 1, got ${n}`);
+  return n;
+}
+
+/** "0.9", "1e-6": short numbers for rule names. */
+function short(value: number): string {
+  return String(Number(value.toPrecision(4)));
+}
+
+export const DEFAULT_MOMENTUM = 0.9;
+
+/**
+ * Heavy-ball momentum (Polyak): the velocity v sums past gradients with weights βᵏ, so steps along
+ * a direction the gradient keeps pointing to grow up to 1/(1 − β) times, while steps that flip sign
+ * (the zigzag across a narrow valley) cancel. As x_{k+1} = x_k − η∇f(x_k) + β(x_k − x_{k−1}).
+ */
+export function momentumStep(learningRate: number, momentum = DEFAULT_MOMENTUM): StepRule<number[]> {
+  const eta = requirePositive("learningRate", learningRate);
+  const beta = requireDecay("momentum", momentum);
+  return {
+    name: `momentum (β = ${short(beta)})`,
+    learningRate: eta,
+    objectiveMayRise: beta > 0, // β = 0 is plain descent, judged as plain descent
+    init: (start) => start.map(() => 0),
+    update: (gradient, velocity) => {
+      const next = velocity.map((v, i) => beta * v + gradient[i]);
+      return { step: next.map((v) => -eta * v), state: next };
+    },
+  };
+}
+
+/**
+ * Nesterov's momentum in torch's and TensorFlow's form: the same velocity, but the step looks one
+ * velocity ahead (g + βv instead of v), which damps the overshoot of heavy-ball momentum.
+ */
+export function nesterovStep(learningRate: number, momentum = DEFAULT_MOMENTUM): StepRule<number[]> {
+  const eta = requirePositive("learningRate", learningRate);
+  const beta = requireDecay("momentum", momentum);
+  return {
+    name: `Nesterov (β = ${short(beta)})`,
+    learningRate: eta,
+    objectiveMayRise: true,
+    init: (start) => start.map(() => 0),
+    update: (gradient, velocity) => {
+      const next = velocity.map((v, i) => beta * v + gradient[i]);
+      return { step: next.map((v, i) => -eta * (gradient[i] + beta * v)), state: next };
+    },
+  };
+}
+
+export interface AdamOptions {
+  /** Decay of the gradient's running mean (default 0.9). */
+  beta1?: number;
+  /** Decay of the squared gradient's running mean (default 0.999). */
+  beta2?: number;
+  /** Added to √ŝ so that a zero gradient does not divide by zero (default 1e-8, as torch and optax). */
+  epsilon?: number;
+}
+
+export interface AdamState {
+  /** Running mean of the gradient, m. */
+  mean: number[];
+  /** Running mean of the squared gradient, s. */
+  meanSquare: number[];
+  /** Steps taken, t. */
+  count: number;
+}
+
+/**
+ * Adam (Kingma and Ba, 2015): each coordinate's step is the running mean of its gradient divided
+ * by the root of the running mean of its square, so every coordinate moves by about η per step
+ * whatever the scale of its gradient — a per-coordinate rescaling, not a use of curvature.
+ */
+export function adamStep(learningRate: number, options: AdamOptions = {}): StepRule<AdamState> {
+  const eta = requirePositive("learningRate", learningRate);
+  if (options === null || typeof options !== "object") {
+    throw new KitTypeError(`the Adam options must be an object, got ${describeValue(options)}`);
+  }
+  const beta1 = requireDecay("beta1", options.beta1 ?? 0.9);
+  const beta2 = requireDecay("beta2", options.beta2 ?? 0.999);
+  const epsilon = requirePositive("epsilon", options.epsilon ?? 1e-8);
+  return {
+    name: `Adam (β₁ = ${short(beta1)}, β₂ = ${short(beta2)})`,
+    learningRate: eta,
+    objectiveMayRise: true,
+    init: (start) => ({ mean: start.map(() => 0), meanSquare: start.map(() => 0), count: 0 }),
+    update: (gradient, state) => {
+      const count = state.count + 1;
+      const mean = state.mean.map((m, i) => beta1 * m + (1 - beta1) * gradient[i]);
+      const meanSquare = state.meanSquare.map((s, i) => beta2 * s + (1 - beta2) * gradient[i] ** 2);
+      // The running means start at 0; dividing by 1 − βᵗ removes that bias from the first steps.
+      const meanCorrection = 1 - beta1 ** count;
+      const squareCorrection = 1 - beta2 ** count;
+      const step = mean.map(
+        (m, i) => (-eta * (m / meanCorrection)) / (Math.sqrt(meanSquare[i] / squareCorrection) + epsilon),
+      );
+      return { step, state: { mean, meanSquare, count } };
+    },
+  };
+}
+
+/** The Hessian ∇²f at a point: a square matrix of the point's dimension. */
+export type HessianAt = (point: readonly number[]) => readonly (readonly number[])[];
+
+/**
+ * Newton's method: step = −η H⁻¹∇f with the exact Hessian H at the current point. On a quadratic
+ * the gradient is linear, ∇f(x) = H(x − x*), so the full step (η = 1) lands on x* at once. Where H is
+ * not positive definite the step heads for the stationary point of the local quadratic model, which
+ * can be a maximum or a saddle: Newton's method looks for ∇f = 0, not for a minimum. A singular H
+ * gives a non-finite step, which the descent reports as diverged.
+ */
+export function newtonStep(hessianAt: HessianAt, learningRate = 1): StepRule<null> {
+  requireFunction("hessian", hessianAt);
+  const eta = requirePositive("learningRate", learningRate);
+  return {
+    name: eta === 1 ? "Newton" : `Newton (η = ${short(eta)})`,
+    learningRate: eta,
+    init: () => null,
+    update: (gradient, state, point) => ({
+      step: solveLinear(checkHessian(hessianAt(point), point.length), gradient).map((s) => -eta * s),
+      state,
+    }),
+  };
+}
+
+function checkHessian(
+  matrix: readonly (readonly number[])[],
+  dimension: number,
+): readonly (readonly number[])[] {
+  if (
+    !Array.isArray(matrix) ||
+    matrix.length !== dimension ||
+    matrix.some((row) => !Array.isArray(row) || row.length !== dimension)
+  ) {
+    throw new KitRangeError(
+      `the Hessian must be a ${dimension} × ${dimension} array of rows, got ${describeValue(matrix)}`,
+    );
+  }
+  return matrix;
+}
+
+/**
+ * Solves A s = b by Gaussian elimination with partial pivoting (A is small: 2 × 2 or 4 × 4 here, and
+ * need not be positive definite). A singular A yields Infinity or NaN, not an exception.
+ */
+export function solveLinear(matrix: readonly (readonly number[])[], right: readonly number[]): number[] {
+  const n = right.length;
+  const a = matrix.map((row, i) => [...row, right[i]]);
+  for (let column = 0; column < n; column++) {
+    let pivot = column;
+    for (let row = column + 1; row < n; row++) {
+      if (Math.abs(a[row][column]) > Math.abs(a[pivot][column])) pivot = row;
+    }
+    [a[column], a[pivot]] = [a[pivot], a[column]];
+    for (let row = column + 1; row < n; row++) {
+      const factor = a[row][column] / a[column][column];
+      for (let k = column; k <= n; k++) a[row][k] -= factor * a[column][k];
+    }
+  }
+  const solution = new Array<number>(n).fill(0);
+  for (let row = n - 1; row >= 0; row--) {
+    let sum = a[row][n];
+    for (let k = row + 1; k < n; k++) sum -= a[row][k] * solution[k];
+    solution[row] = sum / a[row][row];
+  }
+  return solution;
+}
+
+/**
+ * Plain descent with a decaying learning rate η_t = η / (1 + t/τ) (t counts steps from 0): the steps
+ * shrink like 1/t, slowly enough to still reach the optimum (Σ η_t diverges) and fast enough to
+ * average out the noise of minibatch gradients (Σ η_t² converges), as Robbins and Monro require.
+ */
+export function decayingStep(learningRate: number, decaySteps: number): StepRule<number> {
+  const eta = requirePositive("learningRate", learningRate);
+  const tau = requirePositive("decaySteps", decaySteps);
+  return {
+    name: `plain, η/(1 + t/${short(tau)})`,
+    learningRate: eta,
+    init: () => 0,
+    update: (gradient, count) => {
+      const rate = eta / (1 + count / tau);
+      return { step: gradient.map((g) => -rate * g), state: count + 1 };
+    },
+  };
+}
+
+export const STEP_METHODS = ["plain", "momentum", "nesterov", "adam", "newton"] as const;
+export type StepMethod = (typeof STEP_METHODS)[number];
+
+export interface StepRuleOptions {
+  method: StepMethod;
+  /** η (Newton: the fraction of the Newton step, default 1). */
+  learningRate?: number;
+  /** β of momentum and Nesterov (default 0.9). */
+  momentum?: number;
+  beta1?: number;
+  beta2?: number;
+  epsilon?: number;
+  /** The Hessian at a point: Newton's method needs it. */
+  hessian?: HessianAt;
+}
+
+/** One rule by name, for a command line or a parameters cell: `{ method: "momentum", learningRate: 0.5 }`. */
+export function makeStepRule(options: StepRuleOptions): StepRule<unknown> {
+  if (options === null || typeof options !== "object") {
+    throw new KitTypeError(`the step rule options must be an object, got ${describeValue(options)}`);
+  }
+  const { method } = options;
+  const unused = (name: keyof StepRuleOptions, allowed: readonly StepMethod[]): void => {
+    if (options[name] !== undefined && !allowed.includes(method)) {
+      throw new KitRangeError(`${name} applies to ${allowed.join(" and ")}, not to method "${method}"`);
+    }
+  };
+  unused("momentum", ["momentum", "nesterov"]);
+  for (const name of ["beta1", "beta2", "epsilon"] as const) unused(name, ["adam"]);
+  unused("hessian", ["newton"]);
+  const rate = (): number => {
+    if (options.learningRate === undefined)
+      throw new KitTypeError(`learningRate must be given for method "${method}"`);
+    return options.learningRate;
+  };
+  switch (method) {
+    case "plain":
+      return plainStep(rate());
+    case "momentum":
+      return momentumStep(rate(), options.momentum);
+    case "nesterov":
+      return nesterovStep(rate(), options.momentum);
+    case "adam":
+      return adamStep(rate(), { beta1: options.beta1, beta2: options.beta2, epsilon: options.epsilon });
+    case "newton":
+      if (options.hessian === undefined)
+        throw new KitTypeError(`method "newton" needs the Hessian (hessian)`);
+      return newtonStep(options.hessian, options.learningRate ?? 1);
+    default:
+      throw new KitRangeError(
+        `method must be one of ${STEP_METHODS.join(", ")}, got ${describeValue(method)}`,
+      );
+  }
+}

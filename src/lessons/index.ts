@@ -1,3 +1,0 @@
-export * from "./answers";
-export * from "./lesson-one";
-export * from "./lesson-two";

@@ -1,0 +1,210 @@
+/**
+ * Figures in a real browser: headless Chromium (Debian's, driven by playwright-core) opens pages
+ * made by writeFigureHtml and figureHtml, with every network request blocked.
+ */
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { chromium, type Browser, type Page } from "playwright-core";
+import {
+  descendArticleFunction,
+  descendForLearningRates,
+  explorerLearningRates,
+  figureHtml,
+  learningRateExplorerFigure,
+  lossFigure,
+  MISSING_PLOTLY_MESSAGE,
+  setUpFigures,
+  surfaceWithPathFigure,
+  writeFigureHtml,
+} from "../../src";
+import { CHROMIUM, CHROMIUM_ARGS, skipOutsideCI } from "../support/chromium";
+
+interface OpenedPage {
+  page: Page;
+  errors: string[];
+  requests: string[];
+}
+
+interface FigureState {
+  drawn: boolean;
+  canvases: number;
+  message: string | null;
+}
+
+const skip = skipOutsideCI(existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM}`);
+
+describe("figures in headless Chromium, offline", { skip }, () => {
+  let browser: Browser;
+  const folder = mkdtempSync(path.join(tmpdir(), "figures-browser-"));
+  const rates = explorerLearningRates();
+  const runs = descendForLearningRates(rates, { iterations: 30, x: 2, y: 2 });
+  const surface = surfaceWithPathFigure({
+    trajectories: [descendArticleFunction({ learningRate: 0.1, iterations: 10, x: 2, y: 2 })],
+  });
+  const explorer = learningRateExplorerFigure(runs);
+  const loss = lossFigure([{ name: "gradient norm", values: runs[5].gradientNorms }]);
+
+  before(async () => {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  });
+  after(async () => {
+    await browser?.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  /** Opens a file with only file: requests allowed and AMD/CommonJS globals set, as require.js pages have. */
+  async function open(file: string): Promise<OpenedPage> {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    const errors: string[] = [];
+    const requests: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "error") errors.push(message.text());
+    });
+    page.on("pageerror", (error) => errors.push(error.message));
+    await page.route("**", (route) => {
+      const url = route.request().url();
+      requests.push(url);
+      return url.startsWith("file:") ? route.continue() : route.abort();
+    });
+    // A string, not a function: tsx would add helpers the page does not have.
+    await page.addInitScript(`
+      window.define = function () { throw new Error("plotly.js was handed to an AMD loader"); };
+      window.define.amd = {};
+      window.module = { exports: {} };
+      window.exports = window.module.exports;
+    `);
+    await page.goto(`file://${file}`);
+    return { page, errors, requests };
+  }
+
+  function figureStates(page: Page): Promise<FigureState[]> {
+    return page.$$eval(".gd-figure", (figures) =>
+      figures.map((figure) => ({
+        drawn: figure.querySelector(".plot-container .main-svg") !== null,
+        canvases: figure.querySelectorAll("canvas").length,
+        message: figure.querySelector(".gd-figure-message")?.textContent ?? null,
+      })),
+    );
+  }
+
+  async function waitUntilDrawn(page: Page, count: number): Promise<void> {
+    await page.waitForFunction(
+      (expected) => {
+        const figures = Array.from(document.querySelectorAll(".gd-figure"));
+        return figures.length === expected && figures.every((figure) => figure.querySelector(".main-svg"));
+      },
+      count,
+      { timeout: 60_000 },
+    );
+  }
+
+  it("draws every figure of a writeFigureHtml page, the surface in WebGL, with no console errors", async () => {
+    const file = writeFigureHtml(path.join(folder, "page.html"), [surface, explorer, loss]);
+    const { page, errors, requests } = await open(file);
+    await waitUntilDrawn(page, 3);
+    const states = await figureStates(page);
+    assert.deepEqual(
+      states.map((state) => state.drawn),
+      [true, true, true],
+    );
+    assert.ok(states[0].canvases > 0, "the 3-D surface has a WebGL canvas");
+    assert.deepEqual(
+      states.map((state) => state.message),
+      [null, null, null],
+    );
+    assert.deepEqual(errors, []);
+    assert.deepEqual(
+      requests.filter((url) => !url.startsWith("file:")),
+      [],
+    );
+    const width = await page.$eval(".gd-figure .main-svg", (svg) => svg.getBoundingClientRect().width);
+    const pageWidth = await page.$eval(".gd-figure", (figure) => figure.getBoundingClientRect().width);
+    assert.equal(width, pageWidth, "the figure fills the width");
+    await page.close();
+  });
+
+  it("switches the explorer's path with the slider, with no kernel", async () => {
+    const file = writeFigureHtml(path.join(folder, "explorer.html"), explorer);
+    const { page, errors } = await open(file);
+    await waitUntilDrawn(page, 1);
+    const visiblePathX = (): Promise<number[]> =>
+      page.$eval(".gd-figure", (figure) => {
+        const data = (figure as unknown as { data: { x: number[] }[] }).data;
+        return data[1].x;
+      });
+    const title = (): Promise<string> =>
+      page.$eval(".gd-figure .gtitle", (element) => element.textContent ?? "");
+    const firstX = runs[0].points.map((point) => Number(point[0].toPrecision(6)));
+    assert.deepEqual(await visiblePathX(), firstX);
+    assert.match(await title(), /η = 0\.05/);
+
+    const rail = await page.$(".gd-figure .slider-rail-rect");
+    assert.ok(rail, "the slider is drawn");
+    const box = await rail.boundingBox();
+    assert.ok(box);
+    await page.mouse.click(box.x + box.width - 1, box.y + box.height / 2);
+    await page.waitForFunction(() =>
+      /η = 2\.50/.test(document.querySelector(".gd-figure .gtitle")?.textContent ?? ""),
+    );
+    const lastX = runs[49].points.map((point) => Number(point[0].toPrecision(6)));
+    assert.deepEqual(await visiblePathX(), lastX);
+    assert.match(await title(), /diverged/);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it("draws a figure that comes before the output carrying plotly.js", async () => {
+    const file = path.join(folder, "any-order.html");
+    writeFileSync(
+      file,
+      `<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>${figureHtml(loss)}` +
+        `${figureHtml(surface, { includeLibrary: true })}</body></html>`,
+    );
+    const { page, errors } = await open(file);
+    await waitUntilDrawn(page, 2);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it("unpacks plotly.js from setUpFigures' output at once, for the figures after it", async () => {
+    const outputs: string[] = [];
+    setUpFigures({ display: { html: (html) => outputs.push(html) } });
+    const file = path.join(folder, "set-up.html");
+    writeFileSync(
+      file,
+      `<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>${outputs[0]}</body></html>`,
+    );
+    const { page, errors } = await open(file);
+    await page.waitForFunction(() => typeof (window as unknown as { Plotly?: unknown }).Plotly === "object");
+    await page.evaluate((html) => document.body.insertAdjacentHTML("beforeend", html), figureHtml(loss));
+    await page.evaluate(() => {
+      // insertAdjacentHTML does not run scripts: run the figure's, as a notebook front end does.
+      const script = Array.from(document.querySelectorAll("script:not([type])")).pop();
+      const copy = document.createElement("script");
+      copy.textContent = script?.textContent ?? "";
+      document.body.appendChild(copy);
+    });
+    await waitUntilDrawn(page, 1);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it("says how to get plotly.js back when no output carries it", async () => {
+    const file = path.join(folder, "missing.html");
+    writeFileSync(
+      file,
+      `<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>${figureHtml(loss)}</body></html>`,
+    );
+    const { page } = await open(file);
+    await page.waitForFunction(
+      (text) => document.querySelector(".gd-figure-message")?.textContent === text,
+      MISSING_PLOTLY_MESSAGE,
+      { timeout: 20_000 },
+    );
+    assert.match(MISSING_PLOTLY_MESSAGE, /resetPlotlyDelivery\(\)/);
+    await page.close();
+  });
+});

@@ -1,0 +1,159 @@
+/**
+ * The sentences the notebooks produce (src/lessons), against values derived here by hand or by an
+ * independent computation, and the student edition (src/tools/student-edition.ts).
+ */
+import assert from "node:assert/strict";
+import path from "node:path";
+import { describe, it } from "node:test";
+import {
+  checkLessonOneParameters,
+  checkLessonTwoParameters,
+  descendArticleFunction,
+  etaTwoStory,
+  foldedAnswer,
+  leavesTheMapThreshold,
+  measuredGapFactor,
+  progressEvery,
+  sameIteratesSentence,
+  sineTaylorCoefficient,
+  slowestFactor,
+  stabilityOf,
+  toleranceSteps,
+} from "../../src";
+import { NOTEBOOKS_DIR } from "../../src/tools/jupyter";
+import { readNotebook } from "../../src/tools/notebooks";
+import { isAnswerCell, studentEdition } from "../../src/tools/student-edition";
+
+describe("notebook 01's sentences", () => {
+  it("finds where the first step leaves the drawn square: x₁ = x₀ − η(x₀ + 1) < −2.5", () => {
+    // From (2, 2): 2 − 3η < −2.5 ⇔ η > 1.5; from (1, 1): 1 − 2η < −2.5 ⇔ η > 1.75.
+    assert.ok(Math.abs(leavesTheMapThreshold({ x: 2, y: 2 }, 10)!.learningRate - 1.5) < 1e-12);
+    assert.equal(leavesTheMapThreshold({ x: 2, y: 2 }, 10)!.step, 1);
+    assert.ok(Math.abs(leavesTheMapThreshold({ x: 1, y: 1 }, 10)!.learningRate - 1.75) < 1e-12);
+    assert.equal(leavesTheMapThreshold({ x: -1, y: 0 }, 10), undefined, "the minimum never moves");
+    assert.equal(leavesTheMapThreshold({ x: 2, y: 2 }, 0), undefined, "no step, no leaving");
+    assert.deepEqual(leavesTheMapThreshold({ x: 3, y: 0 }, 10), { learningRate: 0, step: 0 });
+  });
+
+  it("estimates the iterations to a gradient below 1e-6 from the slowest component, as the run finds them", () => {
+    const trajectory = descendArticleFunction({
+      learningRate: 0.1,
+      iterations: 1000,
+      x: 2,
+      y: 2,
+      tolerance: 1e-6,
+    });
+    const report = toleranceSteps({
+      learningRate: 0.1,
+      start: { x: 2, y: 2 },
+      tolerance: 1e-6,
+      trajectory,
+      limit: 1000,
+    });
+    // y/2 = 0.95^k from 1: ln(1e-6)/ln(0.95) = 269.3…, so 270.
+    assert.equal(report.estimate, 270);
+    assert.equal(report.exact, 270);
+    assert.deepEqual(trajectory.stop, { kind: "converged", iteration: 270 });
+  });
+
+  it("tells η = 2 from (2, 2): |x + 1| stays 3, the height goes 5.5 → 4.5", () => {
+    const text = etaTwoStory({ x: 2, y: 2 });
+    assert.match(text, /stays at 3, so \$x\$ jumps between 2 and -4/);
+    assert.match(text, /from 5\.5 at the start to 4\.5 after the first step/);
+  });
+
+  it("says when an edited loop differs from the kit's", () => {
+    const kit = descendArticleFunction({ learningRate: 0.1, iterations: 2, x: 2, y: 2 });
+    assert.match(sameIteratesSentence(kit.points, kit), /bit for bit/);
+    assert.match(
+      sameIteratesSentence(
+        [
+          [2, 2],
+          [1, 1],
+          [0, 0],
+        ],
+        kit,
+      ),
+      /differs/,
+    );
+  });
+
+  it("checks the parameters with one sentence naming the value, and refuses a learning rate of 0", () => {
+    assert.throws(
+      () => checkLessonOneParameters({ learningRate: 0, iterations: 10, x: 2, y: 2 }),
+      /^RangeError: learningRate must be a finite positive number, got 0$/,
+    );
+    assert.throws(
+      () => checkLessonOneParameters({ learningRate: 0.1, iterations: 10_001, x: 2, y: 2 }),
+      /iterations/,
+    );
+    assert.doesNotThrow(() =>
+      checkLessonOneParameters({ learningRate: 1e-12, iterations: 10_000, x: -1000, y: 1000 }),
+    );
+    assert.throws(
+      () => checkLessonTwoParameters({ learningRate: 1e-6, iterations: 2000, seed: 0, degree: 13 }),
+      /degree must be a whole number from 0 to 12, got 13/,
+    );
+  });
+});
+
+describe("notebook 02's sentences", () => {
+  it("measures the gap's factor per step on a geometric sequence", () => {
+    const values = Array.from({ length: 401 }, (_, k) => 8 + 5 * 0.99 ** k);
+    assert.ok(Math.abs(measuredGapFactor(values, 8)!.factor - 0.99) < 1e-12);
+    assert.equal(measuredGapFactor([8, 8, 8], 8), undefined);
+  });
+
+  it("takes the slowest factor as max |1 − ηλ|", () => {
+    const stability = stabilityOf([
+      [2, 0],
+      [0, 10],
+    ]);
+    assert.equal(slowestFactor(stability, 0.1), 0.8);
+    assert.equal(slowestFactor(stability, 0.19), Math.abs(1 - 0.19 * 10));
+  });
+
+  it("knows the Taylor coefficients of sin and prints at most 20 progress lines", () => {
+    assert.equal(sineTaylorCoefficient(1), 1);
+    assert.equal(sineTaylorCoefficient(3), -1 / 6);
+    assert.equal(sineTaylorCoefficient(5), 1 / 120);
+    assert.equal(sineTaylorCoefficient(4), 0);
+    assert.equal(progressEvery(2000), 100);
+    assert.equal(progressEvery(20_000), 1000);
+    assert.ok(20_000 / progressEvery(20_000) <= 20);
+  });
+});
+
+describe("answers folded, and the student edition", () => {
+  it("folds an answer under Show the answer, markdown inside", () => {
+    assert.equal(
+      foldedAnswer(" **x** "),
+      "<details>\n<summary>Show the answer</summary>\n\n**x**\n\n</details>",
+    );
+  });
+
+  for (const name of ["01-the-gradient-descent-algorithm.ipynb", "02-fitting-a-cubic-to-sin.ipynb"]) {
+    it(`drops ${name}'s answer cells, recognised by their metadata, and keeps the exercises' code`, () => {
+      const notebook = readNotebook(path.join(NOTEBOOKS_DIR, name));
+      const answers = notebook.cells.filter(isAnswerCell);
+      assert.ok(answers.length >= 4);
+      const student = studentEdition(notebook);
+      assert.equal(student.cells.length, notebook.cells.length - answers.length);
+      assert.equal(student.cells.filter(isAnswerCell).length, 0);
+      assert.ok(
+        student.cells.some(
+          (cell) =>
+            cell.cell_type === "code" &&
+            /Exercise|kit\.fitPolynomial|descendArticleFunction/.test(String(cell.source)),
+        ),
+      );
+      // No cell outside the answers folds anything, and every answer cell does (markdown) or calls foldedAnswer (code).
+      for (const cell of notebook.cells) {
+        const text = Array.isArray(cell.source) ? cell.source.join("") : cell.source;
+        if (isAnswerCell(cell))
+          assert.ok(text.includes("<details>") || text.includes("foldedAnswer("), text.slice(0, 80));
+        else assert.ok(!text.includes("<details>") && !text.includes("foldedAnswer("), text.slice(0, 80));
+      }
+    });
+  }
+});
