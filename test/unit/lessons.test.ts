@@ -22,7 +22,7 @@ import {
 } from "../../src";
 import { NOTEBOOKS_DIR } from "../../src/tools/jupyter";
 import { readNotebook } from "../../src/tools/notebooks";
-import { isAnswerCell, studentEdition } from "../../src/tools/student-edition";
+import { isAnswerCell, isTeacherCell, studentEdition } from "../../src/tools/student-edition";
 
 describe("notebook 01's sentences", () => {
   it("finds where the first step leaves the drawn square: x₁ = x₀ − η(x₀ + 1) < −2.5", () => {
@@ -137,9 +137,16 @@ describe("answers folded, and the student edition", () => {
       const notebook = readNotebook(path.join(NOTEBOOKS_DIR, name));
       const answers = notebook.cells.filter(isAnswerCell);
       assert.ok(answers.length >= 4);
+      const teacher = notebook.cells.filter(isTeacherCell);
+      assert.ok(teacher.length >= 1, "the teacher-only text is tagged");
       const student = studentEdition(notebook);
-      assert.equal(student.cells.length, notebook.cells.length - answers.length);
+      // Every answer and teacher cell gone, one note added under the title.
+      assert.equal(student.cells.length, notebook.cells.length - answers.length - teacher.length + 1);
       assert.equal(student.cells.filter(isAnswerCell).length, 0);
+      assert.equal(student.cells.filter(isTeacherCell).length, 0);
+      assert.match(String(student.cells[1].source), /^\*\*Student edition\.\*\* This copy has no answers/);
+      const text = student.cells.map((cell) => (Array.isArray(cell.source) ? cell.source.join("") : cell.source)).join("\n");
+      assert.doesNotMatch(text, /Show the answer|What to point out|For the teacher/, "no teacher text left");
       assert.ok(
         student.cells.some(
           (cell) =>
