@@ -110,7 +110,7 @@ export function divergenceStory(trajectory: Trajectory, start: { x: number; y: n
       : heights.length > 1
         ? `$f$ never rose`
         : `no step was taken`;
-  return `$\eta = ${num(eta)}$ from ${point(start)}: ${parts.join("; ")}. ${climb}. The kit's verdict: ${describeStop(trajectory.stop)}.`;
+  return `$\\eta = ${num(eta)}$ from ${point(start)}: ${parts.join("; ")}. ${climb}. The kit's verdict: ${describeStop(trajectory.stop)}.`;
 }
 
 /**
@@ -122,7 +122,7 @@ export function pathInWords(trajectory: Trajectory): string {
   const rows = positionRows(trajectory);
   const heights = rows.map((row) => row.aboveMinimum);
   const n = rows.length - 1;
-  const eta = `$\eta = ${num(trajectory.learningRate)}$`;
+  const eta = `$\\eta = ${num(trajectory.learningRate)}$`;
   if (n === 0) return `${eta} takes no step`;
   const rises = heights.filter((h, k) => k > 0 && h > heights[k - 1]).length;
   if (trajectory.stop.kind === "diverged") {

@@ -141,21 +141,21 @@ export function gapRateSentence(trajectory: Trajectory, optimumLoss: number, sta
   const eta = trajectory.learningRate;
   const rho = slowestFactor(stability, eta);
   if (!(rho < 1)) {
-    return `At $\eta$ = ${num(eta)} the slowest factor $\rho = \max |1 - \eta\lambda| = ${num(rho, 6)}$ is not below 1: the error along the steepest eigenvector does not shrink, and the run converges to nothing.`;
+    return `At $\\eta$ = ${num(eta)} the slowest factor $\\rho = \\max |1 - \\eta\\lambda| = ${num(rho, 6)}$ is not below 1: the error along the steepest eigenvector does not shrink, and the run converges to nothing.`;
   }
   const measured = measuredGapFactor(trajectory.values, optimumLoss);
-  const theory = `The error along each eigenvector of the Hessian shrinks by $|1 - \eta\lambda|$ per step, the slowest by $\rho = \max |1 - \eta\lambda| = ${num(rho, 6)}$. The loss's gap to the optimum is **quadratic** in the error, so it shrinks by $\rho^2 = ${num(rho * rho, 6)}$ per step in the long run.`;
+  const theory = `The error along each eigenvector of the Hessian shrinks by $|1 - \\eta\\lambda|$ per step, the slowest by $\\rho = \\max |1 - \\eta\\lambda| = ${num(rho, 6)}$. The loss's gap to the optimum is **quadratic** in the error, so it shrinks by $\\rho^2 = ${num(rho * rho, 6)}$ per step in the long run.`;
   if (measured === undefined) {
     return `${theory} This run is too short, or its gap too close to rounding, to measure a rate.`;
   }
   const { factor, from, to } = measured;
   const verdict = sameRate(factor, rho * rho)
-    ? `which is $\rho^2$, not $\rho$`
+    ? `which is $\\rho^2$, not $\\rho$`
     : sameRate(factor, rho)
-      ? `which is $\rho$, not $\rho^2$`
+      ? `which is $\\rho$, not $\\rho^2$`
       : factor < rho * rho
-        ? `faster than $\rho^2$, so neither $\rho^2$ nor $\rho$: over these steps faster directions still hold part of the gap (the gap is a sum over the directions, each shrinking by its own $(1 - \eta\lambda)^2 \le \rho^2$), and the rate approaches $\rho^2$ only once they have died out`
-        : `neither $\rho^2$ nor $\rho$: slower than the slowest direction allows, which only rounding can do — the gap is near the limits of float64`;
+        ? `faster than $\\rho^2$, so neither $\\rho^2$ nor $\\rho$: over these steps faster directions still hold part of the gap (the gap is a sum over the directions, each shrinking by its own $(1 - \\eta\\lambda)^2 \\le \\rho^2$), and the rate approaches $\\rho^2$ only once they have died out`
+        : `neither $\\rho^2$ nor $\\rho$: slower than the slowest direction allows, which only rounding can do — the gap is near the limits of float64`;
   return `${theory} Measured over steps ${from}–${to}: the gap shrank by ${num(factor, 6)} per step, ${verdict}.`;
 }
 
