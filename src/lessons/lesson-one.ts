@@ -128,10 +128,13 @@ export function pathInWords(trajectory: Trajectory): string {
   if (trajectory.stop.kind === "diverged") {
     return `${eta} climbs on ${rises} of its ${n} steps until the kit stops it (${describeStop(trajectory.stop)})`;
   }
-  const exact = heights.findIndex((h) => h === 0);
+  // On the minimum exactly: (−1, 0) itself, not a height rounded to 0 (½(x + 1)² underflows first).
+  const atMinimum = rows.map((row) => row.x === ARTICLE_MINIMUM.x && row.y === ARTICLE_MINIMUM.y);
+  const exact = atMinimum.findIndex((on, k) => on && atMinimum.slice(k).every(Boolean));
   if (exact === 0) return `${eta} starts on the minimum and stays there`;
-  if (exact > 0 && heights.slice(exact).every((h) => h === 0)) {
-    return `${eta} lands exactly on the minimum after ${exact} step${exact === 1 ? "" : "s"}`;
+  if (exact === 1) return `${eta} lands exactly on the minimum in one step`;
+  if (exact > 1) {
+    return `${eta} comes so close to the minimum that float64 rounds it onto $(-1, 0)$ at step ${exact}`;
   }
   const offsets = rows.map((row) => row.x + 1);
   const bounces =
@@ -142,9 +145,10 @@ export function pathInWords(trajectory: Trajectory): string {
     return `${eta} bounces between $x = ${num(rows[n - 1].x)}$ and $x = ${num(rows[n].x)}$ at a constant height ${num(heights[n])} above the minimum`;
   }
   if (rises > 0) return `${eta} climbs on ${rises} of its ${n} steps, to ${num(heights[n])} above the minimum`;
-  const ratio = heights[n - 1] > 0 ? heights[n] / heights[n - 1] : undefined;
-  const rate = ratio === undefined ? "" : `, by a factor of ${num(ratio)} on its last step`;
-  return `${eta} falls on every step, from ${num(heights[0])} to ${num(heights[n])} above the minimum${rate}`;
+  const rate =
+    heights[n - 1] > 0 && heights[n] > 0 ? `, by a factor of ${num(heights[n] / heights[n - 1])} on its last step` : "";
+  const underflow = heights[n] === 0 ? " (below the smallest float64 number)" : "";
+  return `${eta} never rises: from ${num(heights[0])} to ${num(heights[n])} above the minimum${underflow}${rate}`;
 }
 
 /** The sentence under a figure of several runs: each run in words. */
