@@ -123,7 +123,14 @@ export function oneVariablePathsFigure(options: OneVariablePathsOptions): Figure
   const to = Math.max(requireFinite("to", options.to ?? 2), ...finite);
   const xs = gridAxis({ from, to, step: (to - from) / 400 });
   const data = [
-    { type: "scatter", mode: "lines", x: xs, y: xs.map(example.f), name: example.label, line: { width: 3, color: "#888" } },
+    {
+      type: "scatter",
+      mode: "lines",
+      x: xs,
+      y: xs.map(example.f),
+      name: example.label,
+      line: { width: 3, color: "#888" },
+    },
     ...example.minima.map((minimum) => ({
       type: "scatter",
       mode: "markers",

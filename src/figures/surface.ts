@@ -78,7 +78,9 @@ export function checkSurfaceOptions(
     !Array.isArray(marks) ||
     marks.some((m) => typeof m?.name !== "string" || !Number.isFinite(m?.x) || !Number.isFinite(m?.y))
   ) {
-    throw new KitTypeError(`marks must be an array of { x, y, name } with finite x and y, got ${describeValue(marks)}`);
+    throw new KitTypeError(
+      `marks must be an array of { x, y, name } with finite x and y, got ${describeValue(marks)}`,
+    );
   }
   const grid =
     checked.grid === undefined && checked.coverPaths === true
@@ -130,7 +132,12 @@ export function markTraces(
         name: mark.name,
         text: [mark.name],
         textposition: "top center",
-        marker: { size: view === "surface" ? 6 : 12, color: "white", symbol: "circle", line: { color: "black", width: 2 } },
+        marker: {
+          size: view === "surface" ? 6 : 12,
+          color: "white",
+          symbol: "circle",
+          line: { color: "black", width: 2 },
+        },
         hovertemplate: `${mark.name}<br>x = %{x:.4g}<br>y = %{y:.4g}<extra></extra>`,
       }) as Plot,
   );
@@ -287,7 +294,15 @@ export function surfaceWithPathFigure(options: SurfaceFigureOptions = {}): Figur
     data: [
       surfaceTrace(checked.grid, checked.colorscale),
       ...checked.trajectories.flatMap((trajectory, i) =>
-        pathTraces(trajectory, i, checked.func, "surface", true, MAX_PATH_POINTS, checked.names[i] ?? pathLabel(trajectory)),
+        pathTraces(
+          trajectory,
+          i,
+          checked.func,
+          "surface",
+          true,
+          MAX_PATH_POINTS,
+          checked.names[i] ?? pathLabel(trajectory),
+        ),
       ),
       ...markTraces(checked.marks, checked.func, "surface"),
     ],
@@ -302,7 +317,15 @@ export function contourWithPathFigure(options: SurfaceFigureOptions = {}): Figur
     data: [
       contourTrace(checked.grid, checked.colorscale),
       ...checked.trajectories.flatMap((trajectory, i) =>
-        pathTraces(trajectory, i, checked.func, "contour", true, MAX_PATH_POINTS, checked.names[i] ?? pathLabel(trajectory)),
+        pathTraces(
+          trajectory,
+          i,
+          checked.func,
+          "contour",
+          true,
+          MAX_PATH_POINTS,
+          checked.names[i] ?? pathLabel(trajectory),
+        ),
       ),
       ...markTraces(checked.marks, checked.func, "contour"),
     ],

@@ -94,7 +94,12 @@ export function etaTwoStory(start: { x: number; y: number }): string {
 export function divergenceStory(trajectory: Trajectory, start: { x: number; y: number }): string {
   const eta = trajectory.learningRate;
   const parts = [
-    { name: "$|x + 1|$", factor: 1 - eta, size: Math.abs(start.x + 1), floor: "$x$ starts on the valley floor $x = -1$ and stays there" },
+    {
+      name: "$|x + 1|$",
+      factor: 1 - eta,
+      size: Math.abs(start.x + 1),
+      floor: "$x$ starts on the valley floor $x = -1$ and stays there",
+    },
     { name: "$|y|$", factor: 1 - eta / 2, size: Math.abs(start.y), floor: "$y$ starts at 0 and stays there" },
   ].map(({ name, factor, size, floor }) => {
     if (size === 0) return floor;
@@ -144,9 +149,12 @@ export function pathInWords(trajectory: Trajectory): string {
   if (bounces) {
     return `${eta} bounces between $x = ${num(rows[n - 1].x)}$ and $x = ${num(rows[n].x)}$ at a constant height ${num(heights[n])} above the minimum`;
   }
-  if (rises > 0) return `${eta} climbs on ${rises} of its ${n} steps, to ${num(heights[n])} above the minimum`;
+  if (rises > 0)
+    return `${eta} climbs on ${rises} of its ${n} steps, to ${num(heights[n])} above the minimum`;
   const rate =
-    heights[n - 1] > 0 && heights[n] > 0 ? `, by a factor of ${num(heights[n] / heights[n - 1])} on its last step` : "";
+    heights[n - 1] > 0 && heights[n] > 0
+      ? `, by a factor of ${num(heights[n] / heights[n - 1])} on its last step`
+      : "";
   const underflow = heights[n] === 0 ? " (below the smallest float64 number)" : "";
   return `${eta} never rises: from ${num(heights[0])} to ${num(heights[n])} above the minimum${underflow}${rate}`;
 }
@@ -381,7 +389,9 @@ export function warmUpTable(runs: readonly { learningRate: number; path: readonl
     const k = path.length - 1;
     const last = path[k];
     const predicted = r ** k * path[0];
-    const follows = path.every((value, i) => Math.abs(value - r ** i * path[0]) <= 1e-12 * Math.max(1, Math.abs(r ** i * path[0])));
+    const follows = path.every(
+      (value, i) => Math.abs(value - r ** i * path[0]) <= 1e-12 * Math.max(1, Math.abs(r ** i * path[0])),
+    );
     return [
       String(learningRate),
       num(r),
@@ -390,7 +400,10 @@ export function warmUpTable(runs: readonly { learningRate: number; path: readonl
       Number.isFinite(predicted) ? num(predicted, 6) : String(predicted),
     ];
   });
-  return markdownTable(["η", "factor 1 − 2η", "what x does", "x after the last step (loop)", "(1 − 2η)^k x₀"], rows);
+  return markdownTable(
+    ["η", "factor 1 − 2η", "what x does", "x after the last step (loop)", "(1 − 2η)^k x₀"],
+    rows,
+  );
 }
 
 /**
@@ -406,21 +419,30 @@ export function nonConvexWarmUpStory(
     const start = path[0];
     const end = path[path.length - 1];
     const from = `From $x_0 = ${num(start)}$ ($\\eta = ${num(learningRate)}$, ${path.length - 1} steps)`;
-    if (!Number.isFinite(end)) return `${from} the descent left every finite number: this $\\eta$ is too large here.`;
+    if (!Number.isFinite(end))
+      return `${from} the descent left every finite number: this $\\eta$ is too large here.`;
     const slope = example.derivative(end);
     const nearest = example.minima.reduce((a, b) => (Math.abs(b.x - end) < Math.abs(a.x - end) ? b : a));
     if (Math.abs(slope) > 1e-6) {
-      const side = Math.abs(nearest.x - end) < 0.5 ? `, heading for the ${nearest.kind} minimum at ${num(nearest.x)}` : "";
+      const side =
+        Math.abs(nearest.x - end) < 0.5
+          ? `, heading for the ${nearest.kind} minimum at ${num(nearest.x)}`
+          : "";
       return `${from} it ends at $x = ${num(end)}$ where $h'(x) = ${num(slope, 3)}$: not settled yet${side}.`;
     }
-    const lower = nearest.kind === "global" ? "the lowest value of $h$ anywhere" : `higher than the global minimum's ${num(example.f(example.minima[0].x))}`;
+    const lower =
+      nearest.kind === "global"
+        ? "the lowest value of $h$ anywhere"
+        : `higher than the global minimum's ${num(example.f(example.minima[0].x))}`;
     return `${from} it settles at $x = ${num(end)}$ ($h'(x) = ${num(slope, 2)}$), the **${nearest.kind}** minimum, $h = ${num(example.f(end))}$: ${lower}.`;
   });
   const ends = runs.map(({ path }) => path[path.length - 1]);
   const settledIn = new Set(
-    ends.filter((end) => Number.isFinite(end) && Math.abs(example.derivative(end)) <= 1e-6).map((end) =>
-      example.minima.reduce((a, b) => (Math.abs(b.x - end) < Math.abs(a.x - end) ? b : a)).kind,
-    ),
+    ends
+      .filter((end) => Number.isFinite(end) && Math.abs(example.derivative(end)) <= 1e-6)
+      .map(
+        (end) => example.minima.reduce((a, b) => (Math.abs(b.x - end) < Math.abs(a.x - end) ? b : a)).kind,
+      ),
   );
   const moral =
     settledIn.size > 1

@@ -247,7 +247,9 @@ export function learningRatesAnswer(options: {
   }
   const bestIsFaster = total(gapsBest) < total(gapsNear);
   // "Almost the same" only when the two flat factors' distances to 1 differ by under 5 %.
-  const flatAlike = Math.abs(1 - Math.abs(flatNear.factor) - (1 - Math.abs(flatBest.factor))) <= 0.05 * (1 - Math.abs(flatBest.factor));
+  const flatAlike =
+    Math.abs(1 - Math.abs(flatNear.factor) - (1 - Math.abs(flatBest.factor))) <=
+    0.05 * (1 - Math.abs(flatBest.factor));
   const steepStartsSmall = gapsBest.length > 1 && steepBest.gap <= flatBest.gap;
   parts.push(
     `**Why $2/(\\lambda_\\text{min} + \\lambda_\\text{max})$ = ${num(best)} is the best only in the worst case.** It is the rate that makes the slowest and the steepest direction shrink equally, $|1 - \\eta\\lambda_\\text{min}| = |1 - \\eta\\lambda_\\text{max}| = ${num(Math.abs(flatBest.factor), 6)}$: it minimises the worst factor, not the loss after a given number of steps. The loss weighs each direction's error by its eigenvalue ($L - L^\\ast = \\tfrac12 \\sum_i \\lambda_i e_i^2$), so the steep direction, left to shrink as slowly as the flat one, keeps ${num(steepBest.gap, 3)} of the gap after ${iterations} steps (the flat one ${num(flatBest.gap, 3)}; total ${num(total(gapsBest), 3)}). At $0.99 \\times 2/\\lambda_\\text{max}$ = ${num(nearLimit)} the flat direction's factor is ${num(Math.abs(flatNear.factor), 6)}${flatAlike ? ", almost the same," : ""} while the steep one's is ${num(Math.abs(steepNear.factor), 6)}: its part of the gap ${steepNear.gap < steepBest.gap ? "falls" : "comes"} to ${num(steepNear.gap, 3)} (total ${num(total(gapsNear), 3)}). ${bestIsFaster ? `From this start the balanced rate still ends lower${steepStartsSmall ? ": at the balanced rate the steep direction holds the smaller part of the gap" : ""}.` : `So for this start the rate just below the limit ends lower.`} (Closed form from the eigendecomposition; the table above ran the loops.)`,
@@ -290,10 +292,15 @@ export function gradientSizes(trajectory: Trajectory) {
  * wherever |r| ≤ δ); the absolute loss's does not (each point gives ±x^k whatever its residual),
  * and whether its loss bounces depends on the learning rate — each read off the runs.
  */
-export function gradientSizesSentence(options: { absolute: FitResult; huber: FitResult; data: PolyData }): string {
+export function gradientSizesSentence(options: {
+  absolute: FitResult;
+  huber: FitResult;
+  data: PolyData;
+}): string {
   const { absolute, huber, data } = options;
   const parts: string[] = [];
-  const three = (g: ReturnType<typeof gradientSizes>) => `${num(g.start, 3)} at the start, ${num(g.middle, 3)} half-way, ${num(g.end, 3)} at the end`;
+  const three = (g: ReturnType<typeof gradientSizes>) =>
+    `${num(g.start, 3)} at the start, ${num(g.middle, 3)} half-way, ${num(g.end, 3)} at the end`;
   if (huber.trajectory.stop.kind !== "diverged" && huber.trajectory.points.length > 2) {
     const g = gradientSizes(huber.trajectory);
     const prediction = evaluatePolynomial(huber.coefficients, data.x);

@@ -212,7 +212,11 @@ export function livePathExplorerFigure(options: LivePathExplorerOptions = {}): L
     return { type: "scatter", ...style, ...data, marker } as Plot;
   });
   // The minimum, marked after the path's traces 1–4 (which the page moves): it stays on the map.
-  const minimum = markTraces([{ x: ARTICLE_MINIMUM.x, y: ARTICLE_MINIMUM.y, name: "minimum (−1, 0)" }], articleFunction, "contour");
+  const minimum = markTraces(
+    [{ x: ARTICLE_MINIMUM.x, y: ARTICLE_MINIMUM.y, name: "minimum (−1, 0)" }],
+    articleFunction,
+    "contour",
+  );
   return {
     data: [contourTrace(surface.grid, surface.colorscale), ...paths, ...minimum],
     layout: {

@@ -21,7 +21,12 @@ export function isTeacherCell(cell: NotebookCell): boolean {
 
 /** The markdown cell placed under the title of a student edition. */
 export function studentEditionNoteCell(): NotebookCell {
-  return { cell_type: "markdown", id: "student-edition", metadata: { tags: ["student-edition"] }, source: STUDENT_EDITION_NOTE } as NotebookCell;
+  return {
+    cell_type: "markdown",
+    id: "student-edition",
+    metadata: { tags: ["student-edition"] },
+    source: STUDENT_EDITION_NOTE,
+  } as NotebookCell;
 }
 
 /** The notebook without its answer cells (outputs cleared: the edition is executed afresh). */

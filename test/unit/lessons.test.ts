@@ -145,7 +145,9 @@ describe("answers folded, and the student edition", () => {
       assert.equal(student.cells.filter(isAnswerCell).length, 0);
       assert.equal(student.cells.filter(isTeacherCell).length, 0);
       assert.match(String(student.cells[1].source), /^\*\*Student edition\.\*\* This copy has no answers/);
-      const text = student.cells.map((cell) => (Array.isArray(cell.source) ? cell.source.join("") : cell.source)).join("\n");
+      const text = student.cells
+        .map((cell) => (Array.isArray(cell.source) ? cell.source.join("") : cell.source))
+        .join("\n");
       assert.doesNotMatch(text, /Show the answer|What to point out|For the teacher/, "no teacher text left");
       assert.ok(
         student.cells.some(
