@@ -368,9 +368,12 @@ export function lossesAnswer(options: {
 export function slicesAnswer(hessian: readonly (readonly number[])[], span: number): string {
   const names = coefficientNames(hessian.length);
   const rises = hessian.map((row, k) => 0.5 * row[k] * span * span);
+  if (rises.length === 1) {
+    return `One coefficient, one parabola with its minimum at the optimum: moving ${names[0]} by ${num(span)} raises the loss by ${num(rises[0])} ($\\tfrac12 H_{00} \\cdot ${num(span)}^2$).`;
+  }
   const narrow = rises.indexOf(Math.max(...rises));
   const wide = rises.indexOf(Math.min(...rises));
-  return `All are parabolas with their minimum at the optimum, of very different widths: moving ${names[narrow]} by ${num(span)} raises the loss by ${num(rises[narrow])}, moving ${names[wide]} by the same amount by only ${num(rises[wide])} ($\\tfrac12 H_{kk} \\cdot ${num(span)}^2$). One learning rate must serve all of them: small enough for the narrowest valley, hence slow in the widest.`;
+  return `All are parabolas with their minimum at the optimum, and their widths differ: moving ${names[narrow]} by ${num(span)} raises the loss by ${num(rises[narrow])}, moving ${names[wide]} by the same amount by only ${num(rises[wide])} ($\\tfrac12 H_{kk} \\cdot ${num(span)}^2$), ${num(rises[narrow] / rises[wide], 3)} times less. One learning rate must serve all of them: small enough for the narrowest valley, hence slow in the widest.`;
 }
 
 /** The "going further" section: what the eigenvalues say about this run. */
