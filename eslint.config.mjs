@@ -3,16 +3,7 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   {
-    ignores: [
-      "node_modules/",
-      "build/",
-      ".jupyter/",
-      "bench-results/",
-      "test-results/",
-      // JupyterLab's own build for the JupyterLab tests (test/jupyterlab/build.ts): installed and generated.
-      "test/jupyterlab/node_modules/",
-      "test/jupyterlab/build/",
-    ],
+    ignores: ["node_modules/", "build/", ".jupyter/", "bench-results/", "test-results/"],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -29,7 +20,7 @@ export default tseslint.config(
   },
   {
     // Scripts that run in the browser: JupyterLab's entry point and the JupyterLab test's page helpers.
-    files: ["test/jupyterlab/app/*.js", "test/support/jupyterlab-page.js"],
+    files: ["src/tools/jupyterlab/app/*.js", "test/support/jupyterlab-page.js"],
     languageOptions: {
       globals: {
         window: "readonly",

@@ -35,7 +35,7 @@ export * from "./display/runtime";
 export * from "./display/html";
 export * from "./display/show";
 export * from "./display/base85";
-export * from "./live/bundle";
+export * from "./display/page-scripts";
 export * from "./lessons/answers";
 export * from "./lessons/lesson-one";
 export * from "./lessons/lesson-two";

@@ -10,8 +10,16 @@
  * TensorFlow.js computes in float32, the kit in float64: the same rule gives the same iterates to
  * about seven significant digits. Loaded through loadTensorFlow (tfjs-node where it installed).
  */
-import type { Scalar, Tensor1D } from "@tensorflow/tfjs";
+import type { Optimizer, Scalar, Tensor1D } from "@tensorflow/tfjs";
 import { euclideanNorm } from "../descent/loop";
+import {
+  STEP_SETTINGS,
+  makeStepRule,
+  requireStepMethod,
+  type StepMethod,
+  type StepRuleOptions,
+  type StepSetting,
+} from "../descent/step-rules";
 import { checkData, requireDegree, type PolyData } from "../problems/cubic-fit/polynomial";
 import { loadTensorFlow, type TensorFlow } from "./tensorflow";
 import {
@@ -21,11 +29,7 @@ import {
   requireFiniteVector,
   requireFunction,
   requireIterations,
-  requirePositive,
 } from "../descent/validate";
-
-export const FRAMEWORK_OPTIMIZERS = ["sgd", "momentum", "nesterov", "adam"] as const;
-export type FrameworkOptimizer = (typeof FRAMEWORK_OPTIMIZERS)[number];
 
 /**
  * A loss written with TensorFlow.js operations, as a function of the parameter vector.
@@ -34,15 +38,12 @@ export type FrameworkOptimizer = (typeof FRAMEWORK_OPTIMIZERS)[number];
  */
 export type TensorObjective = (tf: TensorFlow, parameters: Tensor1D) => Scalar;
 
-export interface FrameworkRunOptions {
-  optimizer: FrameworkOptimizer;
+/**
+ * A rule of the kit's registry (src/descent/step-rules.ts) by name with its settings, as makeStepRule
+ * takes them; the defaults are the registry's (Adam's ε 1e-8, torch's; tf.train.adam's own is 1e-7).
+ */
+export interface FrameworkRunOptions extends Omit<StepRuleOptions, "hessian"> {
   learningRate: number;
-  /** β of "momentum" and "nesterov" (default 0.9). */
-  momentum?: number;
-  /** Adam's settings (defaults 0.9, 0.999, 1e-8: the kit's and torch's; tf.train.adam's own ε is 1e-7). */
-  beta1?: number;
-  beta2?: number;
-  epsilon?: number;
   start: readonly number[];
   iterations: number;
   objective: TensorObjective;
@@ -61,21 +62,33 @@ export interface FrameworkRun {
   description: string;
 }
 
-function makeOptimizer(tf: TensorFlow, options: FrameworkRunOptions) {
+/** tf.train's optimizer for each rule of the registry that TensorFlow.js has. */
+const TF_OPTIMIZERS: Partial<
+  Record<StepMethod, (tf: TensorFlow, options: FrameworkRunOptions) => Optimizer>
+> = {
+  plain: (tf, o) => tf.train.sgd(o.learningRate),
+  momentum: (tf, o) => tf.train.momentum(o.learningRate, setting(o, "momentum")),
+  nesterov: (tf, o) => tf.train.momentum(o.learningRate, setting(o, "momentum"), true),
+  adam: (tf, o) =>
+    tf.train.adam(o.learningRate, setting(o, "beta1"), setting(o, "beta2"), setting(o, "epsilon")),
+};
+
+function setting(options: FrameworkRunOptions, name: StepSetting): number {
+  return options[name] ?? STEP_SETTINGS[name].default;
+}
+
+/** The call that makes the optimizer, for the run's description: "tf.train.momentum(0.1, 0.9, true)". */
+function optimizerCall(options: FrameworkRunOptions): string {
   const rate = options.learningRate;
-  switch (options.optimizer) {
-    case "sgd":
-      return tf.train.sgd(rate);
+  switch (options.method) {
     case "momentum":
-      return tf.train.momentum(rate, options.momentum ?? 0.9);
+      return `tf.train.momentum(${rate}, ${setting(options, "momentum")})`;
     case "nesterov":
-      return tf.train.momentum(rate, options.momentum ?? 0.9, true);
-    case "adam":
-      return tf.train.adam(rate, options.beta1 ?? 0.9, options.beta2 ?? 0.999, options.epsilon ?? 1e-8);
+      return `tf.train.momentum(${rate}, ${setting(options, "momentum")}, true)`;
+    case "plain":
+      return `tf.train.sgd(${rate})`;
     default:
-      throw new KitRangeError(
-        `optimizer must be one of ${FRAMEWORK_OPTIMIZERS.join(", ")}, got ${describeValue(options.optimizer)}`,
-      );
+      return `tf.train.${options.method}(${rate})`;
   }
 }
 
@@ -84,7 +97,14 @@ export function tensorflowDescent(options: FrameworkRunOptions): FrameworkRun {
   if (options === null || typeof options !== "object") {
     throw new KitTypeError(`the options must be an object, got ${describeValue(options)}`);
   }
-  requirePositive("learningRate", options.learningRate);
+  const makeOptimizer = TF_OPTIMIZERS[requireStepMethod("method", options.method)];
+  if (makeOptimizer === undefined) {
+    throw new KitRangeError(
+      `method must be one of ${Object.keys(TF_OPTIMIZERS).join(", ")} (TensorFlow.js has no ${options.method}), got ${describeValue(options.method)}`,
+    );
+  }
+  // The registry checks the rule's settings, with the same errors as the kit's own rules.
+  makeStepRule(options);
   const start = requireFiniteVector("start", options.start);
   const iterations = requireIterations("iterations", options.iterations);
   requireFunction("objective", options.objective);
@@ -134,17 +154,12 @@ export function tensorflowDescent(options: FrameworkRunOptions): FrameworkRun {
     optimizer.dispose();
   }
   const milliseconds = performance.now() - began;
-  const settings =
-    options.optimizer === "adam" || options.optimizer === "sgd"
-      ? `${options.learningRate}`
-      : `${options.learningRate}, ${options.momentum ?? 0.9}${options.optimizer === "nesterov" ? ", true" : ""}`;
-  const name = options.optimizer === "nesterov" ? "momentum" : options.optimizer;
   return {
     points,
     values,
     stop,
     milliseconds,
-    description: `tf.train.${name}(${settings}) on ${description}`,
+    description: `${optimizerCall(options)} on ${description}`,
   };
 }
 

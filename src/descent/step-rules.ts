@@ -11,6 +11,7 @@
  *              m̂ = m/(1−β₁ᵗ), ŝ = s/(1−β₂ᵗ)
  *   Newton     step = −η H(x)⁻¹ g           (η = 1: the full Newton step)
  */
+import { LuDecomposition, Matrix } from "ml-matrix";
 import { plainStep, type StepRule } from "./loop";
 import {
   KitTypeError,
@@ -144,7 +145,7 @@ export function newtonStep(hessianAt: HessianAt, learningRate = 1): StepRule<nul
     learningRate: eta,
     init: () => null,
     update: (gradient, state, point) => ({
-      step: solveLinear(checkHessian(hessianAt(point), point.length), gradient).map((s) => -eta * s),
+      step: newtonDirection(checkHessian(hessianAt(point), point.length), gradient).map((s) => -eta * s),
       state,
     }),
   };
@@ -166,31 +167,11 @@ function checkHessian(
   return matrix;
 }
 
-/**
- * Solves A s = b by Gaussian elimination with partial pivoting (A is small: 2 × 2 or 4 × 4 here, and
- * need not be positive definite). A singular A yields Infinity or NaN, not an exception.
- */
-export function solveLinear(matrix: readonly (readonly number[])[], right: readonly number[]): number[] {
-  const n = right.length;
-  const a = matrix.map((row, i) => [...row, right[i]]);
-  for (let column = 0; column < n; column++) {
-    let pivot = column;
-    for (let row = column + 1; row < n; row++) {
-      if (Math.abs(a[row][column]) > Math.abs(a[pivot][column])) pivot = row;
-    }
-    [a[column], a[pivot]] = [a[pivot], a[column]];
-    for (let row = column + 1; row < n; row++) {
-      const factor = a[row][column] / a[column][column];
-      for (let k = column; k <= n; k++) a[row][k] -= factor * a[column][k];
-    }
-  }
-  const solution = new Array<number>(n).fill(0);
-  for (let row = n - 1; row >= 0; row--) {
-    let sum = a[row][n];
-    for (let k = row + 1; k < n; k++) sum -= a[row][k] * solution[k];
-    solution[row] = sum / a[row][row];
-  }
-  return solution;
+/** Solves H s = g by LU decomposition; a singular H gives a non-finite step (the descent calls it diverged). */
+function newtonDirection(hessian: readonly (readonly number[])[], gradient: readonly number[]): number[] {
+  const lu = new LuDecomposition(hessian as number[][]);
+  if (lu.isSingular()) return gradient.map(() => NaN);
+  return lu.solve(Matrix.columnVector([...gradient])).getColumn(0);
 }
 
 /**
@@ -212,8 +193,19 @@ export function decayingStep(learningRate: number, decaySteps: number): StepRule
   };
 }
 
-export const STEP_METHODS = ["plain", "momentum", "nesterov", "adam", "newton"] as const;
-export type StepMethod = (typeof STEP_METHODS)[number];
+/** The settings a rule may take beyond its learning rate, as StepRuleOptions names them. */
+export type StepSetting = "momentum" | "beta1" | "beta2" | "epsilon";
+
+/** Each setting's default and its check (which names the setting as the caller calls it). */
+export const STEP_SETTINGS: Record<
+  StepSetting,
+  { default: number; check: (name: string, value: unknown) => number }
+> = {
+  momentum: { default: DEFAULT_MOMENTUM, check: requireDecay },
+  beta1: { default: 0.9, check: requireDecay },
+  beta2: { default: 0.999, check: requireDecay },
+  epsilon: { default: 1e-8, check: requirePositive },
+};
 
 export interface StepRuleOptions {
   method: StepMethod;
@@ -228,41 +220,89 @@ export interface StepRuleOptions {
   hessian?: HessianAt;
 }
 
-/** One rule by name, for a command line or a parameters cell: `{ method: "momentum", learningRate: 0.5 }`. */
-export function makeStepRule(options: StepRuleOptions): StepRule<unknown> {
+/** Options whose learning rate and settings makeStepRule has checked. */
+type CheckedOptions = StepRuleOptions & { learningRate: number };
+
+interface StepRuleEntry {
+  /** The settings it takes beyond the learning rate. */
+  settings: readonly StepSetting[];
+  /** The learning rate when none is given (none: it must be given). */
+  defaultLearningRate?: number;
+  make: (options: CheckedOptions) => StepRule<unknown>;
+}
+
+/**
+ * The step rules by name: the one registry that the command line, the live explorers, the
+ * TensorFlow.js optimizers and the notebooks' parameters cells look rules up in. A new rule is one
+ * entry here.
+ */
+export const STEP_RULES = {
+  plain: { settings: [], make: (options) => plainStep(options.learningRate) },
+  momentum: {
+    settings: ["momentum"],
+    make: (options) => momentumStep(options.learningRate, options.momentum),
+  },
+  nesterov: {
+    settings: ["momentum"],
+    make: (options) => nesterovStep(options.learningRate, options.momentum),
+  },
+  adam: {
+    settings: ["beta1", "beta2", "epsilon"],
+    make: (options) => adamStep(options.learningRate, options),
+  },
+  newton: {
+    settings: [],
+    defaultLearningRate: 1,
+    make: (options) => {
+      if (options.hessian === undefined)
+        throw new KitTypeError(`method "newton" needs the Hessian (hessian)`);
+      return newtonStep(options.hessian, options.learningRate);
+    },
+  },
+} satisfies Record<string, StepRuleEntry>;
+
+export type StepMethod = keyof typeof STEP_RULES;
+export const STEP_METHODS = Object.keys(STEP_RULES) as StepMethod[];
+
+/** `value` as a rule's name, or an error naming `name` and the rules there are. */
+export function requireStepMethod(name: string, value: unknown): StepMethod {
+  if (typeof value !== "string" || !Object.prototype.hasOwnProperty.call(STEP_RULES, value)) {
+    throw new KitRangeError(`${name} must be one of ${STEP_METHODS.join(", ")}, got ${describeValue(value)}`);
+  }
+  return value as StepMethod;
+}
+
+/**
+ * One rule by name, for a command line or a parameters cell: `{ method: "momentum", learningRate: 0.5 }`.
+ * Every setting is checked before the rule is made; errors call each option what `nameOf` says (a
+ * command line passes "--learning-rate" for learningRate, and so on).
+ */
+export function makeStepRule(
+  options: StepRuleOptions,
+  nameOf: (option: keyof StepRuleOptions) => string = (option) => option,
+): StepRule<unknown> {
   if (options === null || typeof options !== "object") {
     throw new KitTypeError(`the step rule options must be an object, got ${describeValue(options)}`);
   }
-  const { method } = options;
-  const unused = (name: keyof StepRuleOptions, allowed: readonly StepMethod[]): void => {
-    if (options[name] !== undefined && !allowed.includes(method)) {
-      throw new KitRangeError(`${name} applies to ${allowed.join(" and ")}, not to method "${method}"`);
-    }
-  };
-  unused("momentum", ["momentum", "nesterov"]);
-  for (const name of ["beta1", "beta2", "epsilon"] as const) unused(name, ["adam"]);
-  unused("hessian", ["newton"]);
-  const rate = (): number => {
-    if (options.learningRate === undefined)
-      throw new KitTypeError(`learningRate must be given for method "${method}"`);
-    return options.learningRate;
-  };
-  switch (method) {
-    case "plain":
-      return plainStep(rate());
-    case "momentum":
-      return momentumStep(rate(), options.momentum);
-    case "nesterov":
-      return nesterovStep(rate(), options.momentum);
-    case "adam":
-      return adamStep(rate(), { beta1: options.beta1, beta2: options.beta2, epsilon: options.epsilon });
-    case "newton":
-      if (options.hessian === undefined)
-        throw new KitTypeError(`method "newton" needs the Hessian (hessian)`);
-      return newtonStep(options.hessian, options.learningRate ?? 1);
-    default:
+  const method = requireStepMethod(nameOf("method"), options.method);
+  const entry: StepRuleEntry = STEP_RULES[method];
+  for (const setting of Object.keys(STEP_SETTINGS) as StepSetting[]) {
+    if (options[setting] === undefined) continue;
+    if (!entry.settings.includes(setting)) {
+      const takers = STEP_METHODS.filter((m) => (STEP_RULES[m] as StepRuleEntry).settings.includes(setting));
       throw new KitRangeError(
-        `method must be one of ${STEP_METHODS.join(", ")}, got ${describeValue(method)}`,
+        `${nameOf(setting)} applies to ${takers.join(" and ")}, not to method "${method}"`,
       );
+    }
+    STEP_SETTINGS[setting].check(nameOf(setting), options[setting]);
   }
+  if (options.hessian !== undefined && method !== "newton") {
+    throw new KitRangeError(`${nameOf("hessian")} applies to newton, not to method "${method}"`);
+  }
+  const learningRate = options.learningRate ?? entry.defaultLearningRate;
+  if (learningRate === undefined) {
+    throw new KitTypeError(`${nameOf("learningRate")} must be given for method "${method}"`);
+  }
+  requirePositive(nameOf("learningRate"), learningRate);
+  return entry.make({ ...options, learningRate });
 }

@@ -24,3 +24,18 @@ export function encodeBase85(bytes: Uint8Array): string {
   }
   return characters.join("");
 }
+
+/** Decodes encodeBase85's text (whitespace is not allowed: strip it first). Runs in the page too. */
+export function decodeBase85(text: string): Uint8Array {
+  const digit = new Uint8Array(128);
+  for (let a = 0; a < BASE85_ALPHABET.length; a++) digit[BASE85_ALPHABET.charCodeAt(a)] = a;
+  const rest = text.length % 5;
+  const bytes = new Uint8Array(Math.floor(text.length / 5) * 4 + (rest ? rest - 1 : 0));
+  for (let start = 0, out = 0; start < text.length; start += 5) {
+    const count = Math.min(5, text.length - start);
+    let value = 0;
+    for (let k = 0; k < 5; k++) value = value * 85 + (k < count ? digit[text.charCodeAt(start + k)] : 84);
+    for (let b = 0; b < count - 1; b++) bytes[out++] = Math.floor(value / Math.pow(256, 3 - b)) % 256;
+  }
+  return bytes;
+}

@@ -4,7 +4,7 @@ import path from "node:path";
 import { KitRangeError, KitTypeError, describeValue, requireInteger } from "../descent/validate";
 import type { Figure } from "../figures/figure";
 import type { LiveFigure } from "../live/figures";
-import { liveBundle } from "../live/bundle";
+import { pageScript, pageScriptCall, scriptSafeJson } from "./page-scripts";
 import { plotlyBundle } from "./plotly-bundle";
 import { renderScript, UNTRUSTED_MESSAGE } from "./runtime";
 
@@ -37,21 +37,6 @@ export function requireFigure(name: string, value: unknown): Figure {
     throw new KitTypeError(`${name}.layout must be an object, got ${describeValue(figure.layout)}`);
   }
   return figure;
-}
-
-/** JSON that is safe inside a <script> element (no "<" can close it early), numbers rounded to `significantDigits`. */
-export function scriptSafeJson(value: unknown, significantDigits = 17): string {
-  const round =
-    significantDigits >= 17
-      ? undefined
-      : (_key: string, entry: unknown) =>
-          typeof entry === "number" && Number.isFinite(entry)
-            ? Number(entry.toPrecision(significantDigits))
-            : entry;
-  return JSON.stringify(value, round)
-    .replace(/</g, "\\u003c")
-    .replace(/\u2028/g, "\\u2028")
-    .replace(/\u2029/g, "\\u2029");
 }
 
 export function escapeHtml(text: string): string {
@@ -95,17 +80,21 @@ export function figureHtml(figure: Figure, options: FigureHtmlOptions = {}): str
   ].join("\n");
 }
 
+/** The page script name of the live explorers' code (build/page/live.js, from src/live/page.ts). */
+export const LIVE_SCRIPT = "live";
+
 /**
- * A live explorer's settings (full precision: the page's numbers must be the kernel's) and its
- * code, bundled from src/ (a few KB); empty for other figures.
+ * A live explorer's settings (full precision: the page's numbers must be the kernel's), naming
+ * the code that runs them, and that code, bundled from src/ at set-up (a few KB, registered once
+ * per page); empty for other figures.
  */
 function liveElements(id: string, figure: Figure): string {
   const live = (figure as Partial<LiveFigure>).live;
   if (live === undefined) return "";
-  const bundle = liveBundle();
+  const { hash } = pageScript(LIVE_SCRIPT);
   return (
-    `<script type="application/json" data-gd-live="${id}">${scriptSafeJson({ ...live, bundle: bundle.hash })}</script>\n` +
-    `<script data-gd-live-bundle="${bundle.hash}">${bundle.script}</script>`
+    `<script type="application/json" data-gd-live="${id}" data-gd-live-code="${hash}">${scriptSafeJson(live)}</script>\n` +
+    `<script data-gd-live-bundle="${hash}">${pageScriptCall(LIVE_SCRIPT, "register", [hash])}</script>`
   );
 }
 

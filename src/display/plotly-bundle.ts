@@ -1,7 +1,6 @@
-import { readFileSync } from "node:fs";
-import { gzipSync } from "node:zlib";
-import { encodeBase85 } from "./base85";
+import { readPageBuild } from "./page-scripts";
 
+/** plotly.js as setup compresses it (src/tools/page-bundles.ts): build/page/plotly.json and plotly.gzip.b85. */
 export interface PlotlyBundle {
   /** plotly.js version, from plotly.js-dist-min's package.json. */
   version: string;
@@ -11,24 +10,22 @@ export interface PlotlyBundle {
   rawBytes: number;
 }
 
+/** The manifest (build/page/plotly.json) without the text. */
+export type PlotlyBundleManifest = Omit<PlotlyBundle, "gzipBase85"> & { sha256: string };
+
+export const PLOTLY_MANIFEST = "plotly.json";
+export const PLOTLY_PAYLOAD = "plotly.gzip.b85";
+
 let cached: PlotlyBundle | undefined;
 
-/** The path of plotly.min.js in node_modules (plotly.js-dist-min, pinned in package.json). */
-export function plotlyScriptPath(): string {
-  return require.resolve("plotly.js-dist-min");
-}
-
-/** plotly.js from node_modules, compressed once per process and kept. */
+/** plotly.js, compressed at set-up, read once per process. */
 export function plotlyBundle(): PlotlyBundle {
   if (cached) return cached;
-  const script = readFileSync(plotlyScriptPath());
-  const manifest = JSON.parse(readFileSync(require.resolve("plotly.js-dist-min/package.json"), "utf8")) as {
-    version: string;
-  };
+  const manifest = JSON.parse(readPageBuild(PLOTLY_MANIFEST)) as PlotlyBundleManifest;
   cached = {
     version: manifest.version,
-    gzipBase85: encodeBase85(gzipSync(script, { level: 9 })),
-    rawBytes: script.length,
+    rawBytes: manifest.rawBytes,
+    gzipBase85: readPageBuild(PLOTLY_PAYLOAD),
   };
   return cached;
 }

@@ -7,7 +7,7 @@ import {
 } from "../problems/bowl/closed-form";
 import { gridAxis } from "../problems/bowl/bowl";
 import { type Trajectory } from "../descent/loop";
-import { KitTypeError, describeValue, requireFinite } from "../descent/validate";
+import { KitTypeError, describeValue, extent, requireFinite } from "../descent/validate";
 import {
   formatLearningRate,
   pathColor,
@@ -119,8 +119,8 @@ export function oneVariablePathsFigure(options: OneVariablePathsOptions): Figure
   const { example, paths } = requireOptions("options", options);
   if (!Array.isArray(paths)) throw new KitTypeError(`paths must be an array, got ${describeValue(paths)}`);
   const finite = paths.flatMap((entry) => Array.from(entry.path).filter(Number.isFinite));
-  const from = Math.min(requireFinite("from", options.from ?? -2), ...finite);
-  const to = Math.max(requireFinite("to", options.to ?? 2), ...finite);
+  const from = Math.min(requireFinite("from", options.from ?? -2), extent(finite).min);
+  const to = Math.max(requireFinite("to", options.to ?? 2), extent(finite).max);
   const xs = gridAxis({ from, to, step: (to - from) / 400 });
   const data = [
     {

@@ -9,7 +9,7 @@ import { predictQuadraticDescent, type Stability } from "../analysis/hessian";
 import { coefficientNames } from "../problems/cubic-fit/polynomial";
 import { type FitResult } from "../problems/cubic-fit/fit";
 import { evaluatePolynomial, type PolyData } from "../problems/cubic-fit/polynomial";
-import { requireInteger, requirePositive } from "../descent/validate";
+import { extent, requireInteger, requirePositive } from "../descent/validate";
 import { listInWords, num } from "./format";
 
 /** The notebook's cap on iterations: a dozen fits of this length run in every pass. */
@@ -42,7 +42,7 @@ export function progressEvery(iterations: number): number {
 
 /** Largest |c_k| over the even k: zero up to rounding for an odd target on symmetric points. */
 export function largestEvenCoefficient(coefficients: readonly number[]): number {
-  return Math.max(0, ...coefficients.filter((_, k) => k % 2 === 0).map(Math.abs));
+  return Math.max(0, extent(coefficients.filter((_, k) => k % 2 === 0).map(Math.abs)).max);
 }
 
 /** The Taylor coefficient of x^k in sin x: (−1)^((k−1)/2) / k! for odd k, 0 for even k. */
@@ -92,14 +92,14 @@ export function firstStepSentence(
 ): string {
   const names = coefficientNames(start.length);
   const moves = gradient.map((g) => Math.abs(learningRate * g));
-  const largest = moves.indexOf(Math.max(...moves));
+  const largest = moves.indexOf(extent(moves).max);
   const length = learningRate * Math.hypot(...gradient);
   return `With $\\eta$ = ${num(learningRate)}, the first step moves ${names[largest]} by ${num(moves[largest], 3)} and the coefficients as a whole by ${num(length, 3)}: the step is $\\eta$ times the gradient (here of length ${num(Math.hypot(...gradient), 3)}), not $\\eta$ itself.`;
 }
 
 /** The slowest factor per step of the error, max |1 − ηλ|, for a stable learning rate. */
 export function slowestFactor(stability: Stability, learningRate: number): number {
-  return Math.max(...stability.eigenvalues.map((lambda) => Math.abs(1 - learningRate * lambda)));
+  return extent(stability.eigenvalues.map((lambda) => Math.abs(1 - learningRate * lambda))).max;
 }
 
 /**
@@ -280,8 +280,8 @@ export function gradientSizes(trajectory: Trajectory) {
     start: norms[0],
     middle: norms[half],
     end: norms[n],
-    low: Math.min(...second),
-    high: Math.max(...second),
+    low: extent(second).min,
+    high: extent(second).max,
     rises: second.filter((g, k) => k > 0 && g > second[k - 1]).length,
     steps: second.length - 1,
   };
@@ -304,7 +304,7 @@ export function gradientSizesSentence(options: {
   if (huber.trajectory.stop.kind !== "diverged" && huber.trajectory.points.length > 2) {
     const g = gradientSizes(huber.trajectory);
     const prediction = evaluatePolynomial(huber.coefficients, data.x);
-    const largest = Math.max(...prediction.map((p, i) => Math.abs(p - data.y[i])));
+    const largest = extent(prediction.map((p, i) => Math.abs(p - data.y[i]))).max;
     const shrinks = g.end < g.middle && g.middle < g.start;
     parts.push(
       `**Huber's gradient ${shrinks ? "shrinks" : "does not shrink steadily"}** (its length: ${three(g)}).` +
@@ -342,8 +342,8 @@ export function lossesAnswer(options: {
   const diverged = [ss, mse, sae, huber].some((fit) => fit.trajectory.stop.kind === "diverged");
   const parts: string[] = [];
   if (ss.trajectory.stop.kind !== "diverged" && mse.trajectory.stop.kind !== "diverged") {
-    const largest = Math.max(...ss.coefficients.map((c, k) => Math.abs(c - mse.coefficients[k])));
-    const scale = Math.max(...ss.coefficients.map(Math.abs));
+    const largest = extent(ss.coefficients.map((c, k) => Math.abs(c - mse.coefficients[k]))).max;
+    const scale = extent(ss.coefficients.map(Math.abs)).max;
     parts.push(
       largest <= 1e-9 * scale
         ? `The mean squared error with learning rate ${options.pointCount} × ${num(options.learningRate)} lands on the same coefficients as the sum of squares with ${num(options.learningRate)} (largest difference ${num(largest, 2)}, rounding; its loss is the sum's divided by ${options.pointCount}): sum and mean differ only in the scale of the learning rate.`
@@ -371,8 +371,8 @@ export function slicesAnswer(hessian: readonly (readonly number[])[], span: numb
   if (rises.length === 1) {
     return `One coefficient, one parabola with its minimum at the optimum: moving ${names[0]} by ${num(span)} raises the loss by ${num(rises[0])} ($\\tfrac12 H_{00} \\cdot ${num(span)}^2$).`;
   }
-  const narrow = rises.indexOf(Math.max(...rises));
-  const wide = rises.indexOf(Math.min(...rises));
+  const narrow = rises.indexOf(extent(rises).max);
+  const wide = rises.indexOf(extent(rises).min);
   return `All are parabolas with their minimum at the optimum, and their widths differ: moving ${names[narrow]} by ${num(span)} raises the loss by ${num(rises[narrow])}, moving ${names[wide]} by the same amount by only ${num(rises[wide])} ($\\tfrac12 H_{kk} \\cdot ${num(span)}^2$), ${num(rises[narrow] / rises[wide], 3)} times less. One learning rate must serve all of them: small enough for the narrowest valley, hence slow in the widest.`;
 }
 
@@ -380,7 +380,7 @@ export function slicesAnswer(hessian: readonly (readonly number[])[], span: numb
 export function stabilityStory(stability: Stability, learningRate: number): string {
   const factors = stability.eigenvalues.map((lambda) => 1 - learningRate * lambda);
   const stable = learningRate < stability.largestStableLearningRate;
-  return `Eigenvalues ${listInWords(stability.eigenvalues.map((l) => num(l)))}; condition number ${num(stability.conditionNumber)}. With $\\eta$ = ${num(learningRate)} the factors $1 - \\eta\\lambda$ are ${listInWords(factors.map((f) => num(f, 6)))}: ${stable ? `all inside $(-1, 1)$, so the run converges, the slowest direction by ${num(100 * (1 - Math.max(...factors.map(Math.abs))), 3)}% per step` : `at least one is outside $(-1, 1)$, so the run diverges`}. The limit is $2/\\lambda_\\text{max}$ = ${num(stability.largestStableLearningRate)}.`;
+  return `Eigenvalues ${listInWords(stability.eigenvalues.map((l) => num(l)))}; condition number ${num(stability.conditionNumber)}. With $\\eta$ = ${num(learningRate)} the factors $1 - \\eta\\lambda$ are ${listInWords(factors.map((f) => num(f, 6)))}: ${stable ? `all inside $(-1, 1)$, so the run converges, the slowest direction by ${num(100 * (1 - extent(factors.map(Math.abs)).max), 3)}% per step` : `at least one is outside $(-1, 1)$, so the run diverges`}. The limit is $2/\\lambda_\\text{max}$ = ${num(stability.largestStableLearningRate)}.`;
 }
 
 /** Exercise 7's answer from the stabilities and runs of the wide interval. */

@@ -1,19 +1,19 @@
 /**
  * Live explorers: figures whose sliders (and, on a map, a click) recompute the descent in the page,
- * with the kit's own code (live-model.ts, bundled for the browser by src/live/bundle.ts).
+ * with the kit's own code (model.ts and page.ts, bundled for the browser at set-up by src/tools/page-bundles.ts).
  * The builders compute the first view here, with the same function the page calls afterwards.
  */
 import type { Layout, Plot } from "nodeplotlib";
 import {
-  MAX_ITERATIONS,
   KitRangeError,
   KitTypeError,
   requireFinite,
   requireInteger,
   requirePositive,
-  describeValue,
   requireFiniteVector,
+  extent,
 } from "../descent/validate";
+import { thinPath } from "../descent/thinning";
 import { symmetricEigenvalues, sumOfSquaresHessian } from "../analysis/hessian";
 import { sufficientStatistics } from "../problems/cubic-fit/sufficient-statistics";
 import { checkData, requireDegree, type PolyData } from "../problems/cubic-fit/polynomial";
@@ -21,17 +21,23 @@ import { ARTICLE_MINIMUM, articleFunction, type GridOptions } from "../problems/
 import { pathColor, requireOptions, requireTitle, type Figure } from "../figures/figure";
 import {
   formatSetting,
+  LIVE_MAX_ITERATIONS,
   LIVE_RULE_PARAMETERS,
-  LIVE_STEP_RULES,
   liveDescent,
   liveUpdate,
+  LOSS_TRACE,
+  MOVING_PATH_TRACES,
+  PATH_TRACE,
   statisticsToJson,
   type LiveControl,
+  type LiveDraw,
   type LiveExplorerSpec,
   type LiveProblem,
   type LiveSettings,
 } from "./model";
+import type { Trajectory } from "../descent/loop";
 import { checkSurfaceOptions, contourLayout, contourTrace, markTraces } from "../figures/surface";
+import { makeStepRule, requireStepMethod } from "../descent/step-rules";
 
 export * from "./model";
 
@@ -40,8 +46,8 @@ export interface LiveFigure extends Figure {
   live: LiveExplorerSpec;
 }
 
-/** The largest iterations slider: 10 000 steps redraw in well under 50 ms (npm run bench). */
-export const LIVE_MAX_ITERATIONS = 10_000;
+/** The iterations slider's end unless the options ask for another: 10 000 steps redraw in well under 50 ms (npm run bench). */
+export const LIVE_DEFAULT_MAX_ITERATIONS = 10_000;
 
 export interface LiveRange {
   min: number;
@@ -67,7 +73,7 @@ function sliderSettings(
   defaults: LiveRange,
 ): { learningRate: number; iterations: number; learningRates: LiveRange; maxIterations: number } {
   const learningRate = requirePositive("learningRate", given.learningRate);
-  const iterations = requireInteger("iterations", given.iterations, 0, MAX_ITERATIONS);
+  const iterations = requireInteger("iterations", given.iterations, 0, LIVE_MAX_ITERATIONS);
   let learningRates: LiveRange;
   if (given.learningRates === undefined) {
     learningRates = { min: Math.min(defaults.min, learningRate), max: Math.max(defaults.max, learningRate) };
@@ -81,8 +87,8 @@ function sliderSettings(
   }
   const maxIterations =
     given.maxIterations === undefined
-      ? Math.max(LIVE_MAX_ITERATIONS, iterations)
-      : requireInteger("maxIterations", given.maxIterations, Math.max(2, iterations), MAX_ITERATIONS);
+      ? Math.max(LIVE_DEFAULT_MAX_ITERATIONS, iterations)
+      : requireInteger("maxIterations", given.maxIterations, Math.max(2, iterations), LIVE_MAX_ITERATIONS);
   return { learningRate, iterations, learningRates, maxIterations };
 }
 
@@ -102,12 +108,7 @@ function ruleSettings(
   rule: unknown,
   given: unknown,
 ): { rule: string; parameters: Record<string, number>; controls: LiveControl[] } {
-  const name = rule ?? "plain";
-  if (typeof name !== "string" || !Object.prototype.hasOwnProperty.call(LIVE_STEP_RULES, name)) {
-    throw new KitRangeError(
-      `rule must be one of ${Object.keys(LIVE_STEP_RULES).join(", ")}, got ${describeValue(name)}`,
-    );
-  }
+  const name = requireStepMethod("rule", rule ?? "plain");
   const values = requireOptions("ruleParameters", given as Record<string, number> | undefined);
   const known = LIVE_RULE_PARAMETERS[name] ?? [];
   for (const key of Object.keys(values)) {
@@ -125,8 +126,38 @@ function ruleSettings(
     return { ...control, min: Math.min(control.min, chosen), max: Math.max(control.max, chosen) };
   });
   // The rule itself checks its parameters (momentum's β must be in [0, 1), …) and names them.
-  LIVE_STEP_RULES[name]({ learningRate: 1, ...parameters });
+  makeStepRule({ ...parameters, method: name, learningRate: 1 });
   return { rule: name, parameters, controls };
+}
+
+/**
+ * The first view as the figure carries it: the page redraws it with its own numbers at once, so
+ * a long path or loss curve travels thinned (thinPath: every turn visible at the figure's scale,
+ * at most MAX_PATH_POINTS points), and the page's size stays bounded whatever the iterations.
+ */
+function firstView(spec: LiveExplorerSpec, settings: LiveSettings, trajectory: Trajectory): LiveDraw {
+  const draw = liveUpdate(spec, settings, trajectory);
+  const kept =
+    spec.view === "path"
+      ? thinPath(trajectory.points)
+      : thinPath(trajectory.values.map((value, k) => [k, Math.log10(Math.max(value, Number.MIN_VALUE))]));
+  if (kept.length === trajectory.points.length) return draw;
+  const pick = (values: unknown) => (Array.isArray(values) ? kept.map((k) => values[k] as unknown) : values);
+  // The line (path view) or the curve (loss view): the traces that hold a value per point.
+  const full = spec.view === "path" ? PATH_TRACE.line : LOSS_TRACE;
+  return {
+    indices: draw.indices,
+    traces: draw.traces.map((trace, i) =>
+      draw.indices[i] === full
+        ? {
+            ...trace,
+            x: pick(trace.x),
+            y: pick(trace.y),
+            ...(trace.customdata ? { customdata: pick(trace.customdata) } : {}),
+          }
+        : trace,
+    ),
+  };
 }
 
 export interface LivePathExplorerOptions {
@@ -140,9 +171,13 @@ export interface LivePathExplorerOptions {
    * diverging; 0.01 … 4 with momentum, whose limit is 2(1 + β); widened to take in learningRate).
    */
   learningRates?: Partial<LiveRange>;
-  /** The iterations slider's end, 1 … maxIterations on a log scale (default 10 000, or iterations if more). */
+  /**
+   * The iterations slider's end, 1 … maxIterations on a log scale (default 10 000, or iterations if
+   * more); iterations and maxIterations are at most LIVE_MAX_ITERATIONS (what the page recomputes
+   * on each slider input).
+   */
   maxIterations?: number;
-  /** The step rule, a key of LIVE_STEP_RULES ("plain" by default). */
+  /** The step rule, a name in the kit's registry STEP_RULES ("plain" by default). */
   rule?: string;
   /** Values of the rule's other parameters (LIVE_RULE_PARAMETERS), e.g. { momentum: 0.9 }. */
   ruleParameters?: Record<string, number>;
@@ -188,8 +223,9 @@ export function livePathExplorerFigure(options: LivePathExplorerOptions = {}): L
     clickSetsStart: true,
     color,
   };
-  const draw = liveUpdate(spec, settings, liveDescent(problem, settings));
+  const draw = firstView(spec, settings, liveDescent(problem, settings));
   const hover = "step %{customdata}<br>x = %{x:.4g}<br>y = %{y:.4g}<extra></extra>";
+  // In MOVING_PATH_TRACES' order: the line, the steps, the start, the end.
   const styles: Record<string, unknown>[] = [
     { mode: "lines", name: "path", line: { color, width: 2.5 }, hovertemplate: hover },
     { mode: "markers", name: "steps", marker: { color, size: 5 }, hovertemplate: hover },
@@ -206,10 +242,12 @@ export function livePathExplorerFigure(options: LivePathExplorerOptions = {}): L
       hovertemplate: "%{text}<br>x = %{x:.4g}<br>y = %{y:.4g}<extra></extra>",
     },
   ];
-  const paths = styles.map((style, i) => {
-    const data = draw.traces[i];
-    const marker = { ...(style.marker as object), ...(data.marker as object) };
-    return { type: "scatter", ...style, ...data, marker } as Plot;
+  const traces: Plot[] = [];
+  traces[PATH_TRACE.map] = contourTrace(surface.grid, surface.colorscale);
+  draw.indices.forEach((index, i) => {
+    const style = styles[MOVING_PATH_TRACES.indexOf(index)];
+    const marker = { ...(style.marker as object), ...(draw.traces[i].marker as object) };
+    traces[index] = { type: "scatter", ...style, ...draw.traces[i], marker } as Plot;
   });
   // The minimum, marked after the path's traces 1–4 (which the page moves): it stays on the map.
   const minimum = markTraces(
@@ -218,7 +256,7 @@ export function livePathExplorerFigure(options: LivePathExplorerOptions = {}): L
     "contour",
   );
   return {
-    data: [contourTrace(surface.grid, surface.colorscale), ...paths, ...minimum],
+    data: [...traces, ...minimum],
     layout: {
       ...contourLayout(surface.title, surface.grid),
       showlegend: false,
@@ -226,7 +264,9 @@ export function livePathExplorerFigure(options: LivePathExplorerOptions = {}): L
       // A click sets the start: dragging would zoom away from the map it is set on.
       dragmode: false,
       hovermode: "closest",
-      margin: { t: 60, b: 50, l: 50, r: 20 },
+      // Fixed margins, the colorbar's within the right one: the page lays the moving path exactly
+      // over the map from the layout alone (src/live/page.ts, plotArea).
+      margin: { t: 60, b: 50, l: 50, r: 90, autoexpand: false },
     } as Partial<Layout>,
     live: spec,
   };
@@ -300,23 +340,25 @@ export function liveLossExplorerFigure(options: LiveLossExplorerOptions): LiveFi
     color: pathColor(0),
   };
   const first = liveDescent(problem, settings);
-  const draw = liveUpdate(spec, settings, first);
+  const draw = firstView(spec, settings, first);
   // Fixed axes, so that runs compare as the slider moves (and the page redraws only the curve):
   // from just below the best loss possible, the least-squares optimum's, to ten times the start's;
   // a diverging run leaves through the top.
   const optimum = problem.statistics.centre?.sumOfSquaresAtOptimum ?? 0;
-  const lowest = optimum > 0 ? optimum : Math.max(Math.min(...first.values), first.values[0] * 1e-12);
+  const lowest = optimum > 0 ? optimum : Math.max(extent(first.values).min, first.values[0] * 1e-12);
   const yRange = [Math.log10(lowest) - 0.3, Math.log10(first.values[0]) + 1];
   const trace = {
     type: "scatter",
     mode: "lines",
-    ...draw.traces[0],
+    ...draw.traces[draw.indices.indexOf(LOSS_TRACE)],
     name: "loss",
     line: { color: spec.color, width: 2 },
     hovertemplate: "iteration %{x}<br>loss %{y:.6g}<extra></extra>",
   } as Plot;
+  const traces: Plot[] = [];
+  traces[LOSS_TRACE] = trace;
   return {
-    data: [trace],
+    data: traces,
     layout: {
       title: { text: title },
       xaxis: { title: { text: "iteration" }, range: [0, settings.iterations] },
@@ -327,9 +369,4 @@ export function liveLossExplorerFigure(options: LiveLossExplorerOptions): LiveFi
     } as Partial<Layout>,
     live: spec,
   };
-}
-
-/** Whether a figure carries a live explorer. */
-export function isLiveFigure(figure: unknown): figure is LiveFigure {
-  return typeof figure === "object" && figure !== null && typeof (figure as LiveFigure).live === "object";
 }

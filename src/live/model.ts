@@ -1,7 +1,7 @@
 /**
  * The live explorer's model: what the page recomputes on every slider input. Problems and step
  * rules are plain data (JSON), so the same settings give the same descent in the kernel and in
- * the page; the page runs this very file, bundled by esbuild (src/live/bundle.ts).
+ * the page; the page runs this very file, bundled by esbuild (src/tools/page-bundles.ts).
  *
  * It imports numerics file by file (never the index, which loads TensorFlow.js) to keep the
  * page's bundle a few KB.
@@ -9,18 +9,35 @@
 import {
   describeStop,
   gradientDescent,
-  plainStep,
   type Evaluate,
   type StepRule,
   type Trajectory,
 } from "../descent/loop";
-import { KitRangeError } from "../descent/validate";
+import {
+  describeValue,
+  KitRangeError,
+  KitTypeError,
+  requireFinite,
+  requireFiniteVector,
+  requireInteger,
+  requireNonNegative,
+  requireObject,
+  requirePositive,
+} from "../descent/validate";
 import { evaluateArticleFunction } from "../problems/bowl/bowl";
-import { momentumStep, nesterovStep } from "../descent/step-rules";
+import { requireDegree } from "../problems/cubic-fit/polynomial";
+import { makeStepRule, requireStepMethod } from "../descent/step-rules";
 import {
   sumOfSquaresFromStatistics,
   type SufficientStatistics,
 } from "../problems/cubic-fit/sufficient-statistics";
+
+/**
+ * The most iterations an explorer runs on a slider input (and its iterations slider's largest
+ * end): 20 000 steps redraw within a frame or two (npm run bench), and the notebooks' own caps
+ * (10 000 in 01, 20 000 in 02) stay within it.
+ */
+export const LIVE_MAX_ITERATIONS = 20_000;
 
 /** What is descended, as data. */
 export type LiveProblem =
@@ -45,7 +62,7 @@ export interface JsonStatistics {
 
 /** What the student sets: a step rule by name with its parameters, the iterations and the start. */
 export interface LiveSettings {
-  /** A key of LIVE_STEP_RULES. */
+  /** A rule of the kit's registry, STEP_RULES: plain, momentum, nesterov, … */
   rule: string;
   /** The rule's parameters: learningRate always, momentum for momentum, … */
   parameters: Record<string, number>;
@@ -54,16 +71,6 @@ export interface LiveSettings {
   /** Gradient norm that counts as converged (none by default: all iterations run). */
   tolerance?: number;
 }
-
-/**
- * Step rules the page knows, by name: each turns its parameters into a StepRule of
- * src/descent. A new rule is one line here and a slider in its explorer's controls.
- */
-export const LIVE_STEP_RULES: Record<string, (parameters: Record<string, number>) => StepRule<unknown>> = {
-  plain: (parameters) => plainStep(parameters.learningRate),
-  momentum: (parameters) => momentumStep(parameters.learningRate, parameters.momentum),
-  nesterov: (parameters) => nesterovStep(parameters.learningRate, parameters.momentum),
-};
 
 /**
  * Each rule's parameters beyond the learning rate: a slider each, with the value an explorer opens
@@ -93,33 +100,65 @@ export function statisticsToJson(statistics: SufficientStatistics): JsonStatisti
   };
 }
 
-/** The objective of a problem given as data. */
-export function liveEvaluate(problem: LiveProblem): Evaluate {
-  if (problem?.kind === "article-function") return evaluateArticleFunction;
-  if (problem?.kind === "sum-of-squares") {
-    const json = problem.statistics;
-    const statistics: SufficientStatistics = {
-      ...json,
-      powerSums: Float64Array.from(json.powerSums),
-      momentSums: Float64Array.from(json.momentSums),
-    };
-    return (coefficients) => sumOfSquaresFromStatistics(statistics, coefficients);
-  }
-  throw new KitRangeError(
-    `problem.kind must be "article-function" or "sum-of-squares", got ${JSON.stringify((problem as { kind?: unknown })?.kind)}`,
-  );
-}
-
-export function liveStepRule(settings: LiveSettings): StepRule<unknown> {
-  const make = Object.prototype.hasOwnProperty.call(LIVE_STEP_RULES, settings.rule)
-    ? LIVE_STEP_RULES[settings.rule]
-    : undefined;
-  if (!make) {
+/** A problem as the page reads it (JSON): every statistic a finite number, the lengths the degree's. */
+export function checkLiveProblem(value: unknown, name = "problem"): LiveProblem {
+  const problem = requireObject(name, value as LiveProblem, "kind, …");
+  if (problem.kind === "article-function") return { kind: problem.kind };
+  if (problem.kind !== "sum-of-squares") {
     throw new KitRangeError(
-      `rule must be one of ${Object.keys(LIVE_STEP_RULES).join(", ")}, got ${JSON.stringify(settings.rule)}`,
+      `${name}.kind must be "article-function" or "sum-of-squares", got ${describeValue((problem as { kind?: unknown }).kind)}`,
     );
   }
-  return make(settings.parameters);
+  const where = `${name}.statistics`;
+  const json = requireObject(where, problem.statistics, "degree, powerSums, momentSums, sumOfSquaredTargets");
+  const degree = requireDegree(json.degree);
+  const statistics: JsonStatistics = {
+    degree,
+    powerSums: [...requireFiniteVector(`${where}.powerSums`, json.powerSums, 2 * degree + 1)],
+    momentSums: [...requireFiniteVector(`${where}.momentSums`, json.momentSums, degree + 1)],
+    sumOfSquaredTargets: requireNonNegative(`${where}.sumOfSquaredTargets`, json.sumOfSquaredTargets),
+  };
+  if (json.centre !== undefined) {
+    const centre = requireObject(
+      `${where}.centre`,
+      json.centre,
+      "optimum, sumOfSquaresAtOptimum, gradientResidual",
+    );
+    statistics.centre = {
+      optimum: [...requireFiniteVector(`${where}.centre.optimum`, centre.optimum, degree + 1)],
+      sumOfSquaresAtOptimum: requireNonNegative(
+        `${where}.centre.sumOfSquaresAtOptimum`,
+        centre.sumOfSquaresAtOptimum,
+      ),
+      gradientResidual: [
+        ...requireFiniteVector(`${where}.centre.gradientResidual`, centre.gradientResidual, degree + 1),
+      ],
+    };
+  }
+  return { kind: "sum-of-squares", statistics };
+}
+
+/** The number of coordinates a problem's descent moves. */
+export function problemDimension(problem: LiveProblem): number {
+  return problem.kind === "article-function" ? 2 : problem.statistics.degree + 1;
+}
+
+/** The objective of a problem given as data. */
+export function liveEvaluate(given: LiveProblem): Evaluate {
+  const problem = checkLiveProblem(given);
+  if (problem.kind === "article-function") return evaluateArticleFunction;
+  const json = problem.statistics;
+  const statistics: SufficientStatistics = {
+    ...json,
+    powerSums: Float64Array.from(json.powerSums),
+    momentSums: Float64Array.from(json.momentSums),
+  };
+  return (coefficients) => sumOfSquaresFromStatistics(statistics, coefficients);
+}
+
+/** The settings' rule, from the kit's one registry of step rules (src/descent/step-rules.ts). */
+export function liveStepRule(settings: LiveSettings): StepRule<unknown> {
+  return makeStepRule({ ...settings.parameters, method: requireStepMethod("rule", settings.rule) });
 }
 
 /** The descent for these settings: gradientDescent itself, in the kernel and in the page. */
@@ -165,6 +204,20 @@ export const PARAMETER_SYMBOLS: Record<string, string> = { learningRate: "η", m
 export const MARKERS_UP_TO = 200;
 export const DIVERGED_COLOR = "#d50000";
 
+/**
+ * The path view's traces, in the figure's order: the contour map, then the four that move (drawn
+ * by the builder in this order, redrawn by the page at these indices).
+ */
+export const PATH_TRACE = { map: 0, line: 1, steps: 2, start: 3, end: 4 } as const;
+export const MOVING_PATH_TRACES: readonly number[] = [
+  PATH_TRACE.line,
+  PATH_TRACE.steps,
+  PATH_TRACE.start,
+  PATH_TRACE.end,
+];
+/** The loss view's one trace: the loss per iteration. */
+export const LOSS_TRACE = 0;
+
 /** New data for some traces of a figure (plotly.js trace objects, data keys only). */
 export interface LiveDraw {
   traces: Record<string, unknown>[];
@@ -202,14 +255,14 @@ export function pathDraw(trajectory: Trajectory, color: string): LiveDraw {
         text: [`end after ${last} steps: ${describeStop(trajectory.stop)}`],
       },
     ],
-    indices: [1, 2, 3, 4],
+    indices: [...MOVING_PATH_TRACES],
   };
 }
 
 /** The loss view's trace: the objective at every iteration. */
 export function lossDraw(trajectory: Trajectory): LiveDraw {
   const steps = trajectory.values.map((_, k) => k);
-  return { traces: [{ x: steps, y: trajectory.values.slice() }], indices: [0] };
+  return { traces: [{ x: steps, y: trajectory.values.slice() }], indices: [LOSS_TRACE] };
 }
 
 /** One slider: which setting it moves, its range and scale. */
@@ -229,7 +282,7 @@ export interface LiveControl {
 
 /** Everything the page needs to run an explorer (JSON). */
 export interface LiveExplorerSpec {
-  /** "path": the path over the contour map (traces 1–3); "loss": the objective per iteration (trace 0). */
+  /** "path": the path over the contour map (PATH_TRACE); "loss": the objective per iteration (LOSS_TRACE). */
   view: "path" | "loss";
   problem: LiveProblem;
   settings: LiveSettings;
@@ -276,9 +329,129 @@ export function settingValue(settings: LiveSettings, setting: string): number {
   return setting === "iterations" ? settings.iterations : settings.parameters[setting];
 }
 
-/** New settings with one value changed. */
-export function withSetting(settings: LiveSettings, setting: string, value: number): LiveSettings {
+/** The settings an explorer's controls move: its rule's parameters and the iterations. */
+function settingNames(spec: Pick<LiveExplorerSpec, "settings">): string[] {
+  const parameters = LIVE_RULE_PARAMETERS[spec.settings.rule] ?? [];
+  return ["learningRate", ...parameters.map((control) => control.setting), "iterations"];
+}
+
+/** New settings with one value changed; a setting the explorer does not have is refused, not shown. */
+export function withSetting(
+  spec: LiveExplorerSpec,
+  settings: LiveSettings,
+  setting: string,
+  value: number,
+): LiveSettings {
+  const known = spec.controls.map((control) => control.setting);
+  if (!known.includes(setting)) {
+    throw new KitRangeError(
+      `setting must be one of this explorer's (${known.join(", ")}), got ${describeValue(setting)}`,
+    );
+  }
   return setting === "iterations"
-    ? { ...settings, iterations: value }
-    : { ...settings, parameters: { ...settings.parameters, [setting]: value } };
+    ? { ...settings, iterations: requireInteger("iterations", value, 0, LIVE_MAX_ITERATIONS) }
+    : { ...settings, parameters: { ...settings.parameters, [setting]: requireFinite(setting, value) } };
+}
+
+function requireString(name: string, value: unknown): string {
+  if (typeof value !== "string")
+    throw new KitTypeError(`${name} must be a string, got ${describeValue(value)}`);
+  return value;
+}
+
+function checkControl(value: unknown, name: string, settings: string[]): LiveControl {
+  const control = requireObject(name, value as LiveControl, "setting, label, min, max, scale");
+  if (!settings.includes(control.setting)) {
+    throw new KitRangeError(
+      `${name}.setting must be one of this explorer's settings (${settings.join(", ")}), got ${describeValue(control.setting)}`,
+    );
+  }
+  if (control.scale !== "log" && control.scale !== "linear") {
+    throw new KitRangeError(`${name}.scale must be "log" or "linear", got ${describeValue(control.scale)}`);
+  }
+  const min =
+    control.scale === "log"
+      ? requirePositive(`${name}.min`, control.min)
+      : requireFinite(`${name}.min`, control.min);
+  const max = requireFinite(`${name}.max`, control.max);
+  if (!(max > min))
+    throw new KitRangeError(`${name}.max must be greater than ${name}.min (${min}), got ${max}`);
+  if (control.setting === "iterations") requireInteger(`${name}.max`, max, 1, LIVE_MAX_ITERATIONS);
+  const checked: LiveControl = {
+    setting: control.setting,
+    label: requireString(`${name}.label`, control.label),
+    min,
+    max,
+    scale: control.scale,
+  };
+  if (control.integer !== undefined) {
+    if (typeof control.integer !== "boolean") {
+      throw new KitTypeError(`${name}.integer must be true or false, got ${describeValue(control.integer)}`);
+    }
+    checked.integer = control.integer;
+  }
+  if (control.reference !== undefined) {
+    const reference = requireObject(`${name}.reference`, control.reference, "value, label");
+    checked.reference = {
+      value: requirePositive(`${name}.reference.value`, reference.value),
+      label: requireString(`${name}.reference.label`, reference.label),
+    };
+  }
+  return checked;
+}
+
+/**
+ * An explorer's settings as the page reads them (JSON from the figure's output, which a saved
+ * notebook or a hand-edited page may change): every field checked, every number finite, the rule
+ * known and its parameters its own, the problem's statistics complete. Throws the kit's one-line
+ * errors, which the page shows in the figure's status line.
+ */
+export function checkLiveSpec(value: unknown): LiveExplorerSpec {
+  const spec = requireObject("spec", value as LiveExplorerSpec, "view, problem, settings, controls");
+  if (spec.view !== "path" && spec.view !== "loss") {
+    throw new KitRangeError(`spec.view must be "path" or "loss", got ${describeValue(spec.view)}`);
+  }
+  const problem = checkLiveProblem(spec.problem, "spec.problem");
+  const given = requireObject("spec.settings", spec.settings, "rule, parameters, iterations, start");
+  const rule = requireStepMethod("spec.settings.rule", given.rule);
+  const names = settingNames({ settings: given });
+  const parameters = requireObject("spec.settings.parameters", given.parameters, "learningRate, …");
+  const checkedParameters: Record<string, number> = {};
+  for (const [key, entry] of Object.entries(parameters)) {
+    if (!names.includes(key) || key === "iterations") {
+      throw new KitRangeError(
+        `spec.settings.parameters.${key} is not a parameter of the ${rule} rule (${names.slice(0, -1).join(", ")})`,
+      );
+    }
+    checkedParameters[key] = requireFinite(`spec.settings.parameters.${key}`, entry);
+  }
+  const settings: LiveSettings = {
+    rule,
+    parameters: checkedParameters,
+    iterations: requireInteger("spec.settings.iterations", given.iterations, 0, LIVE_MAX_ITERATIONS),
+    start: [...requireFiniteVector("spec.settings.start", given.start, problemDimension(problem))],
+  };
+  if (given.tolerance !== undefined)
+    settings.tolerance = requirePositive("spec.settings.tolerance", given.tolerance);
+  // The rule checks its own parameters (a learning rate > 0, momentum's β in [0, 1), …) and names them.
+  liveStepRule(settings);
+  if (!Array.isArray(spec.controls)) {
+    throw new KitTypeError(`spec.controls must be an array, got ${describeValue(spec.controls)}`);
+  }
+  const controls = spec.controls.map((control, index) =>
+    checkControl(control, `spec.controls[${index}]`, names),
+  );
+  if (typeof spec.clickSetsStart !== "boolean") {
+    throw new KitTypeError(
+      `spec.clickSetsStart must be true or false, got ${describeValue(spec.clickSetsStart)}`,
+    );
+  }
+  return {
+    view: spec.view,
+    problem,
+    settings,
+    controls,
+    clickSetsStart: spec.clickSetsStart,
+    color: requireString("spec.color", spec.color),
+  };
 }

@@ -1,16 +1,23 @@
 /**
- * The live explorer in the page: the entry esbuild bundles (src/live/bundle.ts) with the
+ * The live explorer in the page: the entry bundled at set-up (src/tools/page-bundles.ts) with the
  * kit's own descent code, so the page recomputes a path on every slider input with the numbers
- * the kernel would compute. The figure runtime (../runtime.ts) calls mount() once plotly.js has
- * drawn the figure.
+ * the kernel would compute. Each live figure output runs it and registers it under its bundle's
+ * hash (register); the figure runtime (src/display/page/figures.ts) calls mount() once plotly.js
+ * has drawn the figure. Nothing here is reachable by a global name.
+ *
+ * After each redraw the figure's element receives a "gd-live-drawn" event whose detail
+ * (LiveDrawnDetail) says what was drawn and how long it took; while an input waits to be drawn
+ * the controls panel is aria-busy.
  */
 import {
+  checkLiveSpec,
   controlPosition,
   controlValue,
   formatSetting,
   liveDescent,
   liveEvaluate,
   liveUpdate,
+  MOVING_PATH_TRACES,
   PARAMETER_SYMBOLS,
   settingValue,
   withSetting,
@@ -18,56 +25,82 @@ import {
   type LiveExplorerSpec,
   type LiveSettings,
 } from "./model";
-import type { Trajectory } from "../descent/loop";
+import { KitTypeError } from "../descent/validate";
+import { pageScope, statusLine, type PlotlyApi } from "./page-scope";
 
-/** The parts of plotly.js the explorer calls. */
-interface PlotlyApi {
-  newPlot(div: HTMLElement, data: object[], layout: object, config: object): Promise<unknown>;
-  restyle(div: HTMLElement, update: object, indices: number[]): Promise<unknown>;
-  relayout(div: HTMLElement, update: object): Promise<unknown>;
-  animate(div: HTMLElement, frame: object, options: object): Promise<unknown>;
-}
-
-/** What plotly.js adds to a plot's element. */
+/** What plotly.js keeps on a plot's element (its public gd.data and gd.layout). */
 interface PlotElement extends HTMLElement {
   data: { x: number[]; y: number[] }[];
-  _fullLayout: {
-    width: number;
-    height: number;
-    _size: { l: number; r: number; t: number; b: number };
-    xaxis: PlotAxis & { range: number[]; domain: number[] };
-    yaxis: PlotAxis & { range: number[]; domain: number[] };
-  };
-  on(event: string, listener: () => void): void;
+  layout: PlotLayout;
+}
+
+interface PlotLayout {
+  height?: number;
+  margin?: { l?: number; r?: number; t?: number; b?: number };
+  xaxis?: { range?: number[] };
+  yaxis?: { range?: number[]; scaleanchor?: string };
+}
+
+/** The event each redraw sends to the figure's element, and its detail. */
+export const LIVE_DRAWN_EVENT = "gd-live-drawn";
+
+export interface LiveDrawnDetail {
+  /** The settings drawn. */
+  settings: LiveSettings;
+  /** Redraws so far, this one included. */
+  updates: number;
+  /** This redraw's time (descent and drawing) and its descent alone, in ms. */
+  duration: number;
+  descentDuration: number;
+  /** Points of the path drawn. */
+  points: number;
 }
 
 /** Plotly.animate with no transition and no redraw: only the animated traces are recomputed and drawn. */
 const NO_REDRAW = { transition: { duration: 0 }, frame: { duration: 0, redraw: false }, mode: "immediate" };
 
-interface PlotAxis {
-  _offset: number;
-  _length: number;
-  p2l(pixel: number): number;
-}
-
-/** What a mounted explorer exposes on its figure's element (tests and the bench read it). */
-export interface LiveController {
-  spec: LiveExplorerSpec;
-  settings: LiveSettings;
-  trajectory: Trajectory;
-  /** Updates drawn so far, how long each took (descent + drawing), and its descent alone, in ms. */
-  updates: number;
-  durations: number[];
-  descentDurations: number[];
-  /** The moving trace as plotly.js holds it: the path (path view) or the loss curve. */
-  drawn(): { x: number[]; y: number[] };
-  /** Resolves once the last input is drawn. */
-  idle(): Promise<void>;
-  /** Changes settings as the controls do, then redraws. */
-  set(changes: { setting?: string; value?: number; start?: number[] }): Promise<void>;
-}
-
 const STATUS_COLORS = { diverged: "#b71c1c", other: "#333" };
+
+/** plotly.js's margins where a layout gives none. */
+const PLOTLY_MARGIN = { l: 80, r: 80, t: 100, b: 80 };
+
+/** The plot area of the map, in pixels from the figure's top left corner, and its axes' ranges. */
+interface PlotArea {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+  x: number[];
+  y: number[];
+}
+
+/**
+ * Where plotly.js draws the map's axes, from the figure's layout alone: the builder fixes the
+ * margins (margin.autoexpand false, so no colorbar widens them) and both ranges, and with
+ * yaxis.scaleanchor "x" (equal units, constrain "domain") the axis with room to spare shrinks
+ * about its centre, as plotly.js does. No private plotly.js state is read.
+ */
+function plotArea(layout: PlotLayout, width: number, height: number): PlotArea {
+  const margin = { ...PLOTLY_MARGIN, ...layout.margin };
+  const x = layout.xaxis?.range ?? [0, 1];
+  const y = layout.yaxis?.range ?? [0, 1];
+  let area = {
+    left: margin.l,
+    top: margin.t,
+    width: width - margin.l - margin.r,
+    height: height - margin.t - margin.b,
+  };
+  if (layout.yaxis?.scaleanchor === "x") {
+    const unit = Math.min(area.width / Math.abs(x[1] - x[0]), area.height / Math.abs(y[1] - y[0]));
+    const fitted = { width: unit * Math.abs(x[1] - x[0]), height: unit * Math.abs(y[1] - y[0]) };
+    area = {
+      left: area.left + (area.width - fitted.width) / 2,
+      top: area.top + (area.height - fitted.height) / 2,
+      ...fitted,
+    };
+  }
+  return { ...area, x, y };
+}
 
 /**
  * Redraws are the cost of an update: a full one recomputes the contour map's lines and the axes
@@ -83,21 +116,24 @@ async function movingLayer(
 ): Promise<PlotElement> {
   if (spec.view !== "path") return div;
   const geometry = () => {
-    const full = div._fullLayout;
-    const size = full._size;
-    const axis = (a: typeof full.xaxis) => ({
-      range: a.range.slice(),
-      domain: a.domain.slice(),
-      visible: false,
-      fixedrange: true,
-    });
+    const width = div.clientWidth;
+    const height = div.layout.height ?? div.clientHeight;
+    const area = plotArea(div.layout, width, height);
+    const axis = (range: number[]) => ({ range: range.slice(), visible: false, fixedrange: true });
     return {
-      width: full.width,
-      height: full.height,
+      width,
+      height,
       autosize: false,
-      margin: { l: size.l, r: size.r, t: size.t, b: size.b, pad: 0 },
-      xaxis: axis(full.xaxis),
-      yaxis: axis(full.yaxis),
+      margin: {
+        l: area.left,
+        t: area.top,
+        r: width - area.left - area.width,
+        b: height - area.top - area.height,
+        pad: 0,
+        autoexpand: false,
+      },
+      xaxis: axis(area.x),
+      yaxis: axis(area.y),
       paper_bgcolor: "rgba(0,0,0,0)",
       plot_bgcolor: "rgba(0,0,0,0)",
       showlegend: false,
@@ -110,101 +146,109 @@ async function movingLayer(
   layer.style.cssText = "position:absolute;left:0;top:0;width:100%;height:100%";
   div.style.position = "relative";
   div.appendChild(layer);
-  const moving = [1, 2, 3, 4];
-  const traces = moving.map((index) => ({ ...(div.data[index] as object) }));
+  const traces = MOVING_PATH_TRACES.map((index) => ({ ...(div.data[index] as object) }));
   await Plotly.newPlot(layer, traces, geometry(), { displayModeBar: false, displaylogo: false });
-  await Plotly.restyle(div, { visible: false }, moving);
+  await Plotly.restyle(div, { visible: false }, [...MOVING_PATH_TRACES]);
   // The map resizes with its cell (responsive): the layer follows.
-  div.on("plotly_relayout", () => void Plotly.relayout(layer, geometry()));
+  let width = div.clientWidth;
+  new ResizeObserver(() => {
+    if (div.clientWidth === width) return;
+    width = div.clientWidth;
+    void Plotly.relayout(layer, geometry());
+  }).observe(div);
   return layer;
 }
 
-export async function mount(
-  div: PlotElement,
-  spec: LiveExplorerSpec,
-  Plotly: PlotlyApi,
-): Promise<LiveController> {
+/** Mounts the explorer whose settings are `specText` (its output's JSON) on a figure plotly.js has drawn. */
+export async function mount(figure: HTMLElement, specText: string, Plotly: PlotlyApi): Promise<void> {
+  const div = figure as PlotElement;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(specText);
+  } catch (error) {
+    throw new KitTypeError(`its settings are not JSON (${error instanceof Error ? error.message : error})`);
+  }
+  const spec = checkLiveSpec(parsed);
   const evaluate = liveEvaluate(spec.problem);
-  const layer = await movingLayer(div, spec, Plotly);
-  const panel = document.createElement("div");
-  panel.className = "gd-live-controls";
-  panel.style.cssText = "font:14px system-ui,sans-serif;color:#222;margin:4px 0 12px";
+  const status = statusLine(div);
+  const panel = status.parentElement as HTMLElement;
   // Keys typed on a slider move the slider, not the notebook's cells: JupyterLab (Lumino) skips
   // shortcuts under this attribute, the classic Notebook sees no keydown that does not bubble.
   panel.setAttribute("data-lm-suppress-shortcuts", "true");
   panel.addEventListener("keydown", (event) => event.stopPropagation());
-  const status = document.createElement("div");
-  status.className = "gd-live-status";
-  status.setAttribute("aria-live", "polite");
+  const layer = await movingLayer(div, spec, Plotly);
 
+  let settings = spec.settings;
+  let trajectory = liveDescent(spec.problem, settings, evaluate);
   let pending: Promise<void> = Promise.resolve();
-  let drawnIterations = spec.settings.iterations;
+  let drawnIterations = settings.iterations;
   let scheduled = false;
-  const controller: LiveController = {
-    spec,
-    settings: spec.settings,
-    trajectory: liveDescent(spec.problem, spec.settings, evaluate),
-    updates: 0,
-    durations: [],
-    descentDurations: [],
-    idle: () => pending,
-    drawn: () => {
-      const trace = layer.data[0];
-      return { x: trace.x, y: trace.y };
-    },
-    set(changes) {
-      let settings = controller.settings;
-      if (changes.setting !== undefined && changes.value !== undefined) {
-        settings = withSetting(settings, changes.setting, changes.value);
-      }
-      if (changes.start) settings = { ...settings, start: changes.start };
-      controller.settings = settings;
-      readouts.forEach((readout) => readout());
-      return schedule();
-    },
-  };
+  let updates = 0;
+  const readouts: (() => void)[] = [];
+
+  function change(update: (current: LiveSettings) => LiveSettings): void {
+    try {
+      settings = update(settings);
+    } catch (error) {
+      fail(error);
+      return;
+    }
+    readouts.forEach((readout) => readout());
+    schedule();
+  }
+
+  function fail(error: unknown): void {
+    status.style.color = STATUS_COLORS.diverged;
+    status.textContent = `The explorer could not recompute: ${error instanceof Error ? error.message : String(error)}`;
+  }
 
   /**
    * Inputs arrive faster than frames: one redraw per frame, with the latest settings, each after
    * the one before. A failure is said in the status line, never left to the console.
    */
-  function schedule(): Promise<void> {
-    if (!scheduled) {
-      scheduled = true;
-      pending = pending
-        .then(() => new Promise<void>((resolve) => requestAnimationFrame(() => resolve())))
-        .then(redraw)
-        .catch((error: unknown) => {
-          status.style.color = STATUS_COLORS.diverged;
-          status.textContent = `The explorer could not recompute: ${error instanceof Error ? error.message : String(error)}`;
-        });
-    }
-    return pending;
+  function schedule(): void {
+    if (scheduled) return;
+    scheduled = true;
+    panel.setAttribute("aria-busy", "true");
+    pending = pending
+      .then(() => new Promise<void>((resolve) => requestAnimationFrame(() => resolve())))
+      .then(redraw)
+      .catch(fail)
+      .finally(() => {
+        if (!scheduled) panel.removeAttribute("aria-busy");
+      });
   }
 
   async function redraw(): Promise<void> {
     scheduled = false;
     const began = performance.now();
-    const settings = controller.settings;
-    controller.trajectory = liveDescent(spec.problem, settings, evaluate);
-    const update = liveUpdate(spec, settings, controller.trajectory);
-    controller.descentDurations.push(performance.now() - began);
-    const frame: Record<string, unknown> =
-      layer === div
-        ? { data: update.traces, traces: update.indices }
-        : { data: update.traces, traces: [0, 1, 2, 3] };
-    if (spec.view === "loss" && settings.iterations !== drawnIterations) {
-      frame.layout = { xaxis: { range: [0, settings.iterations] } };
-      drawnIterations = settings.iterations;
+    const drawn = settings;
+    trajectory = liveDescent(spec.problem, drawn, evaluate);
+    const update = liveUpdate(spec, drawn, trajectory);
+    const descentDuration = performance.now() - began;
+    // The layer holds the moving traces alone, in MOVING_PATH_TRACES' order.
+    const frame: Record<string, unknown> = {
+      data: update.traces,
+      traces: layer === div ? update.indices : update.indices.map((_, position) => position),
+    };
+    if (spec.view === "loss" && drawn.iterations !== drawnIterations) {
+      frame.layout = { xaxis: { range: [0, drawn.iterations] } };
+      drawnIterations = drawn.iterations;
     }
     await Plotly.animate(layer, frame, NO_REDRAW);
     showStatus(update.subtitle, update.diverged);
-    controller.updates++;
-    controller.durations.push(performance.now() - began);
+    updates++;
+    const detail: LiveDrawnDetail = {
+      settings: drawn,
+      updates,
+      duration: performance.now() - began,
+      descentDuration,
+      points: trajectory.points.length,
+    };
+    div.dispatchEvent(new CustomEvent(LIVE_DRAWN_EVENT, { detail }));
   }
 
   function showStatus(subtitle: string, diverged: boolean): void {
-    const { trajectory } = controller;
     const last = trajectory.values.length - 1;
     status.style.color = diverged ? STATUS_COLORS.diverged : STATUS_COLORS.other;
     const where =
@@ -214,14 +258,6 @@ export async function mount(
       : ` f = ${formatSetting(trajectory.values[last])} after ${last} steps${where}.`;
     status.textContent = `${subtitle}.${detail}${spec.clickSetsStart ? " Click on the map to start elsewhere." : ""}`;
   }
-
-  const readouts: (() => void)[] = [];
-  status.style.cssText = "margin:4px 0 6px;font-weight:600";
-  panel.appendChild(status);
-  spec.controls.forEach((control, index) => panel.appendChild(controlRow(control, index)));
-  div.insertAdjacentElement("afterend", panel);
-  // The kernel's figure carries its numbers rounded to 6 digits: draw the page's own at once.
-  await redraw();
 
   function controlRow(control: LiveControl, index: number): HTMLElement {
     const row = document.createElement("label");
@@ -236,7 +272,7 @@ export async function mount(
     input.step = "any";
     input.dataset.setting = control.setting;
     input.style.cssText = "flex:1 1 auto;min-width:8em";
-    input.value = String(controlPosition(control, settingValue(controller.settings, control.setting)));
+    input.value = String(controlPosition(control, settingValue(settings, control.setting)));
     if (control.reference) {
       // A tick on the slider's rail where the reference value lies.
       const list = document.createElement("datalist");
@@ -251,7 +287,7 @@ export async function mount(
     const readout = document.createElement("output");
     readout.style.cssText = "flex:0 0 14em;font-variant-numeric:tabular-nums";
     const show = (): void => {
-      const value = settingValue(controller.settings, control.setting);
+      const value = settingValue(settings, control.setting);
       const symbol = PARAMETER_SYMBOLS[control.setting];
       const reference = control.reference
         ? ` (${formatSetting(value / control.reference.value)} × ${control.reference.label})`
@@ -261,26 +297,34 @@ export async function mount(
     readouts.push(show);
     show();
     input.addEventListener("input", () => {
-      void controller.set({ setting: control.setting, value: controlValue(control, Number(input.value)) });
+      const value = controlValue(control, Number(input.value));
+      change((current) => withSetting(spec, current, control.setting, value));
     });
     row.append(name, input, readout);
     return row;
   }
 
+  spec.controls.forEach((control, index) => panel.appendChild(controlRow(control, index)));
+
   if (spec.clickSetsStart) {
     div.style.cursor = "crosshair";
     div.addEventListener("click", (event) => {
-      const { xaxis, yaxis } = div._fullLayout;
       const box = div.getBoundingClientRect();
-      const px = event.clientX - box.left - xaxis._offset;
-      const py = event.clientY - box.top - yaxis._offset;
-      if (px < 0 || px > xaxis._length || py < 0 || py > yaxis._length) return;
-      void controller.set({ start: [xaxis.p2l(px), yaxis.p2l(py)] });
+      const area = plotArea(div.layout, div.clientWidth, div.layout.height ?? div.clientHeight);
+      const px = (event.clientX - box.left - area.left) / area.width;
+      const py = (event.clientY - box.top - area.top) / area.height;
+      if (px < 0 || px > 1 || py < 0 || py > 1) return;
+      const start = [area.x[0] + px * (area.x[1] - area.x[0]), area.y[1] - py * (area.y[1] - area.y[0])];
+      change((current) => ({ ...current, start }));
     });
   }
 
-  (div as unknown as { __gdLive: LiveController }).__gdLive = controller;
-  return controller;
+  // The kernel's figure carries its numbers rounded to 6 digits (and thinned): draw the page's own at once.
+  schedule();
+  await pending;
 }
 
-export { liveDescent };
+/** Makes this bundle's mount() findable by the figures whose settings name its hash. */
+export function register(hash: string): void {
+  pageScope().explorers[hash] ??= { mount };
+}

@@ -8,8 +8,8 @@ import { openInWindow } from "../display/show";
 import { writeFigureHtml } from "../display/html";
 import { surfaceWithPathFigure } from "../figures/surface";
 import { ARTICLE_HESSIAN } from "../analysis/rates";
-import { MAX_ITERATIONS } from "../descent/validate";
-import { STEP_METHODS, makeStepRule, type StepMethod } from "../descent/step-rules";
+import { KitRangeError, KitTypeError, MAX_ITERATIONS } from "../descent/validate";
+import { STEP_METHODS, makeStepRule, requireStepMethod, type StepRuleOptions } from "../descent/step-rules";
 import { describeStop, gradientDescent, type Trajectory } from "../descent/loop";
 import { evaluateArticleFunction } from "../problems/bowl/bowl";
 import { formatNumber } from "../text/tables";
@@ -108,20 +108,23 @@ export function positionsTable(trajectory: Trajectory, all = false): string {
   return [...lines, `learning rate ${trajectory.learningRate}: ${describeStop(trajectory.stop)}`].join("\n");
 }
 
-/** The step rules' own errors name their parameters (momentum, beta1, …): name the options instead. */
-function withOptionNames<T>(build: () => T): T {
+/** The command line's name of each step rule option, for the registry's errors. */
+const OPTION_NAMES: Record<keyof StepRuleOptions, string> = {
+  method: "--method",
+  learningRate: "--learning-rate",
+  momentum: "--momentum",
+  beta1: "--beta1",
+  beta2: "--beta2",
+  epsilon: "--epsilon",
+  hessian: "the Hessian",
+};
+
+/** The kit's one-line errors (a start where f overflows, a setting out of range) as usage errors. */
+function asUsageError<T>(build: () => T): T {
   try {
     return build();
   } catch (error) {
-    if (error instanceof RangeError || error instanceof TypeError) {
-      throw new UsageError(
-        error.message
-          .replace(/^(learningRate|momentum|beta1|beta2|epsilon)\b/, (name) =>
-            name === "learningRate" ? "--learning-rate" : `--${name}`,
-          )
-          .replace(/^(momentum|beta1|beta2|epsilon) applies/, "--$1 applies"),
-      );
-    }
+    if (error instanceof KitRangeError || error instanceof KitTypeError) throw new UsageError(error.message);
     throw error;
   }
 }
@@ -132,18 +135,11 @@ export function main(argv: string[]): number {
     console.log(USAGE);
     return 0;
   }
-  const method = (options.method ?? "plain") as StepMethod;
-  if (!STEP_METHODS.includes(method)) {
-    throw new UsageError(
-      `--method must be one of ${STEP_METHODS.join(", ")}, got ${JSON.stringify(options.method)}`,
-    );
-  }
-  const learningRateText =
-    options["learning-rate"] ?? (method === "newton" ? "1" : String(DEFAULTS.learningRate));
-  const learningRate = numberOption("learning-rate", learningRateText);
-  if (!(learningRate > 0)) {
-    throw new UsageError(`--learning-rate must be a positive number, got ${learningRateText}`);
-  }
+  const method = asUsageError(() => requireStepMethod("--method", options.method ?? "plain"));
+  const learningRate =
+    options["learning-rate"] === undefined
+      ? undefined
+      : numberOption("learning-rate", options["learning-rate"]);
   const iterations = integerOption(
     "iterations",
     options.iterations ?? String(DEFAULTS.iterations),
@@ -156,16 +152,19 @@ export function main(argv: string[]): number {
     const text = options[name];
     return text === undefined ? undefined : numberOption(name, text);
   };
-  const rule = withOptionNames(() =>
-    makeStepRule({
-      method,
-      learningRate,
-      momentum: optional("momentum"),
-      beta1: optional("beta1"),
-      beta2: optional("beta2"),
-      epsilon: optional("epsilon"),
-      hessian: method === "newton" ? () => ARTICLE_HESSIAN : undefined,
-    }),
+  const rule = asUsageError(() =>
+    makeStepRule(
+      {
+        method,
+        learningRate: learningRate ?? (method === "newton" ? undefined : DEFAULTS.learningRate),
+        momentum: optional("momentum"),
+        beta1: optional("beta1"),
+        beta2: optional("beta2"),
+        epsilon: optional("epsilon"),
+        hessian: method === "newton" ? () => ARTICLE_HESSIAN : undefined,
+      },
+      (option) => OPTION_NAMES[option],
+    ),
   );
   // Checked before the descent runs, so a mistake costs nothing.
   const out = options.out === undefined ? undefined : outputFile("out", options.out, ".html");
@@ -176,7 +175,7 @@ export function main(argv: string[]): number {
     );
   }
   // src's own checks (a start where f overflows, …) name the parameter and the value too.
-  const trajectory = withOptionNames(() =>
+  const trajectory = asUsageError(() =>
     gradientDescent({ start: [x, y], evaluate: evaluateArticleFunction, rule, iterations }),
   );
   if (trajectory.rule !== "plain") console.log(`method: ${trajectory.rule}`);

@@ -7,13 +7,10 @@
 import { mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import {
-  EXPORT_TEMPLATE_BASE_DIR,
-  EXPORT_TEMPLATE_NAME,
-  externalReferences,
-  slimExportHtml,
-  withRenderedMarkdown,
-} from "./html-export";
+import { withRenderedMarkdown } from "./export/markdown";
+import { externalReferences } from "./export/offline";
+import { slimExportHtml } from "./export/stylesheets";
+import { EXPORT_TEMPLATE_BASE_DIR, EXPORT_TEMPLATE_NAME } from "./export/template";
 import { PROJECT_ROOT } from "./jupyter";
 import {
   executeNotebook,

@@ -3,7 +3,7 @@
  * compiles src/ for the kernel and registers the project's tslab kernel. Running it again is harmless.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, readdirSync, rmSync, statSync, utimesSync } from "node:fs";
 import path from "node:path";
 import {
   APT_PACKAGES,
@@ -15,6 +15,8 @@ import {
   registerKernel,
   type JupyterInventory,
 } from "./jupyter";
+import { buildPageAssets } from "./page-bundles";
+import { applyPatches } from "./patches";
 import { parseOptions, runProgram } from "./program";
 
 function run(command: string, args: string[]): void {
@@ -43,38 +45,60 @@ function ensureJupyter(): JupyterInventory {
 }
 
 /**
+ * Whether build/src is up to date: every source has its compiled file, newer than the source, no
+ * compiled file is left of a deleted source (those are deleted), and the build info is newer than
+ * the build's settings. Then tsc need not start (~2 s of CPU).
  * tsc's incremental build trusts its build info and checks no output: with build/src deleted, or
  * a compiled file missing or older than its source, it would emit nothing and leave the kernel
  * the stale build. Then the build info goes, and tsc compiles everything.
  */
-export function forgetStaleBuildInfo(): void {
+export function checkBuild(): "fresh" | "stale" {
   const sources = path.join(PROJECT_ROOT, "src");
   const outputs = path.join(PROJECT_ROOT, "build", "src");
+  const buildInfo = path.join(PROJECT_ROOT, "build", "tsconfig.build.tsbuildinfo");
+  const modified = (file: string) => (existsSync(file) ? statSync(file).mtimeMs : -Infinity);
   const stale = (readdirSync(sources, { recursive: true }) as string[])
     .filter((file) => file.endsWith(".ts") && !file.endsWith(".d.ts"))
     .some((file) => {
       const output = path.join(outputs, file.replace(/\.ts$/, ".js"));
-      return !existsSync(output) || statSync(output).mtimeMs < statSync(path.join(sources, file)).mtimeMs;
+      return modified(output) < statSync(path.join(sources, file)).mtimeMs;
     });
-  if (stale) rmSync(path.join(PROJECT_ROOT, "build", "tsconfig.build.tsbuildinfo"), { force: true });
-}
-
-/**
- * Applies patches/ to node_modules (tslab's lossless messaging, its error replies and its faster
- * compile; see patches/README.md). npm's postinstall applies them too; applying them again is a no-op.
- */
-function applyPatches(): void {
-  run(process.execPath, [require.resolve("patch-package/index.js")]);
+  // Compiled files whose source was moved or deleted would still be importable from build/src.
+  const orphans = existsSync(outputs)
+    ? (readdirSync(outputs, { recursive: true }) as string[]).filter(
+        (file) => file.endsWith(".js") && !existsSync(path.join(sources, file.replace(/\.js$/, ".ts"))),
+      )
+    : [];
+  for (const orphan of orphans) {
+    for (const suffix of [".js", ".js.map", ".d.ts"]) {
+      rmSync(path.join(outputs, orphan.replace(/\.js$/, suffix)), { force: true });
+    }
+  }
+  if (stale || orphans.length > 0) {
+    rmSync(buildInfo, { force: true });
+    return "stale";
+  }
+  const settings = ["tsconfig.build.json", "tsconfig.json"];
+  return settings.every((file) => modified(path.join(PROJECT_ROOT, file)) < modified(buildInfo))
+    ? "fresh"
+    : "stale";
 }
 
 export function setup(): JupyterInventory {
   const found = ensureJupyter();
   applyPatches();
-  forgetStaleBuildInfo();
-  run(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"]);
+  const compile = checkBuild() === "stale";
+  if (compile) {
+    run(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"]);
+    // tsc leaves its build info alone when nothing changed: dated now, it marks the build checked.
+    const buildInfo = path.join(PROJECT_ROOT, "build", "tsconfig.build.tsbuildinfo");
+    if (existsSync(buildInfo)) utimesSync(buildInfo, new Date(), new Date());
+  }
+  // The page's scripts and plotly.js, built here once for every kernel session and export.
+  console.log(`setup: ${buildPageAssets()}`);
   const changed = registerKernel();
   console.log(
-    `setup: Jupyter ${found.lab ? "Lab" : "Notebook"} found; src compiled to build/; kernel ` +
+    `setup: Jupyter ${found.lab ? "Lab" : "Notebook"} found; src ${compile ? "compiled to" : "already compiled in"} build/; kernel ` +
       `"tslab" ${changed ? "registered" : "already registered"} at ${kernelSpecPath()}`,
   );
   return found;

@@ -1,7 +1,7 @@
 /**
  * npm start: set-up if needed, then JupyterLab if it is installed, else the classic Notebook, on
  * notebooks/ with the project's kernel; `--lab` serves the kit's own JupyterLab 4 instead (built
- * from npm on first use by test/jupyterlab/build.ts, served by test/jupyterlab/server.py on
+ * from npm on first use by src/tools/jupyterlab/build.ts, served by src/tools/jupyterlab/server.py on
  * Debian's jupyter_server), for machines that cannot `pip install jupyterlab`. src/ is recompiled
  * on change so a student's edit reaches the kernel at its next restart. Prints the URL; opens a
  * browser only where there is a display.
@@ -66,7 +66,7 @@ function serve(options: ReturnType<typeof readOptions>): void {
   const found = setup();
   const openBrowser = !options["no-browser"] && hasDisplay();
 
-  /** The command serving the notebooks: `jupyter lab|notebook …`, or python test/jupyterlab/server.py …. */
+  /** The command serving the notebooks: `jupyter lab|notebook …`, or python src/tools/jupyterlab/server.py …. */
   function serverCommand(): { command: string; args: string[] } {
     if (!options.lab) {
       const frontEnd = found.lab && !options.classic ? "lab" : "notebook";

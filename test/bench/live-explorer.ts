@@ -1,7 +1,7 @@
 /**
  * The live explorer's update time, measured in headless Chromium: a standalone page with both
  * explorers at 10 000 iterations, the learning-rate slider moved by input events over its range,
- * and for each input the page's own timing of the descent and the redraw (Plotly.update), plus the
+ * and for each input the page's own timing of the descent and the redraw (Plotly.animate), plus the
  * time from the input to the drawn result (which includes waiting for the next frame). Run alone
  * with `npx tsx test/bench/live-explorer.ts`; `npm run bench` includes its section.
  */
@@ -9,14 +9,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import {
-  liveBundle,
-  liveLossExplorerFigure,
-  livePathExplorerFigure,
-  randomCoefficients,
-  sineData,
-  writeFigureHtml,
-} from "../../src";
+import { liveLossExplorerFigure, livePathExplorerFigure } from "../../src/live/figures";
+import { randomCoefficients, sineData } from "../../src/problems/cubic-fit/polynomial";
+import { pageScript } from "../../src/display/page-scripts";
+import { writeFigureHtml } from "../../src/display/html";
 import { CHROMIUM, launchChromium } from "../support/chromium";
 
 export const LIVE_BENCH_ITERATIONS = 10_000;
@@ -73,31 +69,37 @@ export async function benchLiveExplorer(): Promise<LiveBenchSection> {
       // A string: tsx would wrap a function's inner helpers with its own, which the page lacks.
       const measured = (await page.evaluate(`(async () => {
         const figure = document.querySelectorAll(".gd-figure")[${index}];
-        const controller = figure.__gdLive;
         const panel = figure.nextElementSibling;
+        // Each redraw sends its timings in a "gd-live-drawn" event; the panel is aria-busy until then.
+        const drawn = [];
+        figure.addEventListener("gd-live-drawn", (event) => drawn.push(event.detail));
+        const idle = () => new Promise((resolve) => {
+          const check = () => (panel.hasAttribute("aria-busy") ? requestAnimationFrame(check) : resolve());
+          check();
+        });
         const rate = panel.querySelector('input[data-setting="learningRate"]');
         const iterations = panel.querySelector('input[data-setting="iterations"]');
+        await idle();
         iterations.value = "1";
         iterations.dispatchEvent(new Event("input"));
-        await controller.idle();
+        await idle();
         const inputToDrawn = [];
-        const points = [];
-        const first = controller.durations.length;
+        const first = drawn.length;
         for (let k = 0; k < ${INPUTS}; k++) {
           const began = performance.now();
           rate.value = String(k / (${INPUTS} - 1));
           rate.dispatchEvent(new Event("input"));
-          await controller.idle();
+          await idle();
           inputToDrawn.push(performance.now() - began);
-          points.push(controller.trajectory.points.length);
         }
+        const measured = drawn.slice(first);
         return {
-          view: controller.spec.view,
-          updates: controller.durations.slice(first),
-          descents: controller.descentDurations.slice(first),
+          view: figure.querySelector(".gd-live-layer") ? "path" : "loss",
+          updates: measured.map((detail) => detail.duration),
+          descents: measured.map((detail) => detail.descentDuration),
           inputToDrawn,
-          points,
-          iterations: controller.settings.iterations,
+          points: measured.map((detail) => detail.points),
+          iterations: drawn[drawn.length - 1].settings.iterations,
         };
       })()`)) as {
         view: string;
@@ -121,7 +123,7 @@ export async function benchLiveExplorer(): Promise<LiveBenchSection> {
         pointsMedian: median(measured.points),
       });
     }
-    const bundleBytes = liveBundle().bytes;
+    const bundleBytes = pageScript("live").bytes;
     const name = (view: string) =>
       view === "path" ? "notebook 01: path on the contour map" : "notebook 02: loss per iteration";
     const table = [

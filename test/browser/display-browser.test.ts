@@ -8,18 +8,14 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { chromium, type Browser, type Page } from "playwright-core";
-import {
-  descendArticleFunction,
-  descendForLearningRates,
-  explorerLearningRates,
-  figureHtml,
-  learningRateExplorerFigure,
-  lossFigure,
-  MISSING_PLOTLY_MESSAGE,
-  setUpFigures,
-  surfaceWithPathFigure,
-  writeFigureHtml,
-} from "../../src";
+import { descendArticleFunction } from "../../src/problems/bowl/bowl";
+import { descendForLearningRates, explorerLearningRates } from "../../src/problems/bowl/learning-rates";
+import { figureHtml, writeFigureHtml } from "../../src/display/html";
+import { learningRateExplorerFigure } from "../../src/figures/learning-rate-explorer";
+import { lossFigure } from "../../src/figures/training";
+import { MISSING_PLOTLY_MESSAGE } from "../../src/display/runtime";
+import { setUpFigures } from "../../src/display/show";
+import { surfaceWithPathFigure } from "../../src/figures/surface";
 import { CHROMIUM, CHROMIUM_ARGS, skipOutsideCI } from "../support/chromium";
 
 interface OpenedPage {

@@ -1,6 +1,6 @@
 /**
- * JupyterLab 4 as a tested front end: JupyterLab 4.6.3, built from npm by test/jupyterlab/build.ts
- * and served by test/jupyterlab/server.py on Debian's jupyter_server with the project's kernel,
+ * JupyterLab 4 as a tested front end: JupyterLab 4.6.3, built from npm by src/tools/jupyterlab/build.ts
+ * and served by src/tools/jupyterlab/server.py on Debian's jupyter_server with the project's kernel,
  * driven in headless Chromium through its own commands. For notebooks 01 and 02:
  * - Run All Cells in the "full" windowing mode and in the default one: every figure in the
  *   outputs is drawn (plotly's SVG, a WebGL canvas for 3-D), every markdown cell's LaTeX is
@@ -36,7 +36,7 @@ import {
   labServerPython,
 } from "../../src/tools/jupyter";
 import { listNotebooks, readNotebook, type Notebook } from "../../src/tools/notebooks";
-import { ensureJupyterLab } from "../jupyterlab/build";
+import { ensureJupyterLab } from "../../src/tools/jupyterlab/build";
 import {
   NO_CHROMIUM,
   figureReports,

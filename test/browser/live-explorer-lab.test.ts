@@ -1,5 +1,5 @@
 /**
- * Live explorers in JupyterLab 4 (the kit's build of test/jupyterlab, on Debian's jupyter_server)
+ * Live explorers in JupyterLab 4 (the kit's build of src/tools/jupyterlab, on Debian's jupyter_server)
  * in headless Chromium, with the notebook of test/support/live-explorer.ts: Run All, then each
  * slider dragged and the map clicked with the drawn numbers the kernel's, keys on a slider kept
  * from JupyterLab's shortcuts; saved and reloaded (trusted): live again; an unsigned copy shows
@@ -12,7 +12,7 @@ import { after, before, describe, it } from "node:test";
 import type { Browser } from "playwright-core";
 import { UNTRUSTED_MESSAGE } from "../../src/display/runtime";
 import { LAB_APT_PACKAGES, kernelSpecPath, labServerPython } from "../../src/tools/jupyter";
-import { ensureJupyterLab } from "../jupyterlab/build";
+import { ensureJupyterLab } from "../../src/tools/jupyterlab/build";
 import {
   NO_CHROMIUM,
   launchChromium,

@@ -14,11 +14,16 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
 import type { Browser, Page } from "playwright-core";
-import { UNTRUSTED_MESSAGE } from "../../src";
+import { UNTRUSTED_MESSAGE } from "../../src/display/runtime";
 import { PROJECT_ROOT, hasJupyterCommand, kernelSpecPath } from "../../src/tools/jupyter";
 import { NO_CHROMIUM, launchChromium, skipOutsideCI, watchedPage } from "../support/chromium";
 import { compileSrcForKernel, startNotebookServer, type TestServer } from "../support/jupyter-server";
-import { LIVE_NOTEBOOK, exerciseLiveFigures, writeLiveNotebook } from "../support/live-explorer";
+import {
+  LIVE_NOTEBOOK,
+  exerciseLiveFigures,
+  waitUntilDrawn,
+  writeLiveNotebook,
+} from "../support/live-explorer";
 
 const FOLDER = path.dirname(LIVE_NOTEBOOK);
 const NOTEBOOK = LIVE_NOTEBOOK;
@@ -175,11 +180,7 @@ describe("live explorers in the classic Notebook", { skip: skipNotebook }, () =>
       // Moving a slider changes the page, not the notebook: nothing unsaved.
       await page.focus(`#${live[0].id} + .gd-live-controls input[data-setting="learningRate"]`);
       await page.keyboard.press("ArrowRight");
-      await page.evaluate(
-        (id) =>
-          (document.getElementById(id) as unknown as { __gdLive: { idle(): Promise<void> } }).__gdLive.idle(),
-        live[0].id,
-      );
+      await waitUntilDrawn(page, live[0].id);
       const dirty = await page.evaluate(
         () => (window as unknown as { Jupyter: { notebook: { dirty: boolean } } }).Jupyter.notebook.dirty,
       );

@@ -21,7 +21,7 @@ import { after, before, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
 import type { Browser } from "playwright-core";
 import { EXPORT_DIR } from "../../src/tools/export";
-import { externalReferences } from "../../src/tools/html-export";
+import { externalReferences } from "../../src/tools/export/offline";
 import { PROJECT_ROOT, hasJupyterCommand } from "../../src/tools/jupyter";
 import { listNotebooks, type Notebook, type NotebookCell } from "../../src/tools/notebooks";
 import {

@@ -92,12 +92,12 @@ const ROWS: Row[] = [
   {
     program: "descent",
     args: ["--learning-rate=-1"],
-    message: /--learning-rate must be a positive number, got -1/,
+    message: /--learning-rate must be a finite positive number, got -1/,
   },
   {
     program: "descent",
     args: ["--learning-rate", "0"],
-    message: /--learning-rate must be a positive number, got 0/,
+    message: /--learning-rate must be a finite positive number, got 0/,
   },
   {
     program: "descent",

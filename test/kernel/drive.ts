@@ -37,20 +37,55 @@ export interface CellReport {
   ms?: number;
 }
 
+/** A cell interrupted (as a front end's stop button does) `interruptAfter` seconds after it was sent. */
+export interface InterruptedCell {
+  source: string;
+  interruptAfter: number;
+}
+
+export interface SessionReport {
+  cells: CellReport[];
+  /** The kernel's kernel_info_reply content. */
+  kernelInfo: { status: string; implementation_version: string; language_info: { version: string } };
+  /** Whether the kernel process was alive at the end of the run. */
+  alive: boolean;
+}
+
 /**
  * Runs `cells` one after another in one fresh kernel session started in `cwd` (by default
  * notebooks/, so "../src" imports the kit); a list of sources is sent at once, as "Run all" does. One report per source; stops at
  * the first cell whose idle status does not arrive within `timeoutSeconds`.
  */
 export function driveKernel(
-  cells: readonly (string | string[])[],
+  cells: readonly (string | string[] | InterruptedCell)[],
   timeoutSeconds = 60,
   cwd = NOTEBOOKS_DIR,
 ): CellReport[] {
+  return driveKernelSession(cells, timeoutSeconds, cwd).cells;
+}
+
+/** driveKernel, with the kernel's kernel_info and whether it was alive at the end. */
+export function driveKernelSession(
+  cells: readonly (string | string[] | InterruptedCell)[],
+  timeoutSeconds = 60,
+  cwd = NOTEBOOKS_DIR,
+): SessionReport {
   const dir = mkdtempSync(path.join(os.tmpdir(), "kernel-drive-"));
   try {
     const config = path.join(dir, "config.json");
-    writeFileSync(config, JSON.stringify({ kernel: KERNEL_NAME, cwd, cells, timeout: timeoutSeconds }));
+    writeFileSync(
+      config,
+      JSON.stringify({
+        kernel: KERNEL_NAME,
+        cwd,
+        cells: cells.map((cell) =>
+          typeof cell === "object" && !Array.isArray(cell)
+            ? { source: cell.source, interrupt_after: cell.interruptAfter }
+            : cell,
+        ),
+        timeout: timeoutSeconds,
+      }),
+    );
     const result = spawnSync(PYTHON, [path.join(__dirname, "drive.py"), config], {
       encoding: "utf8",
       env: jupyterEnv(),
@@ -59,7 +94,12 @@ export function driveKernel(
     if (result.status !== 0) {
       throw new Error(`drive.py failed (exit ${result.status}):\n${result.stderr.slice(-4000)}`);
     }
-    return (JSON.parse(result.stdout) as { cells: CellReport[] }).cells;
+    const report = JSON.parse(result.stdout) as {
+      cells: CellReport[];
+      kernel_info: SessionReport["kernelInfo"];
+      alive: boolean;
+    };
+    return { cells: report.cells, kernelInfo: report.kernel_info, alive: report.alive };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

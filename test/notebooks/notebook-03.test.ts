@@ -8,7 +8,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { NOTEBOOKS_DIR } from "../../src/tools/jupyter";
 import { findProblems, joinText, readNotebook, type Notebook } from "../../src/tools/notebooks";
-import { predictedIterations, rateTheory } from "../../src";
+import { predictedIterations, rateTheory } from "../../src/analysis/rates";
 import {
   cellsOf,
   executeWithReruns,

@@ -11,6 +11,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { LAB_DIR, PROJECT_ROOT, jupyterEnv } from "../../src/tools/jupyter";
+import { buildPageAssets } from "../../src/tools/page-bundles";
 
 /** Compiles src/ to build/src, which the notebooks' `import … from "../src"` loads in the kernel. */
 export function compileSrcForKernel(): void {
@@ -23,6 +24,8 @@ export function compileSrcForKernel(): void {
     },
   );
   assert.equal(build.status, 0, `compiling src failed:\n${build.stdout}${build.stderr}`);
+  // What the kernel's figures carry: the page's scripts and plotly.js (cached when unchanged).
+  buildPageAssets();
 }
 
 export function freePort(): Promise<number> {
@@ -142,7 +145,7 @@ export function startNotebookServer(notebookDir: string): Promise<TestServer> {
 }
 
 /**
- * The kit's JupyterLab (test/jupyterlab/server.py, run by `python`) on `rootDir`, the application
+ * The kit's JupyterLab (src/tools/jupyterlab/server.py, run by `python`) on `rootDir`, the application
  * exposed to the page as window.jupyterapp; `extraArgs` e.g. its settings and workspaces folders.
  */
 export function startLabServer(
@@ -151,7 +154,7 @@ export function startLabServer(
   extraArgs: string[] = [],
 ): Promise<TestServer> {
   return startTestServer({
-    name: "the JupyterLab server (test/jupyterlab/server.py)",
+    name: "the JupyterLab server (src/tools/jupyterlab/server.py)",
     command: python,
     args: (port, token) => [
       path.join(LAB_DIR, "server.py"),

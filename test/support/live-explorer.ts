@@ -7,7 +7,13 @@ import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Page } from "playwright-core";
-import { liveDescent, settingValue, type LiveExplorerSpec, type LiveSettings } from "../../src";
+import {
+  LOSS_TRACE,
+  liveDescent,
+  settingValue,
+  type LiveExplorerSpec,
+  type LiveSettings,
+} from "../../src/live/model";
 import { PROJECT_ROOT } from "../../src/tools/jupyter";
 
 /**
@@ -45,18 +51,18 @@ interface PageState {
   settings: LiveSettings;
   updates: number;
   status: string;
-  /** The path view's path (trace 1) or the loss view's curve (trace 0), as plotly.js holds it. */
+  /** The path view's path (PATH_TRACE.line) or the loss view's curve (LOSS_TRACE), as plotly.js holds it. */
   x: number[];
   y: number[];
 }
 
-/** Ids of the page's live figures, once each one is mounted. */
+/** Ids of the page's live figures, once each one is mounted and drawn (its controls there, not busy). */
 export async function liveFigureIds(page: Page, timeout = 60_000): Promise<string[]> {
   await page.waitForFunction(
     () =>
       Array.from(document.querySelectorAll("script[data-gd-live]")).every((script) => {
-        const figure = document.getElementById(script.getAttribute("data-gd-live") ?? "");
-        return figure !== null && "__gdLive" in figure;
+        const panel = document.querySelector(`#${script.getAttribute("data-gd-live")} + .gd-live-controls`);
+        return panel?.querySelector("input[type=range]") && !panel.hasAttribute("aria-busy");
       }),
     undefined,
     { timeout },
@@ -66,30 +72,64 @@ export async function liveFigureIds(page: Page, timeout = 60_000): Promise<strin
   );
 }
 
+/** Resolves once the explorer has drawn its last input (its controls panel is no longer aria-busy). */
+export async function waitUntilDrawn(page: Page, id: string): Promise<void> {
+  await page.waitForFunction(
+    (figureId) => !document.querySelector(`#${figureId} + .gd-live-controls`)?.hasAttribute("aria-busy"),
+    id,
+    { timeout: 30_000 },
+  );
+}
+
+/**
+ * Listens to a figure's "gd-live-drawn" events (the explorer sends one per redraw) from now on,
+ * keeping the last detail and a count in the test's own page variable.
+ */
+async function listenToRedraws(page: Page, id: string): Promise<void> {
+  await page.evaluate((figureId) => {
+    const store = window as unknown as { gdTestDrawn?: Record<string, { count: number; detail: unknown }> };
+    store.gdTestDrawn ??= {};
+    const record = { count: 0, detail: undefined as unknown };
+    store.gdTestDrawn[figureId] = record;
+    document.getElementById(figureId)?.addEventListener("gd-live-drawn", (event) => {
+      record.count++;
+      record.detail = (event as CustomEvent).detail;
+    });
+  }, id);
+}
+
 async function specOf(page: Page, id: string): Promise<LiveExplorerSpec> {
   const json = await page.$eval(`script[data-gd-live="${id}"]`, (script) => script.textContent ?? "");
   return JSON.parse(json) as LiveExplorerSpec;
 }
 
-async function stateOf(page: Page, id: string): Promise<PageState> {
-  await page.evaluate((figureId) => {
-    const figure = document.getElementById(figureId) as unknown as { __gdLive: { idle(): Promise<void> } };
-    return figure.__gdLive.idle();
-  }, id);
-  return page.evaluate((figureId) => {
-    const figure = document.getElementById(figureId) as unknown as {
-      __gdLive: { settings: unknown; updates: number; drawn(): { x: number[]; y: number[] } };
-    };
-    const trace = figure.__gdLive.drawn();
-    const status = document.querySelector(`#${figureId} + .gd-live-controls .gd-live-status`);
-    return {
-      settings: figure.__gdLive.settings,
-      updates: figure.__gdLive.updates,
-      status: status?.textContent ?? "",
-      x: Array.from(trace.x),
-      y: Array.from(trace.y),
-    } as never;
-  }, id);
+/** The drawn state: the settings of the last redraw (the spec's before any), and plotly.js's own data. */
+async function stateOf(page: Page, id: string, spec: LiveExplorerSpec): Promise<PageState> {
+  await waitUntilDrawn(page, id);
+  const state = await page.evaluate(
+    ([figureId, traceIndex]) => {
+      const record = (
+        window as unknown as {
+          gdTestDrawn: Record<string, { count: number; detail?: { settings: unknown } }>;
+        }
+      ).gdTestDrawn[figureId as string];
+      const figure = document.getElementById(figureId as string) as HTMLElement;
+      // The path view draws its moving traces on a layer over the map, in MOVING_PATH_TRACES' order.
+      const layer = figure.querySelector(".gd-live-layer");
+      const plot = (layer ?? figure) as unknown as { data: { x: number[]; y: number[] }[] };
+      const trace = plot.data[layer ? 0 : (traceIndex as number)];
+      const status = document.querySelector(`#${figureId} + .gd-live-controls .gd-live-status`);
+      return {
+        settings: record.detail?.settings,
+        updates: record.count,
+        status: status?.textContent ?? "",
+        x: Array.from(trace.x),
+        y: Array.from(trace.y),
+      };
+    },
+    [id, LOSS_TRACE],
+  );
+  return { ...state, settings: (state.settings as LiveSettings | undefined) ?? spec.settings };
 }
 
 /** The drawn numbers are the kernel's for the page's settings, exactly. */
@@ -152,12 +192,13 @@ export interface LiveExerciseReport {
  */
 export async function exerciseLiveFigure(page: Page, id: string): Promise<LiveExerciseReport> {
   const spec = await specOf(page, id);
-  const first = await stateOf(page, id);
+  await listenToRedraws(page, id);
+  const first = await stateOf(page, id, spec);
   assertKernelNumbers(spec, first, "before any input");
   const seen: LiveSettings[] = [first.settings];
   let previous = first;
   const check = async (what: string, changed: (before: PageState, after: PageState) => boolean) => {
-    const state = await stateOf(page, id);
+    const state = await stateOf(page, id, spec);
     assert.ok(state.updates > previous.updates, `${what}: no redraw after the input`);
     assert.ok(changed(previous, state), `${what}: the settings did not change`);
     assert.notDeepEqual(
@@ -179,6 +220,7 @@ export async function exerciseLiveFigure(page: Page, id: string): Promise<LiveEx
   }
   if (spec.clickSetsStart) {
     const target = { x: -2, y: -1.5 };
+    // Where plotly.js itself put the point (its private state: the test's independent reading).
     const point = await page.evaluate(
       ([figureId, x, y]) => {
         const figure = document.getElementById(figureId as string) as unknown as {

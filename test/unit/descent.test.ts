@@ -2,17 +2,19 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
   ARTICLE_MINIMUM,
-  euclideanNorm,
   articleFunction,
   articleSurfaceGrid,
   descendArticleFunction,
-  describeStop,
-  fitPolynomial,
-  gradientDescent,
   gridAxis,
+} from "../../src/problems/bowl/bowl";
+import {
+  euclideanNorm,
+  describeStop,
+  gradientDescent,
   plainStep,
   type StepRule,
-} from "../../src";
+} from "../../src/descent/loop";
+import { fitPolynomial } from "../../src/problems/cubic-fit/fit";
 
 describe("gradient descent on the first article's f(x, y) = ½x² + x + ¼y² − 2", () => {
   it("at η = 1 puts x at exactly −1 in one step and halves y", () => {

@@ -4,20 +4,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
 import { gunzipSync } from "node:zlib";
-import {
-  BASE85_ALPHABET,
-  contourWithPathFigure,
-  encodeBase85,
-  descendArticleFunction,
-  figureHtml,
-  openInWindow,
-  resetPlotlyDelivery,
-  setUpFigures,
-  show,
-  surfaceWithPathFigure,
-  writeFigureHtml,
-  type Figure,
-} from "../../src";
+import { BASE85_ALPHABET, encodeBase85 } from "../../src/display/base85";
+import { contourWithPathFigure, surfaceWithPathFigure } from "../../src/figures/surface";
+import { descendArticleFunction } from "../../src/problems/bowl/bowl";
+import { figureHtml, writeFigureHtml } from "../../src/display/html";
+import { openInWindow, resetPlotlyDelivery, setUpFigures, show } from "../../src/display/show";
+import { type Figure } from "../../src/figures/figure";
 
 const BUNDLE_ELEMENT =
   /<script type="application\/octet-stream" data-gd-plotly-bundle="[^"]+"[^>]*>([^<]*)<\/script>/g;
@@ -103,7 +95,7 @@ describe("figureHtml", () => {
     assert.ok(!outputs[0].json.includes("<"), "no '<' can close the script early");
     assert.deepEqual(JSON.parse(outputs[0].json), rounded(surface, 17));
     assert.deepEqual(JSON.parse(outputs[0].json).data[1].x, surface.data[1].x);
-    assert.match(html, new RegExp(`__gdFigures\\.render\\("${outputs[0].id}"`));
+    assert.match(html, new RegExp(`figures\\.render\\("${outputs[0].id}"`));
   });
 
   it("rounds numbers to 6 significant digits by default", () => {

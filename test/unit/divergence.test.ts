@@ -1,26 +1,24 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { coefficientsTable, fitRow, runsTable } from "../../src/lessons/fit-report";
+import { curvesFigure } from "../../src/figures/curves";
+import { designMatrix, makeBasis } from "../../src/problems/cubic-fit/bases";
+import { fitPolynomial } from "../../src/problems/cubic-fit/fit";
 import {
-  coefficientsTable,
-  curvesFigure,
-  designMatrix,
-  fitPolynomial,
-  fitRow,
   huberLoss,
-  leastSquaresPolynomial,
   lossWithGradient,
-  makeBasis,
-  randomPoints,
-  runsTable,
-  sineData,
-  stabilityOf,
-  sufficientStatistics,
   sumOfAbsoluteErrors,
   sumOfSquaresEvaluator,
-  sumOfSquaresFromStatistics,
-  sumOfSquaresHessian,
   sumOfSquaresLoss,
-} from "../../src";
+} from "../../src/problems/cubic-fit/losses";
+import { leastSquaresPolynomial } from "../../src/problems/cubic-fit/least-squares";
+import { randomPoints } from "../../src/checks/gradient-check";
+import { sineData } from "../../src/problems/cubic-fit/polynomial";
+import { stabilityOf, sumOfSquaresHessian } from "../../src/analysis/hessian";
+import {
+  sufficientStatistics,
+  sumOfSquaresFromStatistics,
+} from "../../src/problems/cubic-fit/sufficient-statistics";
 
 const data = sineData();
 

@@ -1,20 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import {
-  coefficientsFigure,
-  contourWithPathFigure,
-  curvesFigure,
-  descendArticleFunction,
-  descendForLearningRates,
-  describeStop,
-  explorerLearningRates,
-  fitPolynomial,
-  learningRateExplorerFigure,
-  lossFigure,
-  surfaceWithPathFigure,
-  type Figure,
-  type Trajectory,
-} from "../../src";
+import { coefficientsFigure, lossFigure } from "../../src/figures/training";
+import { contourWithPathFigure, surfaceWithPathFigure } from "../../src/figures/surface";
+import { curvesFigure } from "../../src/figures/curves";
+import { descendArticleFunction } from "../../src/problems/bowl/bowl";
+import { descendForLearningRates, explorerLearningRates } from "../../src/problems/bowl/learning-rates";
+import { describeStop, type Trajectory } from "../../src/descent/loop";
+import { fitPolynomial } from "../../src/problems/cubic-fit/fit";
+import { learningRateExplorerFigure } from "../../src/figures/learning-rate-explorer";
+import { type Figure } from "../../src/figures/figure";
 
 /** The article's f, written out again so the tests do not trust the module's own copy. */
 const f = (x: number, y: number): number => 0.5 * x * x + x + 0.25 * y * y - 2;

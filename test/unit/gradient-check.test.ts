@@ -5,12 +5,12 @@ import {
   articleFunctionSubject,
   checkAgainstAutodiff,
   checkAgainstFiniteDifferences,
-  loadTensorFlow,
   randomPoints,
   relativeError,
   sumOfSquaresSubject,
   type GradientCheckSubject,
-} from "../../src";
+} from "../../src/checks/gradient-check";
+import { loadTensorFlow } from "../../src/checks/tensorflow";
 
 // Side by side with the framework's autodiff, as micrograd's tests check against PyTorch.
 describe("hand-derived gradients against TensorFlow.js autodiff and central differences", () => {

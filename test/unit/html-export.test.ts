@@ -2,19 +2,16 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parseFragment, type DefaultTreeAdapterMap } from "parse5";
+import { normalizedHtml } from "../../src/tools/export/html-tree";
+import { markdownToHtml, renderMarkdown, withRenderedMarkdown } from "../../src/tools/export/markdown";
+import { externalReferences, isExternalUrl } from "../../src/tools/export/offline";
 import {
   customPropertyReferences,
   dropCustomProperties,
-  externalReferences,
-  isExternalUrl,
-  markdownToHtml,
-  normalizedHtml,
   pruneCss,
-  renderMarkdown,
   slimExportHtml,
   usedNames,
-  withRenderedMarkdown,
-} from "../../src/tools/html-export";
+} from "../../src/tools/export/stylesheets";
 import { joinText, listNotebooks, readNotebook, type Notebook } from "../../src/tools/notebooks";
 import { HOSTILE_MARKDOWN } from "../support/hostile-markdown";
 

@@ -7,30 +7,32 @@ import path from "node:path";
 import { describe, it } from "node:test";
 import {
   checkLessonOneParameters,
-  checkLessonTwoParameters,
-  coveringGrid,
-  descendArticleFunction,
-  divergenceStory,
   etaTwoStory,
-  formatPolynomial,
-  gapRateSentence,
-  nonConvexWarmUpStory,
-  oneVariablePathsFigure,
-  pathInWords,
-  sameRate,
-  surfaceWithPathFigure,
-  warmUpTable,
-  CONVEX_EXAMPLE,
-  foldedAnswer,
   leavesTheMapThreshold,
+  sameIteratesSentence,
+  toleranceSteps,
+} from "../../src/lessons/lesson-one";
+import {
+  checkLessonTwoParameters,
   measuredGapFactor,
   progressEvery,
-  sameIteratesSentence,
   sineTaylorCoefficient,
   slowestFactor,
-  stabilityOf,
-  toleranceSteps,
-} from "../../src";
+} from "../../src/lessons/lesson-two";
+import { descendArticleFunction } from "../../src/problems/bowl/bowl";
+import { foldedAnswer } from "../../src/lessons/answers";
+import { stabilityOf } from "../../src/analysis/hessian";
+import {
+  divergenceStory,
+  nonConvexWarmUpStory,
+  pathInWords,
+  warmUpTable,
+} from "../../src/lessons/lesson-one";
+import { gapRateSentence, sameRate } from "../../src/lessons/lesson-two";
+import { formatPolynomial } from "../../src/problems/cubic-fit/polynomial";
+import { oneVariablePathsFigure } from "../../src/figures/bowl-figures";
+import { coveringGrid, surfaceWithPathFigure } from "../../src/figures/surface";
+import { CONVEX_EXAMPLE } from "../../src/problems/bowl/closed-form";
 import { NOTEBOOKS_DIR } from "../../src/tools/jupyter";
 import { readNotebook } from "../../src/tools/notebooks";
 import { isAnswerCell, isTeacherCell, studentEdition } from "../../src/tools/student-edition";

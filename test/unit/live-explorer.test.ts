@@ -4,30 +4,32 @@
  * builders check their input, and its page code is a small esbuild bundle of src/.
  */
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { describe, it } from "node:test";
 import {
+  checkLiveSpec,
+  withSetting,
+  LIVE_MAX_ITERATIONS,
+  LOSS_TRACE,
+  PATH_TRACE,
   controlPosition,
   controlValue,
-  descendArticleFunction,
-  figureHtml,
-  fitPolynomial,
-  evaluateArticleFunction,
-  gradientDescent,
-  liveBundle,
   liveDescent,
-  liveLossExplorerFigure,
-  livePathExplorerFigure,
-  momentumStep,
-  nesterovStep,
   pathDraw,
-  randomCoefficients,
-  sineData,
-  stabilityOf,
-  sumOfSquaresHessian,
-  surfaceWithPathFigure,
   type LiveExplorerSpec,
   type LiveSettings,
-} from "../../src";
+} from "../../src/live/model";
+import { MAX_PATH_POINTS } from "../../src/descent/thinning";
+import { descendArticleFunction, evaluateArticleFunction } from "../../src/problems/bowl/bowl";
+import { figureHtml } from "../../src/display/html";
+import { fitPolynomial } from "../../src/problems/cubic-fit/fit";
+import { gradientDescent } from "../../src/descent/loop";
+import { liveLossExplorerFigure, livePathExplorerFigure } from "../../src/live/figures";
+import { momentumStep, nesterovStep } from "../../src/descent/step-rules";
+import { pageScript } from "../../src/display/page-scripts";
+import { randomCoefficients, sineData } from "../../src/problems/cubic-fit/polynomial";
+import { stabilityOf, sumOfSquaresHessian } from "../../src/analysis/hessian";
+import { surfaceWithPathFigure } from "../../src/figures/surface";
 
 const data = sineData();
 const start = randomCoefficients(3, 0);
@@ -131,7 +133,50 @@ describe("live explorer: the kernel's numbers", () => {
       iterations: 2000,
       method: "sufficient-statistics",
     });
-    assert.deepEqual((loss.data[0] as unknown as { y: number[] }).y, fit.trajectory.values);
+    // 2001 values travel thinned (the page redraws its own at once): each kept one is the fit's.
+    const curve = loss.data[LOSS_TRACE] as unknown as { x: number[]; y: number[] };
+    assert.ok(curve.x.length <= MAX_PATH_POINTS && curve.x.length > 100, `${curve.x.length} points`);
+    assert.deepEqual([curve.x[0], curve.x[curve.x.length - 1]], [0, 2000]);
+    assert.deepEqual(
+      curve.y,
+      curve.x.map((k) => fit.trajectory.values[k]),
+    );
+  });
+
+  it("carries a bounded first view into the page at the largest iterations, every point kept the kernel's", () => {
+    const figure = livePathExplorerFigure({
+      learningRate: 0.001,
+      iterations: LIVE_MAX_ITERATIONS,
+      x: 2,
+      y: 2,
+    });
+    const trajectory = descendArticleFunction({
+      learningRate: 0.001,
+      iterations: LIVE_MAX_ITERATIONS,
+      x: 2,
+      y: 2,
+    });
+    const line = figure.data[PATH_TRACE.line] as unknown as {
+      x: number[];
+      y: number[];
+      customdata: number[];
+    };
+    assert.ok(line.x.length <= MAX_PATH_POINTS, `${line.x.length} points`);
+    assert.deepEqual(
+      line.x,
+      line.customdata.map((k) => trajectory.points[k][0]),
+    );
+    assert.deepEqual(
+      line.y,
+      line.customdata.map((k) => trajectory.points[k][1]),
+    );
+    assert.deepEqual(
+      [line.customdata[0], line.customdata[line.customdata.length - 1]],
+      [0, LIVE_MAX_ITERATIONS],
+    );
+    assert.equal(figure.live.settings.iterations, LIVE_MAX_ITERATIONS, "the page recomputes all of them");
+    const bytes = Buffer.byteLength(figureHtml(figure));
+    assert.ok(bytes < 200_000, `${bytes} bytes in the page`);
   });
 
   it("marks a diverged run's end in red and keeps only finite points", () => {
@@ -227,8 +272,8 @@ describe("live explorer: bad input is named", () => {
     ],
     [
       "rule of the figure",
-      () => livePathExplorerFigure({ rule: "adam" }),
-      /rule must be one of plain, momentum, nesterov, got "adam"/,
+      () => livePathExplorerFigure({ rule: "lbfgs" }),
+      /rule must be one of plain, momentum, nesterov, adam, newton, got "lbfgs"/,
     ],
     [
       "ruleParameters",
@@ -248,7 +293,7 @@ describe("live explorer: bad input is named", () => {
     [
       "iterations",
       () => livePathExplorerFigure({ iterations: 2.5 }),
-      /iterations must be a whole number from 0 to 1000000, got 2\.5/,
+      /iterations must be a whole number from 0 to 20000, got 2\.5/,
     ],
     ["x", () => livePathExplorerFigure({ x: NaN }), /x must be a finite number, got NaN/],
     [
@@ -259,7 +304,7 @@ describe("live explorer: bad input is named", () => {
     [
       "maxIterations",
       () => livePathExplorerFigure({ maxIterations: 1 }),
-      /maxIterations must be a whole number from 10 to 1000000, got 1/,
+      /maxIterations must be a whole number from 10 to 20000, got 1/,
     ],
     [
       "data",
@@ -273,8 +318,8 @@ describe("live explorer: bad input is named", () => {
     ],
     [
       "rule",
-      () => liveDescent({ kind: "article-function" }, { ...settings(0.1, 1, [0, 0]), rule: "adam" }),
-      /rule must be one of plain, momentum, nesterov, got "adam"/,
+      () => liveDescent({ kind: "article-function" }, { ...settings(0.1, 1, [0, 0]), rule: "lbfgs" }),
+      /rule must be one of plain, momentum, nesterov, adam, newton, got "lbfgs"/,
     ],
     [
       "problem",
@@ -287,25 +332,127 @@ describe("live explorer: bad input is named", () => {
   }
 });
 
+describe("live explorer: the settings the page reads are checked", () => {
+  const path = () => throughJson(livePathExplorerFigure().live) as unknown as Record<string, never>;
+  const loss = () =>
+    throughJson(
+      liveLossExplorerFigure({ data, start, learningRate: 1e-6, iterations: 100 }).live,
+    ) as unknown as Record<string, never>;
+  /** A copy of `spec` with the value at `keys` replaced. */
+  function edited(spec: Record<string, never>, keys: (string | number)[], value: unknown): unknown {
+    const copy = JSON.parse(JSON.stringify(spec)) as Record<string | number, unknown>;
+    let target = copy;
+    for (const key of keys.slice(0, -1)) target = target[key] as Record<string | number, unknown>;
+    target[keys[keys.length - 1]] = value;
+    return copy;
+  }
+  const cases: [string, () => unknown, RegExp][] = [
+    [
+      "a NaN learning rate",
+      () => edited(path(), ["settings", "parameters", "learningRate"], NaN),
+      /^\w+Error: spec\.settings\.parameters\.learningRate must be a finite number, got NaN$/,
+    ],
+    [
+      "1e999 (Infinity once parsed) as the start",
+      () => edited(path(), ["settings", "start", 0], JSON.parse("1e999")),
+      /^\w+Error: spec\.settings\.start\[0\] must be a finite number, got Infinity$/,
+    ],
+    [
+      "null statistics (not read as 0)",
+      () => edited(loss(), ["problem", "statistics", "powerSums", 2], null),
+      /^\w+Error: spec\.problem\.statistics\.powerSums\[2\] must be a number, got null$/,
+    ],
+    [
+      "null as the sum of squared targets",
+      () => edited(loss(), ["problem", "statistics", "sumOfSquaredTargets"], null),
+      /^\w+Error: spec\.problem\.statistics\.sumOfSquaredTargets must be a number, got null$/,
+    ],
+    [
+      "an unknown rule",
+      () => edited(path(), ["settings", "rule"], "lbfgs"),
+      /^\w+Error: spec\.settings\.rule must be one of plain, momentum, nesterov, adam, newton, got "lbfgs"$/,
+    ],
+    [
+      "a parameter the rule does not have",
+      () => edited(path(), ["settings", "parameters", "momentum"], 0.9),
+      /^\w+Error: spec\.settings\.parameters\.momentum is not a parameter of the plain rule \(learningRate\)$/,
+    ],
+    [
+      "a control for a setting the explorer does not have",
+      () => edited(path(), ["controls", 1, "setting"], "momentum"),
+      /^\w+Error: spec\.controls\[1\]\.setting must be one of this explorer's settings \(learningRate, iterations\), got "momentum"$/,
+    ],
+    [
+      "iterations past the page's cap",
+      () => edited(path(), ["settings", "iterations"], 1e6),
+      /^\w+Error: spec\.settings\.iterations must be a whole number from 0 to 20000, got 1000000$/,
+    ],
+    [
+      "an iterations slider past the page's cap",
+      () => edited(path(), ["controls", 1, "max"], 1e6),
+      /^\w+Error: spec\.controls\[1\]\.max must be a whole number from 1 to 20000, got 1000000$/,
+    ],
+    [
+      "a start of the wrong length",
+      () => edited(loss(), ["settings", "start"], [1, 2]),
+      /^\w+Error: spec\.settings\.start must have 4 entries, got 2$/,
+    ],
+    [
+      "a learning rate the rule refuses",
+      () => edited(path(), ["settings", "parameters", "learningRate"], -1),
+      /learningRate must be a finite positive number, got -1/,
+    ],
+    [
+      "no spec at all",
+      () => null,
+      /^\w+Error: spec must be an object \{ view, problem, settings, controls \}, got null$/,
+    ],
+  ];
+  for (const [name, make, message] of cases) {
+    it(name, () => assert.throws(() => checkLiveSpec(make()), message));
+  }
+
+  it("accepts what the builders write, unchanged", () => {
+    assert.deepEqual(checkLiveSpec(path()), path());
+    assert.deepEqual(checkLiveSpec(loss()), loss());
+  });
+
+  it("refuses a change to a setting the explorer does not have (not displayed)", () => {
+    const spec = checkLiveSpec(path());
+    assert.throws(
+      () => withSetting(spec, spec.settings, "momentum", 0.9),
+      /^RangeError: setting must be one of this explorer's \(learningRate, iterations\), got "momentum"$/,
+    );
+    assert.equal(withSetting(spec, spec.settings, "iterations", 30).iterations, 30);
+  });
+});
+
 describe("live explorer: the page's code", () => {
-  it("is one minified esbuild bundle of src/, a few KB, with no Node.js or TensorFlow.js in it", () => {
-    const bundle = liveBundle();
-    assert.ok(bundle.bytes < 16_000, `${bundle.bytes} bytes`);
+  it("is one minified esbuild bundle of src/ built at set-up, under 100 KB, with no Node.js or TensorFlow.js in it", () => {
+    const bundle = pageScript("live");
+    // ml-matrix (Newton's linear solve, in the one registry of step rules) is most of it.
+    assert.ok(bundle.bytes < 100_000, `${bundle.bytes} bytes`);
+    assert.equal(Buffer.byteLength(bundle.code), bundle.bytes);
     assert.match(bundle.hash, /^[0-9a-f]{12}$/);
-    assert.doesNotMatch(bundle.script, /require\(|tensorflow|node:|<\/script/i);
-    assert.match(bundle.script, /diverged at iteration/, "describeStop, from src/descent/loop.ts");
-    assert.equal(liveBundle(), bundle, "built once per process");
+    assert.equal(createHash("sha256").update(bundle.code).digest("hex").slice(0, 12), bundle.hash);
+    assert.doesNotMatch(bundle.code, /require\(|tensorflow|node:|<\/script/i);
+    assert.match(bundle.code, /diverged at iteration/, "describeStop, from src/numerics/descent.ts");
+    assert.equal(pageScript("live"), bundle, "read once per process");
   });
 
   it("travels with each live figure, its settings at full precision; other figures carry neither", () => {
     const figure = livePathExplorerFigure({ learningRate: 0.123456789012345 });
     const html = figureHtml(figure);
-    const json = /<script type="application\/json" data-gd-live="gd-[0-9a-f]+">([^<]*)<\/script>/.exec(html);
-    assert.ok(json, "the settings element");
-    const spec = JSON.parse(json[1]) as LiveExplorerSpec & { bundle: string };
+    const { hash } = pageScript("live");
+    const json = new RegExp(
+      `<script type="application/json" data-gd-live="gd-[0-9a-f]+" data-gd-live-code="${hash}">([^<]*)</script>`,
+    ).exec(html);
+    assert.ok(json, "the settings element, naming its code");
+    const spec = JSON.parse(json[1]) as LiveExplorerSpec;
     assert.equal(spec.settings.parameters.learningRate, 0.123456789012345);
-    assert.equal(spec.bundle, liveBundle().hash);
-    assert.equal(html.split(`data-gd-live-bundle="${liveBundle().hash}"`).length, 2);
+    assert.deepEqual(checkLiveSpec(spec), figure.live, "the page's check accepts what the kernel wrote");
+    assert.equal(html.split(`data-gd-live-bundle="${hash}"`).length, 2);
+    assert.ok(html.includes(`live.register("${hash}")`));
     const plain = figureHtml(surfaceWithPathFigure({ trajectories: [] }));
     assert.doesNotMatch(plain, /<script[^>]*data-gd-live/);
   });

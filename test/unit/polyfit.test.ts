@@ -2,14 +2,13 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
   DEFAULT_SEED,
-  fitPolynomial,
   formatPolynomial,
   linspace,
   randomCoefficients,
   sineData,
-  sumOfSquares,
-  sumOfSquaresGradient,
-} from "../../src";
+} from "../../src/problems/cubic-fit/polynomial";
+import { fitPolynomial } from "../../src/problems/cubic-fit/fit";
+import { sumOfSquares, sumOfSquaresGradient } from "../../src/problems/cubic-fit/losses";
 
 /** The article's loop written out again, independently, in plain float64 arithmetic. */
 function articleLoop(

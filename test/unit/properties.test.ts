@@ -7,26 +7,22 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
+import { MAX_ITERATIONS } from "../../src/descent/validate";
+import { articleFunction, descendArticleFunction } from "../../src/problems/bowl/bowl";
+import { designMatrix, makeBasis } from "../../src/problems/cubic-fit/bases";
+import { euclideanNorm } from "../../src/descent/loop";
+import { fitPolynomial } from "../../src/problems/cubic-fit/fit";
+import { leastSquaresPolynomial } from "../../src/problems/cubic-fit/least-squares";
+import { linspace, type PolyData } from "../../src/problems/cubic-fit/polynomial";
 import {
-  MAX_ITERATIONS,
-  articleFunction,
-  descendArticleFunction,
-  designMatrix,
-  euclideanNorm,
-  fitPolynomial,
-  leastSquaresPolynomial,
-  linspace,
   lossWithGradient,
-  makeBasis,
-  positionsMarkdown,
-  stabilityOf,
   sumOfSquares,
   sumOfSquaresEvaluator,
-  sumOfSquaresHessian,
   sumOfSquaresLoss,
-  thinPath,
-  type PolyData,
-} from "../../src";
+} from "../../src/problems/cubic-fit/losses";
+import { positionsMarkdown } from "../../src/problems/bowl/closed-form";
+import { stabilityOf, sumOfSquaresHessian } from "../../src/analysis/hessian";
+import { thinPath } from "../../src/descent/thinning";
 
 const RUNS = { numRuns: 40 };
 

@@ -7,49 +7,47 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
   MAX_BISECTION_ROUNDS,
-  MAX_ITERATIONS,
-  MAX_POINTS,
-  articleFunctionSubject,
   articleStepInClosedForm,
-  articleSurfaceGrid,
-  autodiffGradient,
-  basisForData,
-  checkAgainstAutodiff,
-  checkAgainstFiniteDifferences,
-  contourWithPathFigure,
-  curvesFigure,
-  descendArticleFunction,
-  descendForLearningRates,
   descendFunction,
-  eigenModesTable,
-  evaluatePolynomial,
-  explorerLearningRates,
-  fitPolynomial,
-  formatPolynomial,
-  gradientCheckTable,
-  gradientDescent,
   largestConvergingLearningRate,
-  learningRateExplorerFigure,
-  leastSquaresPolynomial,
-  linspace,
-  lossSlices,
-  lossSlicesFigure,
-  lossSubject,
   positionsMarkdown,
   positionsText,
-  predictQuadraticDescent,
+} from "../../src/problems/bowl/closed-form";
+import { MAX_ITERATIONS, MAX_POINTS } from "../../src/descent/validate";
+import {
+  articleFunctionSubject,
+  checkAgainstAutodiff,
+  checkAgainstFiniteDifferences,
+  gradientCheckTable,
+  lossSubject,
   randomPoints,
+  sumOfSquaresSubject,
+} from "../../src/checks/gradient-check";
+import { articleSurfaceGrid, descendArticleFunction } from "../../src/problems/bowl/bowl";
+import { autodiffGradient, eigenModesTable } from "../../src/lessons/fit-report";
+import { basisForData, unitScalingOf } from "../../src/problems/cubic-fit/bases";
+import { contourWithPathFigure, surfaceWithPathFigure } from "../../src/figures/surface";
+import { curvesFigure } from "../../src/figures/curves";
+import { descendForLearningRates, explorerLearningRates } from "../../src/problems/bowl/learning-rates";
+import {
+  evaluatePolynomial,
+  formatPolynomial,
+  linspace,
   sineData,
-  stabilityOf,
+} from "../../src/problems/cubic-fit/polynomial";
+import { fitPolynomial } from "../../src/problems/cubic-fit/fit";
+import { gradientDescent } from "../../src/descent/loop";
+import { learningRateExplorerFigure } from "../../src/figures/learning-rate-explorer";
+import { leastSquaresPolynomial } from "../../src/problems/cubic-fit/least-squares";
+import {
+  lossSlices,
   sumOfAbsoluteErrors,
   sumOfSquares,
   sumOfSquaresGradient,
-  sumOfSquaresHessian,
-  sumOfSquaresSubject,
-  surfaceWithPathFigure,
-  thinPath,
-  unitScalingOf,
-} from "../../src";
+} from "../../src/problems/cubic-fit/losses";
+import { lossSlicesFigure } from "../../src/figures/loss-slices";
+import { predictQuadraticDescent, stabilityOf, sumOfSquaresHessian } from "../../src/analysis/hessian";
+import { thinPath } from "../../src/descent/thinning";
 
 /** Every number in a figure's JSON is finite: no NaN, no Infinity, no null where a number was. */
 function assertFiniteJson(value: unknown, where = "figure"): void {

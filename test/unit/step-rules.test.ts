@@ -5,48 +5,49 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { ARTICLE_MINIMUM, evaluateArticleFunction } from "../../src/problems/bowl/bowl";
 import {
-  ARTICLE_MINIMUM,
   GROWTH_TO_DIVERGE_MAY_RISE,
-  adamStep,
-  articleTensorObjective,
-  compareRates,
-  convergenceFigure,
-  explorerLearningRates,
-  momentumExplorerFigure,
-  momentumSweep,
-  rulePathsFigure,
-  decayingStep,
   describeStop,
-  evaluateArticleFunction,
-  fitPolynomial,
-  minibatchDescent,
-  shuffledIndices,
   gradientDescent,
-  largestPointDifference,
-  leastSquaresPolynomial,
+  plainStep,
+  type StepRule,
+} from "../../src/descent/loop";
+import {
+  adamStep,
+  decayingStep,
   makeStepRule,
-  momentumRate,
   momentumStep,
   nesterovStep,
   newtonStep,
+} from "../../src/descent/step-rules";
+import {
+  articleTensorObjective,
+  largestPointDifference,
+  sumOfSquaresTensorObjective,
+  tensorflowDescent,
+} from "../../src/checks/tensorflow-optimizers";
+import {
+  compareRates,
+  momentumSweep,
+  momentumRate,
   plainRate,
-  plainStep,
   predictedIterations,
   predictedIterationsByModes,
-  randomCoefficients,
   rateTheory,
-  sineData,
-  solveLinear,
+} from "../../src/analysis/rates";
+import { convergenceFigure, momentumExplorerFigure, rulePathsFigure } from "../../src/figures/step-rules";
+import { explorerLearningRates } from "../../src/problems/bowl/learning-rates";
+import { fitPolynomial } from "../../src/problems/cubic-fit/fit";
+import { minibatchDescent, shuffledIndices } from "../../src/problems/cubic-fit/minibatch";
+import { leastSquaresPolynomial } from "../../src/problems/cubic-fit/least-squares";
+import { randomCoefficients, sineData } from "../../src/problems/cubic-fit/polynomial";
+import {
   sufficientStatistics,
-  sumOfSquaresEvaluator,
   sumOfSquaresFromStatistics,
-  sumOfSquaresHessian,
-  sumOfSquaresTensorObjective,
-  symmetricEigenvalues,
-  tensorflowDescent,
-  type StepRule,
-} from "../../src";
+} from "../../src/problems/cubic-fit/sufficient-statistics";
+import { sumOfSquaresEvaluator } from "../../src/problems/cubic-fit/losses";
+import { sumOfSquaresHessian, symmetricEigenvalues } from "../../src/analysis/hessian";
 
 const ARTICLE_HESSIAN = [
   [1, 0],
@@ -184,21 +185,6 @@ describe("Newton's method on the exact Hessian", () => {
     );
     assert.deepEqual(run.stop, { kind: "diverged", iteration: 1, cause: "non-finite" });
   });
-
-  it("solveLinear solves with pivoting (a zero on the diagonal)", () => {
-    assertClose(
-      solveLinear(
-        [
-          [0, 2],
-          [3, 1],
-        ],
-        [4, 5],
-      ),
-      [1, 2],
-      1e-15,
-      "solution",
-    );
-  });
 });
 
 describe("step rules against TensorFlow.js's optimizers, step by step (float32 against float64)", () => {
@@ -209,7 +195,7 @@ describe("step rules against TensorFlow.js's optimizers, step by step (float32 a
     ] as const) {
       const kit = runArticle(rule, 50);
       const tf = tensorflowDescent({
-        optimizer,
+        method: optimizer,
         learningRate: 0.1,
         momentum: 0.9,
         start: [2, 2],
@@ -229,7 +215,7 @@ describe("step rules against TensorFlow.js's optimizers, step by step (float32 a
   it("tf.train.adam on the first article's function and on the cubic", () => {
     const kit = runArticle(adamStep(0.1), 50);
     const tf = tensorflowDescent({
-      optimizer: "adam",
+      method: "adam",
       learningRate: 0.1,
       start: [2, 2],
       iterations: 50,
@@ -246,7 +232,7 @@ describe("step rules against TensorFlow.js's optimizers, step by step (float32 a
       iterations: 30,
     });
     const tfCubic = tensorflowDescent({
-      optimizer: "adam",
+      method: "adam",
       learningRate: 0.01,
       start,
       iterations: 30,
@@ -265,7 +251,7 @@ describe("step rules against TensorFlow.js's optimizers, step by step (float32 a
       iterations: 30,
     });
     const tf = tensorflowDescent({
-      optimizer: "momentum",
+      method: "momentum",
       learningRate: 1e-6,
       momentum: 0.9,
       start,
@@ -522,7 +508,7 @@ describe("notebook 03's figures", () => {
 describe("tensorflowDescent", () => {
   it("records the loss of every point, and stops where float32 overflows, keeping only finite points", () => {
     const run = tensorflowDescent({
-      optimizer: "sgd",
+      method: "plain",
       learningRate: 3,
       start: [2, 2],
       iterations: 200,
@@ -542,7 +528,7 @@ describe("tensorflowDescent", () => {
     assert.throws(
       () =>
         tensorflowDescent({
-          optimizer: "sgd",
+          method: "plain",
           learningRate: 1,
           start: [1e30, 0],
           iterations: 1,
@@ -553,13 +539,24 @@ describe("tensorflowDescent", () => {
     assert.throws(
       () =>
         tensorflowDescent({
-          optimizer: "rmsprop" as "sgd",
+          method: "rmsprop" as "plain",
           learningRate: 1,
           start: [0, 0],
           iterations: 1,
           objective: articleTensorObjective,
         }),
-      /optimizer must be one of sgd, momentum, nesterov, adam, got "rmsprop"/,
+      /method must be one of plain, momentum, nesterov, adam, newton, got "rmsprop"/,
+    );
+    assert.throws(
+      () =>
+        tensorflowDescent({
+          method: "newton",
+          learningRate: 1,
+          start: [0, 0],
+          iterations: 1,
+          objective: articleTensorObjective,
+        }),
+      /method must be one of plain, momentum, nesterov, adam \(TensorFlow.js has no newton\), got "newton"/,
     );
   });
 });

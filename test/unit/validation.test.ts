@@ -3,19 +3,12 @@ import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
 import { inspect } from "node:util";
-import {
-  KitRangeError,
-  KitTypeError,
-  MAX_ITERATIONS,
-  articleFunctionSubject,
-  articleSurfaceGrid,
-  checkAgainstFiniteDifferences,
-  descendArticleFunction,
-  fitPolynomial,
-  gradientDescent,
-  randomCoefficients,
-  sineData,
-} from "../../src";
+import { KitRangeError, KitTypeError, MAX_ITERATIONS } from "../../src/descent/validate";
+import { articleFunctionSubject, checkAgainstFiniteDifferences } from "../../src/checks/gradient-check";
+import { articleSurfaceGrid, descendArticleFunction } from "../../src/problems/bowl/bowl";
+import { fitPolynomial } from "../../src/problems/cubic-fit/fit";
+import { gradientDescent } from "../../src/descent/loop";
+import { randomCoefficients, sineData } from "../../src/problems/cubic-fit/polynomial";
 
 const base = { learningRate: 0.1, iterations: 10, x: 2, y: 2 };
 

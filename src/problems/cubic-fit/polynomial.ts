@@ -163,7 +163,7 @@ export function formatPolynomial(coefficients: readonly number[], digits = 6, sc
   requireInteger("digits", digits, 1, 17);
   requirePositive("scale", scale);
   const sizes = c.map((value, k) => Math.abs(value) * scale ** k);
-  const largest = Math.max(0, ...sizes.filter(Number.isFinite));
+  const largest = Math.max(0, extent(sizes.filter(Number.isFinite)).max);
   const terms: string[] = [];
   c.forEach((value, k) => {
     if (value === 0 || sizes[k] <= NOISE_RELATIVE * largest) return;

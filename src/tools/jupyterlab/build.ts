@@ -1,16 +1,18 @@
 /**
- * JupyterLab 4.6.3 built from npm's @jupyterlab/* packages, for machines where `pip install
- * jupyterlab` is impossible (Debian packages no JupyterLab; PyPI may be out of reach): the kit's
- * JupyterLab tests and `npm start -- --lab` serve it with server.py on Debian's jupyter_server.
+ * JupyterLab 4.6.3 built from npm's @jupyterlab/* packages, for machines without the user's own
+ * JupyterLab (Debian packages none; PyPI may be out of reach): `npm start` and the kit's JupyterLab
+ * tests serve it with server.py on Debian's jupyter_server. Everything it installs and writes goes
+ * to build/lab/ (gitignored); this folder holds only its sources.
  *
- *   npx tsx test/jupyterlab/build.ts [--force]
+ *   npx tsx src/tools/jupyterlab/build.ts [--force]
  *
- * 1. `npm ci` in test/jupyterlab/ (its own package.json and lock, apart from the kit's dependencies:
- *    the 4.6.3 release set, third-party packages held by `overrides` at JupyterLab 4.6.3's own lock);
+ * 1. `npm ci` in build/lab/ with this folder's package.json and lock (apart from the kit's
+ *    dependencies: the 4.6.3 release set, third-party packages held by `overrides` at JupyterLab
+ *    4.6.3's own lock);
  * 2. esbuild bundles app/index.js with every extension of package.json's "jupyterlab" field and their
- *    styles into build/static/ (one script, one stylesheet), copies the settings schemas to
- *    build/schemas/, bundles each theme to build/themes/ and writes the page template
- *    build/templates/index.html and build/settings/page_config.json — the layout of
+ *    styles into build/lab/site/static/ (one script, one stylesheet), copies the settings schemas to
+ *    site/schemas/, bundles each theme to site/themes/ and writes the page template
+ *    site/templates/index.html and site/settings/page_config.json — the layout of
  *    jupyterlab_server's LabServerApp.
  * Each step is skipped when its inputs are unchanged since it last succeeded.
  */
@@ -28,10 +30,15 @@ import {
 } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { PROJECT_ROOT } from "../jupyter";
 
-export const LAB_DIR = __dirname;
-export const LAB_BUILD_DIR = path.join(LAB_DIR, "build");
-const NODE_MODULES = path.join(LAB_DIR, "node_modules");
+/** The sources: package.json, package-lock.json, app/ and this file. */
+const LAB_DIR = __dirname;
+/** Where npm installs the packages (with copies of package.json, the lock and app/). */
+const LAB_INSTALL_DIR = path.join(PROJECT_ROOT, "build", "lab");
+/** What server.py serves. */
+export const LAB_BUILD_DIR = path.join(LAB_INSTALL_DIR, "site");
+const NODE_MODULES = path.join(LAB_INSTALL_DIR, "node_modules");
 const INSTALL_STAMP = path.join(NODE_MODULES, ".kit-installed");
 const BUILD_STAMP = path.join(LAB_BUILD_DIR, ".kit-built");
 
@@ -63,19 +70,25 @@ function runNpm(args: string[]): void {
   const npmCli = process.env.npm_execpath;
   const [command, prefix] =
     npmCli && /npm-cli\.js$/.test(npmCli) ? [process.execPath, [npmCli]] : ["npm", [] as string[]];
-  const result = spawnSync(command, [...prefix, ...args], { cwd: LAB_DIR, stdio: "inherit" });
+  const result = spawnSync(command, [...prefix, ...args], { cwd: LAB_INSTALL_DIR, stdio: "inherit" });
   if (result.status !== 0) {
     throw new Error(
-      `npm ${args.join(" ")} in ${LAB_DIR} failed (exit code ${result.status ?? result.signal})`,
+      `npm ${args.join(" ")} in ${LAB_INSTALL_DIR} failed (exit code ${result.status ?? result.signal})`,
     );
   }
 }
 
 /** `npm ci` unless node_modules holds exactly what package-lock.json says. */
-function install(force: boolean): boolean {
-  const stamp = hashOf([path.join(LAB_DIR, "package.json"), path.join(LAB_DIR, "package-lock.json")]);
+function install(force: boolean, log: (line: string) => void): boolean {
+  const manifests = ["package.json", "package-lock.json"];
+  mkdirSync(LAB_INSTALL_DIR, { recursive: true });
+  for (const file of manifests) cpSync(path.join(LAB_DIR, file), path.join(LAB_INSTALL_DIR, file));
+  const stamp = hashOf(manifests.map((file) => path.join(LAB_DIR, file)));
   if (!force && readStamp(INSTALL_STAMP) === stamp) return false;
-  console.log(`jupyterlab: npm ci in ${path.relative(process.cwd(), LAB_DIR) || "."} (about 400 MB)`);
+  log(
+    `1/2 installing JupyterLab 4.6.3's npm packages into ${path.relative(process.cwd(), LAB_INSTALL_DIR)}/ ` +
+      "(first time only: about 400 MB, a minute or two)",
+  );
   runNpm(["ci", "--no-audit", "--no-fund", "--loglevel=error"]);
   writeFileSync(INSTALL_STAMP, stamp + "\n");
   return true;
@@ -167,7 +180,7 @@ function labPlugins(pkg: LabPackageJson): EsbuildPlugin[] {
       build.onResolve({ filter: /^kit:extensions$/ }, () => ({ path: "extensions", namespace: "kit" }));
       build.onLoad({ filter: /.*/, namespace: "kit" }, () => ({
         contents: extensionsModule(pkg),
-        resolveDir: LAB_DIR,
+        resolveDir: LAB_INSTALL_DIR,
         loader: "js",
       }));
     },
@@ -207,7 +220,7 @@ function readPackageJson(name: string): Record<string, unknown> & {
   return JSON.parse(readFileSync(path.join(NODE_MODULES, name, "package.json"), "utf8"));
 }
 
-async function build(force: boolean): Promise<boolean> {
+async function build(force: boolean, log: (line: string) => void): Promise<boolean> {
   const inputs = [
     "package.json",
     "package-lock.json",
@@ -218,12 +231,16 @@ async function build(force: boolean): Promise<boolean> {
   ].map((file) => path.join(LAB_DIR, file));
   const stamp = hashOf(inputs);
   if (!force && readStamp(BUILD_STAMP) === stamp) return false;
+  log("2/2 building JupyterLab with esbuild (first time only: about 20 s)");
   const pkg = JSON.parse(readFileSync(path.join(LAB_DIR, "package.json"), "utf8")) as LabPackageJson;
-  const esbuild = createRequire(path.join(LAB_DIR, "package.json"))("esbuild") as Esbuild;
+  const esbuild = createRequire(path.join(LAB_INSTALL_DIR, "package.json"))("esbuild") as Esbuild;
   rmSync(LAB_BUILD_DIR, { recursive: true, force: true });
+  // The entry point beside node_modules, so that esbuild resolves its imports there.
+  const app = path.join(LAB_INSTALL_DIR, "app");
+  cpSync(path.join(LAB_DIR, "app"), app, { recursive: true });
   const staticDir = path.join(LAB_BUILD_DIR, "static");
   const common = {
-    absWorkingDir: LAB_DIR,
+    absWorkingDir: LAB_INSTALL_DIR,
     bundle: true,
     minify: true,
     logLevel: "error",
@@ -244,7 +261,7 @@ async function build(force: boolean): Promise<boolean> {
   };
   const result = await esbuild.build({
     ...common,
-    entryPoints: { lab: path.join(LAB_DIR, "app", "index.js") },
+    entryPoints: { lab: path.join(app, "index.js") },
     outdir: staticDir,
     entryNames: "[name]-[hash]",
     format: "iife",
@@ -258,7 +275,7 @@ async function build(force: boolean): Promise<boolean> {
       __dirname: '"/"', // MathJax's loader reads it
       global: "globalThis",
     },
-    inject: [path.join(LAB_DIR, "app", "process.js")],
+    inject: [path.join(app, "process.js")],
     plugins: labPlugins(pkg),
   });
   const outputs = Object.keys(result.metafile.outputs).map((file) => path.basename(file));
@@ -309,14 +326,23 @@ async function build(force: boolean): Promise<boolean> {
   return true;
 }
 
-/** Installs and builds JupyterLab where needed; `force` redoes both. */
-export async function ensureJupyterLab(force = false): Promise<LabBuild> {
+/**
+ * Installs and builds JupyterLab where needed (`force` redoes both), with a line of progress
+ * before and after each stage it runs; when both are current it only checks their stamps.
+ */
+export async function ensureJupyterLab(
+  force = false,
+  log: (line: string) => void = (line) => console.log(`jupyterlab: ${line}`),
+): Promise<LabBuild> {
   let started = Date.now();
-  const installed = install(force);
+  const installed = install(force, log);
   const installSeconds = (Date.now() - started) / 1000;
+  if (installed) log(`    installed in ${installSeconds.toFixed(0)} s`);
   started = Date.now();
-  const built = await build(force || installed);
-  return { installed, built, installSeconds, buildSeconds: (Date.now() - started) / 1000 };
+  const built = await build(force || installed, log);
+  const buildSeconds = (Date.now() - started) / 1000;
+  if (built) log(`    built in ${buildSeconds.toFixed(1)} s`);
+  return { installed, built, installSeconds, buildSeconds };
 }
 
 /** Total size in bytes of the files below a folder. */

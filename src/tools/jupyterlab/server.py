@@ -1,7 +1,7 @@
-"""JupyterLab 4.6.3 as built by build.ts (test/jupyterlab/build/), served by Debian's
-jupyter_server (1.23) and jupyterlab_server (2.16) -- for the kit's tests and `npm start -- --lab`.
+"""JupyterLab 4.6.3 as built by build.ts (into build/lab/site/), served by Debian's
+jupyter_server (1.23) and jupyterlab_server (2.16) -- for `npm start` and the kit's tests.
 
-    /usr/bin/python3 test/jupyterlab/server.py --ServerApp.root_dir=notebooks [jupyter_server options]
+    /usr/bin/python3 src/tools/jupyterlab/server.py --ServerApp.root_dir=notebooks [jupyter_server options]
 
 Like `jupyter lab`: the page at /lab, with the page config, settings, themes, translations and
 workspaces APIs of jupyterlab_server's LabServerApp. Settings and workspaces are kept in the
@@ -17,8 +17,8 @@ from jupyterlab_server import LabServerApp
 from traitlets import Bool, default
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-BUILD = os.path.join(HERE, "build")
-PROJECT_ROOT = os.path.dirname(os.path.dirname(HERE))
+PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
+BUILD = os.path.join(PROJECT_ROOT, "build", "lab", "site")
 LAB_DATA = os.path.join(PROJECT_ROOT, ".jupyter", "lab")
 
 # JupyterLab 4's settings schemas use draft-7 keywords (oneOf of const); Debian's jupyterlab_server
@@ -84,7 +84,7 @@ class KitLabApp(LabServerApp):
     def initialize_handlers(self):
         index = os.path.join(self.templates_dir, "index.html")
         if not os.path.exists(index):
-            sys.exit(f"JupyterLab is not built ({index} is missing): run npx tsx test/jupyterlab/build.ts")
+            sys.exit(f"JupyterLab is not built ({index} is missing): run npx tsx src/tools/jupyterlab/build.ts")
         super().initialize_handlers()
 
 
