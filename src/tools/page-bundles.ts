@@ -27,6 +27,11 @@ export interface PageBundleOptions {
   entry: string;
   /** The name its exports go by inside pageScriptCall's wrapper (default "pageScript"). */
   globalName?: string;
+  /**
+   * Packages replaced by a module of the kit (relative to the project) in this bundle only, e.g.
+   * a library the page's code imports but never calls: esbuild cannot drop a CommonJS package.
+   */
+  replace?: Record<string, string>;
 }
 
 export interface BuiltPageBundle extends PageScriptManifest {
@@ -71,7 +76,7 @@ function inputsUnchanged(record: BundleRecord): boolean {
 
 /** Bundles `entry` for the browser into build/page/<name>.js, unless its inputs are unchanged. */
 export function bundleForPage(options: PageBundleOptions): BuiltPageBundle {
-  const { name, globalName = "pageScript" } = options;
+  const { name, globalName = "pageScript", replace = {} } = options;
   if (!/^[a-z][a-z0-9-]*$/.test(name))
     throw new Error(`page bundle name must be lower-case words, got "${name}"`);
   const folder = pageBuildFolder();
@@ -81,7 +86,12 @@ export function bundleForPage(options: PageBundleOptions): BuiltPageBundle {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a devDependency, loaded by set-up only
   const esbuild = require("esbuild") as typeof import("esbuild");
   const key = sha256(
-    JSON.stringify({ esbuild: esbuild.version, entry: path.relative(PROJECT_ROOT, entry), globalName }),
+    JSON.stringify({
+      esbuild: esbuild.version,
+      entry: path.relative(PROJECT_ROOT, entry),
+      globalName,
+      replace,
+    }),
   );
   const previous = readRecord(recordFile);
   if (
@@ -108,6 +118,9 @@ export function bundleForPage(options: PageBundleOptions): BuiltPageBundle {
       target: "es2020",
       write: false,
       metafile: true,
+      alias: Object.fromEntries(
+        Object.entries(replace).map(([name, module]) => [name, path.resolve(PROJECT_ROOT, module)]),
+      ),
       legalComments: "none",
       logLevel: "silent",
     });
@@ -162,7 +175,13 @@ export function compressPlotly(): PlotlyBundleManifest & { rebuilt: boolean } {
 /** The kit's page scripts: the figure runtime and the live explorers' code. */
 export const PAGE_BUNDLES: PageBundleOptions[] = [
   { name: FIGURES_SCRIPT, entry: "src/display/page/figures.ts", globalName: "figures" },
-  { name: LIVE_SCRIPT, entry: "src/live/page.ts", globalName: "live" },
+  {
+    name: LIVE_SCRIPT,
+    entry: "src/live/page.ts",
+    globalName: "live",
+    // The one registry of step rules (src/descent/step-rules.ts) imports ml-matrix for Newton's rule.
+    replace: { "ml-matrix": "src/live/no-linear-algebra.ts" },
+  },
 ];
 
 /** Everything build/page/ holds; a one-line summary for setup's output. */

@@ -227,6 +227,13 @@ describe("npm run export on a notebook with hostile markdown", { skip }, () => {
   const kit = JSON.stringify(path.join(PROJECT_ROOT, "src"));
   const notebook = writeTestNotebook(folder, "hostile.ipynb", [
     {
+      // Headings keep their ids (section links), and an id makes a global of that name: the page's
+      // figure code must keep none a heading could hide (it used window.__gdFigures and __gdLive).
+      cell_type: "markdown",
+      source: "# __gdFigures\n\n## __gdLive\n\n### Plotly",
+      metadata: {},
+    },
+    {
       cell_type: "markdown",
       source: `# Hostile markdown\n\n${HOSTILE_MARKDOWN.map(([, markdown]) => markdown).join("\n\n")}\n\nThe end of the hostile cell, with $x^2$.`,
       metadata: {},
@@ -240,14 +247,15 @@ describe("npm run export on a notebook with hostile markdown", { skip }, () => {
       cell_type: "code",
       source:
         `import * as tslab from "tslab";\nimport { descendArticleFunction, descendForLearningRates, explorerLearningRates, ` +
-        `learningRateExplorerFigure, setUpFigures, show, surfaceWithPathFigure } from ${kit};\nsetUpFigures();`,
+        `learningRateExplorerFigure, livePathExplorerFigure, setUpFigures, show, surfaceWithPathFigure } from ${kit};\nsetUpFigures();`,
       metadata: {},
     },
     {
       cell_type: "code",
       source:
         "show(surfaceWithPathFigure({ trajectories: [descendArticleFunction({ learningRate: 0.1, iterations: 10, x: 2, y: 2 })] }));\n" +
-        'show(learningRateExplorerFigure(descendForLearningRates(explorerLearningRates(), { iterations: 10, x: 2, y: 2 }), { view: "contour" }));',
+        'show(learningRateExplorerFigure(descendForLearningRates(explorerLearningRates(), { iterations: 10, x: 2, y: 2 }), { view: "contour" }));\n' +
+        "show(livePathExplorerFigure());",
       metadata: {},
     },
     {
@@ -290,9 +298,17 @@ describe("npm run export on a notebook with hostile markdown", { skip }, () => {
         });
         await page.goto(pathToFileURL(path.join(out, "hostile.html")).href, { waitUntil: "load" });
         const figures = await figureReports(page);
-        assert.equal(figures.length, 2);
+        assert.equal(figures.length, 3);
         for (const figure of figures) assert.ok(figure.drawn, `figure ${figure.id} not drawn`);
+        assert.ok(
+          await page.evaluate(
+            () => (window as unknown as Record<string, unknown>).__gdFigures instanceof HTMLElement,
+          ),
+          "the heading made a global named __gdFigures",
+        );
         for (const slider of await moveSliders(page)) assert.notEqual(slider.after, slider.before);
+        const [live] = await exerciseLiveFigures(page);
+        assert.ok(live.updates >= 3, "the live explorer redraws under a heading named __gdLive");
         // What a reader does: click every link, hover and click every element of the markdown cells.
         const markdown = page.locator(".jp-MarkdownCell *");
         for (let index = 0; index < (await markdown.count()); index++) {

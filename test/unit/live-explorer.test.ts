@@ -373,6 +373,12 @@ describe("live explorer: the settings the page reads are checked", () => {
       /^\w+Error: spec\.settings\.rule must be one of plain, momentum, nesterov, adam, newton, got "lbfgs"$/,
     ],
     [
+      // Refused before any solve: the page's code has no linear algebra (src/live/no-linear-algebra.ts).
+      "Newton's rule, whose Hessian no explorer carries",
+      () => edited(path(), ["settings", "rule"], "newton"),
+      /^TypeError: method "newton" needs the Hessian \(hessian\)$/,
+    ],
+    [
       "a parameter the rule does not have",
       () => edited(path(), ["settings", "parameters", "momentum"], 0.9),
       /^\w+Error: spec\.settings\.parameters\.momentum is not a parameter of the plain rule \(learningRate\)$/,
@@ -431,7 +437,7 @@ describe("live explorer: the page's code", () => {
   it("is one minified esbuild bundle of src/ built at set-up, under 100 KB, with no Node.js or TensorFlow.js in it", () => {
     const bundle = pageScript("live");
     // ml-matrix (Newton's linear solve, in the one registry of step rules) is most of it.
-    assert.ok(bundle.bytes < 100_000, `${bundle.bytes} bytes`);
+    assert.ok(bundle.bytes < 24_000, `${bundle.bytes} bytes: no ml-matrix (src/live/no-linear-algebra.ts)`);
     assert.equal(Buffer.byteLength(bundle.code), bundle.bytes);
     assert.match(bundle.hash, /^[0-9a-f]{12}$/);
     assert.equal(createHash("sha256").update(bundle.code).digest("hex").slice(0, 12), bundle.hash);
