@@ -39,32 +39,47 @@ export interface RateTheory {
   smallest: number;
   largest: number;
   conditionNumber: number;
-  plain: { learningRate: number; rate: number };
-  momentum: { learningRate: number; momentum: number; rate: number };
+  /** `gap` is 1 − rate, computed without the rounding of 1 − rate (which is 0 once κ passes 10¹⁶). */
+  plain: { learningRate: number; rate: number; gap: number };
+  momentum: { learningRate: number; momentum: number; rate: number; gap: number };
 }
 
 /** The best settings and rates of plain descent and of momentum for eigenvalues in [μ, L], μ > 0. */
 export function rateTheory(eigenvalues: readonly number[]): RateTheory {
   const values = requireFiniteVector("eigenvalues", eigenvalues);
-  const smallest = Math.min(...values);
-  const largest = Math.max(...values);
+  let smallest = Infinity;
+  let largest = -Infinity;
+  for (const value of values) {
+    smallest = Math.min(smallest, value);
+    largest = Math.max(largest, value);
+  }
   if (!(smallest > 0)) {
     throw new KitRangeError(
       `the eigenvalues must all be positive (a convex quadratic), but the smallest is ${smallest}`,
     );
   }
   const kappa = largest / smallest;
+  if (!Number.isFinite(kappa)) {
+    throw new KitRangeError(
+      `the condition number λmax/λmin = ${largest}/${smallest} overflows: the quadratic is singular to double precision`,
+    );
+  }
   const rootKappa = Math.sqrt(kappa);
+  // Written so that nothing overflows for eigenvalues up to the largest double: 2/(μ + L) as
+  // (2/L)/(1 + μ/L), and the rates' gaps 1 − ρ without the rounding of 1 − ρ.
+  const plainGap = 2 / (kappa + 1);
+  const momentumGap = 2 / (rootKappa + 1);
   const momentumRate = (rootKappa - 1) / (rootKappa + 1);
   return {
     smallest,
     largest,
     conditionNumber: kappa,
-    plain: { learningRate: 2 / (smallest + largest), rate: (kappa - 1) / (kappa + 1) },
+    plain: { learningRate: 2 / largest / (1 + 1 / kappa), rate: (kappa - 1) / (kappa + 1), gap: plainGap },
     momentum: {
-      learningRate: 4 / (Math.sqrt(largest) + Math.sqrt(smallest)) ** 2,
+      learningRate: 4 / largest / (1 + 1 / rootKappa) ** 2,
       momentum: momentumRate ** 2,
       rate: momentumRate,
+      gap: momentumGap,
     },
   };
 }
@@ -72,8 +87,9 @@ export function rateTheory(eigenvalues: readonly number[]): RateTheory {
 /** max |1 − ηλ|: the factor plain descent multiplies the slowest error component by per step. */
 export function plainRate(eigenvalues: readonly number[], learningRate: number): number {
   requirePositive("learningRate", learningRate);
-  return Math.max(
-    ...requireFiniteVector("eigenvalues", eigenvalues).map((l) => Math.abs(1 - learningRate * l)),
+  return requireFiniteVector("eigenvalues", eigenvalues).reduce(
+    (worst, lambda) => Math.max(worst, Math.abs(1 - learningRate * lambda)),
+    0,
   );
 }
 
@@ -90,29 +106,31 @@ export function momentumRate(eigenvalues: readonly number[], learningRate: numbe
       `momentum must be a number from 0 up to (not including) 1, got ${describeValue(momentum)}`,
     );
   }
-  return Math.max(
-    ...requireFiniteVector("eigenvalues", eigenvalues).map((lambda) => {
-      const trace = 1 + momentum - learningRate * lambda;
-      const discriminant = trace * trace - 4 * momentum;
-      if (discriminant < 0) return Math.sqrt(momentum);
-      const root = Math.sqrt(discriminant);
-      return Math.max(Math.abs(trace + root), Math.abs(trace - root)) / 2;
-    }),
-  );
+  return requireFiniteVector("eigenvalues", eigenvalues).reduce((worst, lambda) => {
+    const trace = 1 + momentum - learningRate * lambda;
+    const discriminant = trace * trace - 4 * momentum;
+    if (discriminant < 0) return Math.max(worst, Math.sqrt(momentum));
+    const root = Math.sqrt(discriminant);
+    return Math.max(worst, Math.abs(trace + root) / 2, Math.abs(trace - root) / 2);
+  }, 0);
 }
 
 /**
  * Steps until the error is at most `accuracy` times its start if it shrinks by `rate` per step:
- * ⌈ln(accuracy) / ln(rate)⌉. Infinity when rate ≥ 1 (no convergence), 1 when rate is 0.
+ * ⌈ln(accuracy) / ln(rate)⌉. Infinity when rate ≥ 1 (no convergence), 1 when rate is 0. Give
+ * `gap` = 1 − rate when it is known more precisely than 1 − rate (κ beyond 10¹⁶ rounds the rate
+ * to 1, a count that is merely large, not infinite).
  */
-export function predictedIterations(rate: number, accuracy: number): number {
+export function predictedIterations(rate: number, accuracy: number, gap?: number): number {
   requirePositive("accuracy", accuracy);
   if (!(accuracy < 1)) throw new KitRangeError(`accuracy must be below 1, got ${accuracy}`);
   if (!(rate >= 0) || !Number.isFinite(rate))
     throw new KitRangeError(`rate must be a number ≥ 0, got ${rate}`);
-  if (rate >= 1) return Infinity;
+  if (gap !== undefined && !(gap > 0 && gap <= 1))
+    throw new KitRangeError(`gap must be a number in (0, 1], got ${describeValue(gap)}`);
+  if (gap === undefined && rate >= 1) return Infinity;
   if (rate === 0) return 1;
-  return Math.ceil(Math.log(accuracy) / Math.log(rate));
+  return Math.ceil(Math.log(accuracy) / Math.log1p(-(gap ?? 1 - rate)));
 }
 
 /** ‖x_k − x*‖ / ‖x_0 − x*‖ for every point of a trajectory. */
@@ -125,22 +143,12 @@ export function relativeErrors(trajectory: Trajectory, optimum: readonly number[
   return trajectory.points.map((point) => distance(point) / initial);
 }
 
-/** The first k with ‖x_k − x*‖ ≤ accuracy · ‖x_0 − x*‖, or undefined if the run never got there. */
-export function iterationsToAccuracy(
-  trajectory: Trajectory,
-  optimum: readonly number[],
-  accuracy: number,
-): number | undefined {
-  requirePositive("accuracy", accuracy);
-  const k = relativeErrors(trajectory, optimum).findIndex((error) => error <= accuracy);
-  return k < 0 ? undefined : k;
-}
-
 /**
  * The first k at which every eigen-mode's error factor is within `accuracy`, from the mode
  * recurrence r_{k+1} = (1 + β − ηλ) r_k − β r_{k−1}, r_0 = 1, r_1 = 1 − ηλ (β = 0: plain descent,
  * r_k = (1 − ηλ)^k). Unlike ln ε / ln ρ it includes the factor k of a critically damped mode
- * (a double root: r_k = (1 + ck) ρ^k). Infinity if not reached within `limit` steps.
+ * (a double root: r_k = (1 + ck) ρ^k). Past `limit` steps it extrapolates by the rate (a slight
+ * underestimate); Infinity only when the modes do not shrink.
  */
 export function predictedIterationsByModes(
   eigenvalues: readonly number[],
@@ -152,10 +160,20 @@ export function predictedIterationsByModes(
   const values = requireFiniteVector("eigenvalues", eigenvalues);
   requirePositive("learningRate", learningRate);
   requirePositive("accuracy", accuracy);
+  if (momentum === 0) {
+    // Plain descent: r_k = (1 − ηλ)^k exactly, so no recurrence (and no step limit) is needed.
+    return values.reduce((most, lambda) => {
+      const shrink = learningRate * lambda; // |1 − ηλ|, its logarithm taken without rounding 1 − ηλ
+      const logFactor = shrink < 1 ? Math.log1p(-shrink) : Math.log(shrink - 1);
+      if (logFactor <= Math.log(accuracy)) return Math.max(most, 1);
+      return Math.max(most, logFactor >= 0 ? Infinity : Math.ceil(Math.log(accuracy) / logFactor));
+    }, 1);
+  }
   const previous = values.map(() => 1);
   const current = values.map((lambda) => 1 - learningRate * lambda);
+  let worst = 0;
   for (let k = 1; k <= limit; k++) {
-    let worst = 0;
+    worst = 0;
     for (let i = 0; i < values.length; i++) worst = Math.max(worst, Math.abs(current[i]));
     if (worst <= accuracy) return k;
     for (let i = 0; i < values.length; i++) {
@@ -164,7 +182,11 @@ export function predictedIterationsByModes(
       current[i] = next;
     }
   }
-  return Infinity;
+  // Past the limit: extrapolate by the rate, a slight underestimate while a critically damped
+  // mode's factor (1 + ck) still grows, rather than say never.
+  const rate = momentumRate(values, learningRate, momentum);
+  if (!(rate < 1) || !(worst > 0)) return Infinity;
+  return limit + Math.ceil(Math.log(accuracy / worst) / Math.log(rate));
 }
 
 export interface RateMeasurement {
@@ -209,16 +231,22 @@ export function compareRates(options: RateComparisonOptions): RateMeasurement[] 
   const accuracy = requirePositive("accuracy", options.accuracy ?? 1e-6);
   const maxIterations = requireIterations("maxIterations", options.maxIterations ?? 20_000);
   requireFunction("evaluate", options.evaluate);
-  const runs: { rule: StepRule<unknown>; rate: number; momentum: number }[] = [
-    { rule: plainStep(theory.plain.learningRate), rate: theory.plain.rate, momentum: 0 },
+  const runs: { rule: StepRule<unknown>; rate: number; gap: number; momentum: number }[] = [
+    {
+      rule: plainStep(theory.plain.learningRate),
+      rate: theory.plain.rate,
+      gap: theory.plain.gap,
+      momentum: 0,
+    },
     {
       rule: momentumStep(theory.momentum.learningRate, theory.momentum.momentum),
       rate: theory.momentum.rate,
+      gap: theory.momentum.gap,
       momentum: theory.momentum.momentum,
     },
   ];
-  return runs.map(({ rule, rate, momentum }) => {
-    const predicted = predictedIterations(rate, accuracy);
+  return runs.map(({ rule, rate, gap, momentum }) => {
+    const predicted = predictedIterations(rate, accuracy, gap);
     const predictedByModes = predictedIterationsByModes(
       options.eigenvalues,
       rule.learningRate,
@@ -250,50 +278,4 @@ export function compareRates(options: RateComparisonOptions): RateMeasurement[] 
       trajectory,
     };
   });
-}
-
-/** The most points a step-size × momentum sweep may hold: it travels in a notebook's HTML. */
-export const MAX_SWEEP_POINTS = 20_000;
-
-export interface MomentumSweep {
-  learningRates: number[];
-  momenta: number[];
-  /** runs[j][i]: heavy-ball momentum with momenta[j] and learningRates[i]. */
-  runs: Trajectory[][];
-}
-
-/**
- * Heavy-ball momentum for every step size and momentum, all from one start, for the explorer
- * with two sliders. β = 0 is plain descent. Bounded: (iterations + 1) × runs ≤ MAX_SWEEP_POINTS.
- */
-export function momentumSweep(options: {
-  learningRates: readonly number[];
-  momenta: readonly number[];
-  start: readonly number[];
-  evaluate: Evaluate;
-  iterations: number;
-}): MomentumSweep {
-  if (options === null || typeof options !== "object") {
-    throw new KitTypeError(`the options must be an object, got ${describeValue(options)}`);
-  }
-  const learningRates = [...requireFiniteVector("learningRates", options.learningRates)];
-  const momenta = [...requireFiniteVector("momenta", options.momenta)];
-  const iterations = requireIterations("iterations", options.iterations);
-  const points = (iterations + 1) * learningRates.length * momenta.length;
-  if (points > MAX_SWEEP_POINTS) {
-    throw new KitRangeError(
-      `the sweep would hold ${points} points ((iterations + 1) × step sizes × momenta), more than ${MAX_SWEEP_POINTS}: use fewer`,
-    );
-  }
-  const runs = momenta.map((momentum) =>
-    learningRates.map((learningRate) =>
-      gradientDescent({
-        start: options.start,
-        evaluate: options.evaluate,
-        rule: momentumStep(learningRate, momentum),
-        iterations,
-      }),
-    ),
-  );
-  return { learningRates, momenta, runs };
 }

@@ -25,6 +25,11 @@ import { articleFunction, articleGradient } from "../problems/bowl/bowl";
 import { seededNormal } from "../descent/random";
 import { loadTensorFlow, type TensorFlow } from "./tensorflow";
 import {
+  articleTensorObjective,
+  lossTensorObjective,
+  sumOfSquaresTensorObjective,
+} from "./tensor-objectives";
+import {
   KitRangeError,
   describeValue,
   requireFiniteVector,
@@ -168,10 +173,7 @@ export const articleFunctionSubject: GradientCheckSubject = {
   coordinates: ["x", "y"],
   objective: ([x, y]) => articleFunction(x, y),
   handGradient: ([x, y]) => articleGradient(x, y),
-  tensorObjective: (tf, point) => {
-    const [x, y] = tf.unstack(point);
-    return tf.addN([x.square().mul(0.5), x, y.square().mul(0.25), tf.scalar(-2)]) as Scalar;
-  },
+  tensorObjective: articleTensorObjective,
 };
 
 /** The second article's sum of squares as a function of the coefficients, on `data`. */
@@ -186,17 +188,7 @@ export function sumOfSquaresSubject(data: PolyData = sineData(), degree = 3): Gr
     coordinates: Array.from({ length: degree + 1 }, (_, k) => names[k] ?? `c${k}`),
     objective: (coefficients) => sumOfSquares(coefficients, data),
     handGradient: (coefficients) => sumOfSquaresGradient(coefficients, data),
-    tensorObjective: (tf, coefficients) => {
-      const x = tf.tensor1d(Float32Array.from(data.x));
-      // Each c_k by slice, not tf.unstack, and a sum by .add, not tf.addN: tf.unstack's gradient
-      // fails for a single coefficient (degree 0).
-      const terms = Array.from({ length: degree + 1 }, (_, k) => coefficients.slice(k, 1).mul(x.pow(k)));
-      return terms
-        .reduce((sum, term) => sum.add(term))
-        .sub(tf.tensor1d(Float32Array.from(data.y)))
-        .square()
-        .sum() as Scalar;
-    },
+    tensorObjective: sumOfSquaresTensorObjective(data, degree),
   };
 }
 
@@ -237,18 +229,6 @@ export function lossSubject(
     coordinates: basis === "monomial" ? coefficientNames(degree + 1) : basisOfData.labels,
     objective: (coefficients) => evaluate(coefficients).value,
     handGradient: (coefficients) => evaluate(coefficients).gradient,
-    tensorObjective: (tf, coefficients) => {
-      // Σ_k c_k·(column k), as sumOfSquaresSubject does: its float32 gradient sums are more accurate
-      // than a matMul's.
-      const columns = Array.from({ length: design.columns }, (_, k) =>
-        tf.tensor1d(
-          Float32Array.from({ length: design.rows }, (_, i) => design.values[i * design.columns + k]),
-        ),
-      );
-      const predictions = columns
-        .map((column, k) => coefficients.slice(k, 1).mul(column)) // slice, not unstack: see above
-        .reduce((sum, term) => sum.add(term));
-      return loss.tensorLoss(tf, tf.tensor1d(Float32Array.from(data.y)), predictions as Tensor1D);
-    },
+    tensorObjective: lossTensorObjective(loss, data, degree, basis),
   };
 }

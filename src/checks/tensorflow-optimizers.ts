@@ -20,8 +20,8 @@ import {
   type StepRuleOptions,
   type StepSetting,
 } from "../descent/step-rules";
-import { checkData, requireDegree, type PolyData } from "../problems/cubic-fit/polynomial";
 import { loadTensorFlow, type TensorFlow } from "./tensorflow";
+import type { TensorObjective } from "./tensor-objectives";
 import {
   KitTypeError,
   KitRangeError,
@@ -29,14 +29,8 @@ import {
   requireFiniteVector,
   requireFunction,
   requireIterations,
+  requireKnownOptions,
 } from "../descent/validate";
-
-/**
- * A loss written with TensorFlow.js operations, as a function of the parameter vector.
- * @internal Like the other TensorFlow.js types (see TensorFlow in tensorflow.ts), kept out of
- * build's declarations, where notebooks see it as `any`.
- */
-export type TensorObjective = (tf: TensorFlow, parameters: Tensor1D) => Scalar;
 
 /**
  * A rule of the kit's registry (src/descent/step-rules.ts) by name with its settings, as makeStepRule
@@ -103,11 +97,20 @@ export function tensorflowDescent(options: FrameworkRunOptions): FrameworkRun {
       `method must be one of ${Object.keys(TF_OPTIMIZERS).join(", ")} (TensorFlow.js has no ${options.method}), got ${describeValue(options.method)}`,
     );
   }
-  // The registry checks the rule's settings, with the same errors as the kit's own rules.
-  makeStepRule(options);
-  const start = requireFiniteVector("start", options.start);
-  const iterations = requireIterations("iterations", options.iterations);
+  requireKnownOptions("the options of tensorflowDescent", options, [
+    "method",
+    "learningRate",
+    ...Object.keys(STEP_SETTINGS),
+    "start",
+    "iterations",
+    "objective",
+  ]);
+  // The registry checks the rule's settings (and refuses unknown ones), with the kit's own errors.
+  const { method, learningRate, momentum, beta1, beta2, epsilon } = options;
+  makeStepRule({ method, learningRate, momentum, beta1, beta2, epsilon });
   requireFunction("objective", options.objective);
+  const start = requireFiniteVector("start", options.start, options.objective.dimension);
+  const iterations = requireIterations("iterations", options.iterations);
   const { tf, description } = loadTensorFlow();
   const optimizer = makeOptimizer(tf, options);
   const parameters = tf.variable(tf.tensor1d([...start]));
@@ -162,32 +165,6 @@ export function tensorflowDescent(options: FrameworkRunOptions): FrameworkRun {
     description: `${optimizerCall(options)} on ${description}`,
   };
 }
-
-/**
- * The article's loss Σ (a + bx + cx² + dx³ − sin x)² (any degree) in tensor operations: what a
- * framework user writes instead of the chain rule. The powers of x are made once per call of the
- * returned function's caller, inside TensorFlow.js's memory scope.
- */
-export function sumOfSquaresTensorObjective(data: PolyData, degree = 3): TensorObjective {
-  const checked = checkData(data);
-  requireDegree(degree);
-  const x = Float32Array.from(checked.x);
-  const y = Float32Array.from(checked.y);
-  return (tf, coefficients) => {
-    // Horner's scheme: ((d·x + c)·x + b)·x + a.
-    const xs = tf.tensor1d(x);
-    const terms = tf.unstack(coefficients);
-    let prediction = terms[degree].mul(tf.onesLike(xs));
-    for (let k = degree - 1; k >= 0; k--) prediction = prediction.mul(xs).add(terms[k]);
-    return prediction.sub(tf.tensor1d(y)).square().sum() as Scalar;
-  };
-}
-
-/** The first article's f(x, y) = ½x² + x + ¼y² − 2 in tensor operations. */
-export const articleTensorObjective: TensorObjective = (tf, point) => {
-  const [x, y] = tf.unstack(point);
-  return tf.addN([x.square().mul(0.5), x, y.square().mul(0.25), tf.scalar(-2)]) as Scalar;
-};
 
 /**
  * The largest difference between two runs' points, step by step, relative to the size of the

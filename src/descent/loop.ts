@@ -6,6 +6,7 @@ import {
   requireInteger,
   requireIterations,
   requireNonNegative,
+  requireKnownOptions,
   requirePositive,
 } from "./validate";
 import { KitRangeError, KitTypeError } from "./validate";
@@ -256,12 +257,19 @@ function checkOptions(options: DescentOptions) {
   if (options === null || typeof options !== "object") {
     throw new KitTypeError(`the options of gradientDescent must be an object, got ${describeValue(options)}`);
   }
+  requireKnownOptions("the options of gradientDescent", options, DESCENT_OPTIONS);
   const start = requireFiniteVector("start", options.start);
   requireFunction("evaluate", options.evaluate);
-  const rule: StepRule<unknown> =
+  if (options.rule !== undefined && options.learningRate !== undefined) {
+    throw new KitRangeError(
+      "give either learningRate (plain descent) or rule (whose learning rate it carries), not both",
+    );
+  }
+  const checkedRule: StepRule<unknown> =
     options.rule === undefined
       ? plainStep(requireLearningRate(options.learningRate))
       : requireRule(options.rule);
+  const rule: StepRule<unknown> = { ...checkedRule, update: checkedUpdate(checkedRule) };
   const iterations = requireIterations("iterations", options.iterations);
   const tolerance =
     options.tolerance === undefined ? undefined : requireNonNegative("tolerance", options.tolerance);
@@ -311,6 +319,37 @@ function checkOptions(options: DescentOptions) {
   };
   const growthToDiverge = rule.objectiveMayRise === true ? GROWTH_TO_DIVERGE_MAY_RISE : GROWTH_TO_DIVERGE;
   return { evaluate, start, rule, iterations, tolerance, risingStepsToDiverge, growthToDiverge, observe };
+}
+
+const DESCENT_OPTIONS: readonly (keyof DescentOptions)[] = [
+  "start",
+  "evaluate",
+  "learningRate",
+  "rule",
+  "iterations",
+  "tolerance",
+  "risingStepsToDiverge",
+  "observe",
+  "observeEvery",
+];
+
+/** The rule's update, with its result checked as evaluate's is: a step of the point's length. */
+function checkedUpdate(rule: StepRule<unknown>): StepRule<unknown>["update"] {
+  return (gradient, state, point) => {
+    const result = rule.update(gradient, state, point);
+    const step = (result as { step?: unknown } | undefined)?.step;
+    if (!Array.isArray(step)) {
+      throw new KitTypeError(
+        `the step rule "${rule.name}" must return { step: number[], state } from update, got ${describeValue(result)}`,
+      );
+    }
+    if (step.length !== point.length) {
+      throw new KitRangeError(
+        `the step rule "${rule.name}" returned a step of length ${step.length} for a point of length ${point.length}`,
+      );
+    }
+    return result;
+  };
 }
 
 function requireLearningRate(learningRate: unknown): number {

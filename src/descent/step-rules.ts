@@ -17,18 +17,11 @@ import {
   KitTypeError,
   KitRangeError,
   describeValue,
-  requireFinite,
+  requireDecay,
   requireFunction,
+  requireKnownOptions,
   requirePositive,
 } from "./validate";
-
-/** A number in [0, 1): momentum and Adam's decay rates. */
-function requireDecay(name: string, value: unknown): number {
-  const n = requireFinite(name, value);
-  if (!(n >= 0 && n < 1))
-    throw new KitRangeError(`${name} must be a number from 0 up to (not including) 1, got ${n}`);
-  return n;
-}
 
 /** "0.9", "1e-6": short numbers for rule names. */
 function short(value: number): string {
@@ -104,6 +97,7 @@ export function adamStep(learningRate: number, options: AdamOptions = {}): StepR
   if (options === null || typeof options !== "object") {
     throw new KitTypeError(`the Adam options must be an object, got ${describeValue(options)}`);
   }
+  requireKnownOptions("the Adam options", options, ["beta1", "beta2", "epsilon"]);
   const beta1 = requireDecay("beta1", options.beta1 ?? 0.9);
   const beta2 = requireDecay("beta2", options.beta2 ?? 0.999);
   const epsilon = requirePositive("epsilon", options.epsilon ?? 1e-8);
@@ -134,8 +128,8 @@ export type HessianAt = (point: readonly number[]) => readonly (readonly number[
  * Newton's method: step = −η H⁻¹∇f with the exact Hessian H at the current point. On a quadratic
  * the gradient is linear, ∇f(x) = H(x − x*), so the full step (η = 1) lands on x* at once. Where H is
  * not positive definite the step heads for the stationary point of the local quadratic model, which
- * can be a maximum or a saddle: Newton's method looks for ∇f = 0, not for a minimum. A singular H
- * gives a non-finite step, which the descent reports as diverged.
+ * can be a maximum or a saddle: Newton's method looks for ∇f = 0, not for a minimum. A singular or
+ * non-finite H has no Newton step: that is said, naming the point, rather than called divergence.
  */
 export function newtonStep(hessianAt: HessianAt, learningRate = 1): StepRule<null> {
   requireFunction("hessian", hessianAt);
@@ -144,17 +138,23 @@ export function newtonStep(hessianAt: HessianAt, learningRate = 1): StepRule<nul
     name: eta === 1 ? "Newton" : `Newton (η = ${short(eta)})`,
     learningRate: eta,
     init: () => null,
-    update: (gradient, state, point) => ({
-      step: newtonDirection(checkHessian(hessianAt(point), point.length), gradient).map((s) => -eta * s),
-      state,
-    }),
+    update: (gradient, state, point) => {
+      const solution = newtonDirection(checkHessian(hessianAt(point), point), gradient);
+      if (!solution.every(Number.isFinite)) {
+        throw new KitRangeError(
+          `the Hessian at (${point.join(", ")}) is singular to double precision: Newton's step H⁻¹∇f does not exist there`,
+        );
+      }
+      return { step: solution.map((s) => -eta * s), state };
+    },
   };
 }
 
 function checkHessian(
   matrix: readonly (readonly number[])[],
-  dimension: number,
+  point: readonly number[],
 ): readonly (readonly number[])[] {
+  const dimension = point.length;
   if (
     !Array.isArray(matrix) ||
     matrix.length !== dimension ||
@@ -164,10 +164,15 @@ function checkHessian(
       `the Hessian must be a ${dimension} × ${dimension} array of rows, got ${describeValue(matrix)}`,
     );
   }
+  if (!matrix.every((row) => row.every(Number.isFinite))) {
+    throw new KitRangeError(
+      `the Hessian at (${point.join(", ")}) is not finite (${describeValue(matrix)}): Newton's step does not exist there`,
+    );
+  }
   return matrix;
 }
 
-/** Solves H s = g by LU decomposition; a singular H gives a non-finite step (the descent calls it diverged). */
+/** Solves H s = g by LU decomposition; a singular H gives a non-finite step (newtonStep names it). */
 function newtonDirection(hessian: readonly (readonly number[])[], gradient: readonly number[]): number[] {
   const lu = new LuDecomposition(hessian as number[][]);
   if (lu.isSingular()) return gradient.map(() => NaN);
@@ -248,7 +253,7 @@ export const STEP_RULES = {
   },
   adam: {
     settings: ["beta1", "beta2", "epsilon"],
-    make: (options) => adamStep(options.learningRate, options),
+    make: ({ learningRate, beta1, beta2, epsilon }) => adamStep(learningRate, { beta1, beta2, epsilon }),
   },
   newton: {
     settings: [],
@@ -284,6 +289,12 @@ export function makeStepRule(
   if (options === null || typeof options !== "object") {
     throw new KitTypeError(`the step rule options must be an object, got ${describeValue(options)}`);
   }
+  requireKnownOptions("the step rule options", options, [
+    "method",
+    "learningRate",
+    "hessian",
+    ...Object.keys(STEP_SETTINGS),
+  ]);
   const method = requireStepMethod(nameOf("method"), options.method);
   const entry: StepRuleEntry = STEP_RULES[method];
   for (const setting of Object.keys(STEP_SETTINGS) as StepSetting[]) {

@@ -18,25 +18,19 @@ export const PATH_RESOLUTION = 1000;
 
 /**
  * Which of `count` rows a table shows: all of them when they fit in `maxRows`, else the first
- * and last maxRows/2, with the number left out between them.
+ * `head` (default maxRows/2) and the last maxRows − head, with the number left out between them.
  */
 export function shownRows(
   count: number,
   maxRows = MAX_TABLE_ROWS,
+  head = Math.ceil(maxRows / 2),
 ): { head: number; tail: number; omitted: number } {
   requireInteger("count", count, 0);
   requireInteger("maxRows", maxRows, 2, 10_000);
+  requireInteger("head", head, 1, maxRows - 1);
   if (count <= maxRows) return { head: count, tail: 0, omitted: 0 };
-  const head = Math.ceil(maxRows / 2);
   const tail = maxRows - head;
   return { head, tail, omitted: count - head - tail };
-}
-
-/** The rows a table shows, with `gap(omitted)` standing for the left-out middle. */
-export function elideRows<T>(rows: readonly T[], gap: (omitted: number) => T, maxRows = MAX_TABLE_ROWS): T[] {
-  const { head, tail, omitted } = shownRows(rows.length, maxRows);
-  if (omitted === 0) return [...rows];
-  return [...rows.slice(0, head), gap(omitted), ...rows.slice(rows.length - tail)];
 }
 
 /**

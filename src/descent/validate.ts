@@ -139,3 +139,23 @@ export function requireFunction(name: string, value: unknown): void {
     throw new KitTypeError(`${name} must be a function, got ${describeValue(value)}`);
   }
 }
+
+/**
+ * Refuses option names the function does not know: a typo such as `beta_2` for `beta2` would
+ * otherwise be ignored silently and the default used.
+ */
+export function requireKnownOptions(name: string, options: object, known: readonly string[]): void {
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      throw new KitRangeError(`${name} has no option ${JSON.stringify(key)} (it knows ${known.join(", ")})`);
+    }
+  }
+}
+
+/** A number in [0, 1): momentum's β and Adam's decay rates β₁, β₂. */
+export function requireDecay(name: string, value: unknown): number {
+  const n = requireFinite(name, value);
+  if (!(n >= 0 && n < 1))
+    throw new KitRangeError(`${name} must be a number from 0 up to (not including) 1, got ${n}`);
+  return n;
+}

@@ -36,7 +36,29 @@ export function requireFigure(name: string, value: unknown): Figure {
   if (figure.layout !== undefined && (typeof figure.layout !== "object" || figure.layout === null)) {
     throw new KitTypeError(`${name}.layout must be an object, got ${describeValue(figure.layout)}`);
   }
+  figure.data.forEach((trace, i) => requireFiniteNumbers(`${name}.data[${i}]`, trace));
   return figure;
+}
+
+/**
+ * NaN and ±Infinity become null in JSON, which plotly.js draws as a gap: a figure would silently
+ * lose points (a diverged run drawn as if it stopped). null itself is allowed: it is how a trace
+ * asks for a gap.
+ */
+function requireFiniteNumbers(name: string, value: unknown): void {
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) {
+      throw new KitRangeError(`${name} is ${value}: a figure holds finite numbers only (null for a gap)`);
+    }
+  } else if (Array.isArray(value) || ArrayBuffer.isView(value)) {
+    const list = value as ArrayLike<unknown>;
+    for (let i = 0; i < list.length; i++) {
+      const entry = list[i];
+      if (typeof entry !== "number" || !Number.isFinite(entry)) requireFiniteNumbers(`${name}[${i}]`, entry);
+    }
+  } else if (typeof value === "object" && value !== null) {
+    for (const [key, entry] of Object.entries(value)) requireFiniteNumbers(`${name}.${key}`, entry);
+  }
 }
 
 export function escapeHtml(text: string): string {

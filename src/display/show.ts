@@ -70,11 +70,6 @@ export function resetPlotlyDelivery(): void {
   plotlyDelivered = false;
 }
 
-/** Whether this kernel session has already sent plotly.js. */
-export function plotlyWasDelivered(): boolean {
-  return plotlyDelivered;
-}
-
 /**
  * Opens the figure in nodeplotlib's browser window (a local server it starts). That page loads
  * plotly.js from a CDN, so it needs internet; notebooks and writeFigureHtml files do not.

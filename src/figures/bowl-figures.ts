@@ -1,10 +1,6 @@
 import type { Layout, Plot } from "nodeplotlib";
-import {
-  CONVEX_EXAMPLE,
-  NON_CONVEX_EXAMPLE,
-  positionRows,
-  type OneVariableExample,
-} from "../problems/bowl/closed-form";
+import { CONVEX_EXAMPLE, NON_CONVEX_EXAMPLE, type OneVariableExample } from "../problems/bowl/closed-form";
+import { positionRows } from "../problems/bowl/positions";
 import { gridAxis } from "../problems/bowl/bowl";
 import { type Trajectory } from "../descent/loop";
 import { KitTypeError, describeValue, extent, requireFinite } from "../descent/validate";

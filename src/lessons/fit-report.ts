@@ -27,14 +27,6 @@ export interface CoefficientsRow {
   stop?: StopReason;
 }
 
-/** A fit as a row of coefficientsTable: its monomial coefficients, loss and stop. */
-export function fitRow(
-  name: string,
-  fit: Pick<FitResult, "coefficients" | "loss" | "trajectory">,
-): CoefficientsRow {
-  return { name, coefficients: fit.coefficients, loss: fit.loss, stop: fit.trajectory.stop };
-}
-
 /**
  * Coefficients side by side, one row per polynomial: name, a, b, c, d (…), and the loss if given.
  * A row whose run diverged says so and shows no numbers.

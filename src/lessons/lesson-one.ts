@@ -7,12 +7,11 @@
 import { describeStop, type Trajectory } from "../descent/loop";
 import { markdownTable } from "../text/tables";
 import { ARTICLE_MINIMUM, descendArticleFunction } from "../problems/bowl/bowl";
-import { NON_CONVEX_EXAMPLE, positionRows, type OneVariableExample } from "../problems/bowl/closed-form";
+import { NON_CONVEX_EXAMPLE, type OneVariableExample } from "../problems/bowl/closed-form";
+import { positionRows } from "../problems/bowl/positions";
 import { KitRangeError, requireFinite, requireInteger, requirePositive } from "../descent/validate";
 import { listInWords, num, tex } from "./format";
 
-/** The kit's default start. The article states none; its author's program defaults to (1, 1). */
-export const KIT_START = { x: 2, y: 2 } as const;
 /** `--x 1.0 --y 1.0`: the defaults of the article author's gradient_descent.py (NS.ai repository). */
 export const ARTICLE_AUTHOR_START = { x: 1, y: 1 } as const;
 /** The notebook's cap on iterations: every run keeps its whole path, 50 of them in the explorer. */

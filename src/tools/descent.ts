@@ -10,10 +10,9 @@ import { surfaceWithPathFigure } from "../figures/surface";
 import { ARTICLE_HESSIAN } from "../analysis/rates";
 import { KitRangeError, KitTypeError, MAX_ITERATIONS } from "../descent/validate";
 import { STEP_METHODS, makeStepRule, requireStepMethod, type StepRuleOptions } from "../descent/step-rules";
-import { describeStop, gradientDescent, type Trajectory } from "../descent/loop";
+import { gradientDescent } from "../descent/loop";
 import { evaluateArticleFunction } from "../problems/bowl/bowl";
-import { formatNumber } from "../text/tables";
-import { positionRows } from "../problems/bowl/closed-form";
+import { positionsText } from "../problems/bowl/positions";
 import {
   UsageError,
   hasDisplay,
@@ -72,41 +71,6 @@ const OPTIONS = {
   all: { type: "boolean", short: "a" },
   help: { type: "boolean", short: "h" },
 } as const;
-
-const HEADERS = ["step", "x", "y", "f(x, y)", "f − f_min"];
-
-/**
- * The positions as a plain-text table with aligned columns, then why the descent stopped; past
- * TABLE_HEAD_ROWS + TABLE_TAIL_ROWS rows only the first and the last ones unless `all`.
- */
-export function positionsTable(trajectory: Trajectory, all = false): string {
-  const rows = positionRows(trajectory);
-  const cut = !all && rows.length > TABLE_HEAD_ROWS + TABLE_TAIL_ROWS;
-  const shown = cut ? [...rows.slice(0, TABLE_HEAD_ROWS), ...rows.slice(-TABLE_TAIL_ROWS)] : rows;
-  const cells = [
-    HEADERS,
-    ...shown.map((row) => [
-      String(row.step),
-      formatNumber(row.x, 8),
-      formatNumber(row.y, 8),
-      formatNumber(row.value, 8),
-      formatNumber(row.aboveMinimum, 4),
-    ]),
-  ];
-  const widths = HEADERS.map((_, column) =>
-    cells.reduce((width, row) => Math.max(width, row[column].length), 0),
-  );
-  const lines = cells.map((row) => row.map((cell, column) => cell.padStart(widths[column])).join("  "));
-  if (cut) {
-    const hidden = rows.length - TABLE_HEAD_ROWS - TABLE_TAIL_ROWS;
-    lines.splice(
-      TABLE_HEAD_ROWS + 1,
-      0,
-      `${"⋮".padStart(widths[0])}  (${hidden} more steps; --all prints them)`,
-    );
-  }
-  return [...lines, `learning rate ${trajectory.learningRate}: ${describeStop(trajectory.stop)}`].join("\n");
-}
 
 /** The command line's name of each step rule option, for the registry's errors. */
 const OPTION_NAMES: Record<keyof StepRuleOptions, string> = {
@@ -179,7 +143,14 @@ export function main(argv: string[]): number {
     gradientDescent({ start: [x, y], evaluate: evaluateArticleFunction, rule, iterations }),
   );
   if (trajectory.rule !== "plain") console.log(`method: ${trajectory.rule}`);
-  console.log(positionsTable(trajectory, options.all));
+  console.log(
+    positionsText(
+      trajectory,
+      options.all
+        ? { maxRows: Infinity }
+        : { maxRows: TABLE_HEAD_ROWS + TABLE_TAIL_ROWS, head: TABLE_HEAD_ROWS, gapNote: "--all prints them" },
+    ),
+  );
   if (out === undefined && !options.show) return 0;
   const figure = surfaceWithPathFigure({ trajectories: [trajectory] });
   if (out !== undefined) {

@@ -13,6 +13,7 @@ import { slimExportHtml } from "./export/stylesheets";
 import { EXPORT_TEMPLATE_BASE_DIR, EXPORT_TEMPLATE_NAME } from "./export/template";
 import { PROJECT_ROOT } from "./jupyter";
 import {
+  describeInvalidNotebook,
   executeNotebook,
   findProblems,
   listNotebooks,
@@ -76,7 +77,14 @@ export async function exportNotebook(file: string, outputDir = EXPORT_DIR): Prom
   const workDir = mkdtempSync(path.join(os.tmpdir(), "gd-export-"));
   scratch.add(workDir);
   try {
-    const executed = readNotebook(await executeNotebook(file, path.join(workDir, "executed")));
+    const executedFile = await executeNotebook(file, path.join(workDir, "executed")).catch(
+      (error: unknown) => {
+        // nbformat's refusal is a long traceback that does not name the field: say which one.
+        const invalid = describeInvalidNotebook(file);
+        throw invalid === undefined ? error : new Error(`not a valid notebook (nbformat): ${invalid}`);
+      },
+    );
+    const executed = readNotebook(executedFile);
     const problems = findProblems(executed, name);
     if (problems.length > 0) return { notebook: file, problems };
     let prepared;
@@ -149,6 +157,12 @@ export function notebookArgument(text: string): string {
     throw new UsageError(`${text} is not a readable notebook: ${why}`);
   }
   if (!Array.isArray(cells)) throw new UsageError(`${text} is not a Jupyter notebook: it has no cells`);
+  const language = readNotebook(file).metadata?.kernelspec?.language;
+  if (language !== undefined && language.toLowerCase() !== "typescript") {
+    throw new UsageError(
+      `${text} is a ${language} notebook: the kit exports TypeScript notebooks run by its tslab kernel`,
+    );
+  }
   return file;
 }
 
@@ -180,27 +194,37 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`export: the set-up failed: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
-  const results: ExportResult[] = [];
-  for (const [index, file] of notebooks.entries()) {
-    const label = `[${index + 1}/${notebooks.length}] ${path.basename(file)}`;
-    console.log(`${label}: executing and exporting…`);
-    const edition = values.student ? writeStudentEdition(file) : { file, cleanup: () => {} };
-    const result = await exportNotebook(edition.file, outputDir)
-      .catch((error: unknown): ExportResult => ({
-        notebook: file,
-        problems: [`${path.basename(file)}: ${error instanceof Error ? error.message : String(error)}`],
-      }))
-      .finally(edition.cleanup);
-    if (interrupted) return 130;
-    results.push(result);
-    if (result.html && result.bytes !== undefined) {
-      console.log(
-        `${label}: wrote ${path.relative(process.cwd(), result.html)} (${megabytes(result.bytes)})`,
-      );
-    } else {
-      console.error(`${label}: FAILED\n${result.problems.map((problem) => `  ${problem}`).join("\n")}`);
+  // Notebooks run side by side, one per core: each is mostly one kernel and one nbconvert, which
+  // keep a core busy between them.
+  const results: ExportResult[] = new Array(notebooks.length);
+  let next = 0;
+  const exportNext = async (): Promise<void> => {
+    while (next < notebooks.length && !interrupted) {
+      const index = next++;
+      const file = notebooks[index];
+      const label = `[${index + 1}/${notebooks.length}] ${path.basename(file)}`;
+      console.log(`${label}: executing and exporting…`);
+      const edition = values.student ? writeStudentEdition(file) : { file, cleanup: () => {} };
+      const result = await exportNotebook(edition.file, outputDir)
+        .catch((error: unknown): ExportResult => ({
+          notebook: file,
+          problems: [`${path.basename(file)}: ${error instanceof Error ? error.message : String(error)}`],
+        }))
+        .finally(edition.cleanup);
+      if (interrupted) return;
+      results[index] = result;
+      if (result.html && result.bytes !== undefined) {
+        console.log(
+          `${label}: wrote ${path.relative(process.cwd(), result.html)} (${megabytes(result.bytes)})`,
+        );
+      } else {
+        console.error(`${label}: FAILED\n${result.problems.map((problem) => `  ${problem}`).join("\n")}`);
+      }
     }
-  }
+  };
+  const parallel = Math.max(1, Math.min(notebooks.length, os.availableParallelism()));
+  await Promise.all(Array.from({ length: parallel }, exportNext));
+  if (interrupted) return 130;
   const failed = results.filter((result) => result.problems.length > 0);
   console.log("\nsizes:");
   for (const result of results) {

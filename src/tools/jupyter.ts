@@ -32,16 +32,19 @@ export const LAB_DIR = path.join(PROJECT_ROOT, "src", "tools", "jupyterlab");
 export const LAB_APT_PACKAGES = ["python3-jupyter-server", "python3-jupyterlab-server"];
 
 /**
- * A Python that can run src/tools/jupyterlab/server.py: Debian's /usr/bin/python3 first (another
- * python3 on PATH, such as pyenv's, lacks Debian's modules), then python3 on PATH.
+ * A Python with `modules` importable: Debian's /usr/bin/python3 first (another python3 on PATH,
+ * such as pyenv's, lacks Debian's modules), then python3 on PATH.
  */
-export function labServerPython(): string | undefined {
+export function pythonWith(modules: string): string | undefined {
   const candidates = existsSync("/usr/bin/python3") ? ["/usr/bin/python3", "python3"] : ["python3"];
   return candidates.find(
-    (python) =>
-      spawnSync(python, ["-c", "import jupyter_server, jupyterlab_server, jsonschema"], { stdio: "ignore" })
-        .status === 0,
+    (python) => spawnSync(python, ["-c", `import ${modules}`], { stdio: "ignore" }).status === 0,
   );
+}
+
+/** A Python that can run src/tools/jupyterlab/server.py. */
+export function labServerPython(): string | undefined {
+  return pythonWith("jupyter_server, jupyterlab_server, jsonschema");
 }
 
 /** The environment for every Jupyter process the kit starts. */

@@ -3,7 +3,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { KERNEL_NAME, NOTEBOOKS_DIR, jupyterEnv } from "./jupyter";
+import { KERNEL_NAME, NOTEBOOKS_DIR, jupyterEnv, pythonWith } from "./jupyter";
 
 export interface NotebookOutput {
   output_type: string;
@@ -64,6 +64,19 @@ export function findProblems(notebook: Notebook, name: string): string[] {
     }
   });
   return problems;
+}
+
+/**
+ * Why nbformat rejects `file`, in one line ("cells[3].metadata.tags[0]: 'a,b' does not match
+ * '^[^,]+$'"), or undefined when it does not (or Jupyter's Python cannot tell).
+ */
+export function describeInvalidNotebook(file: string): string | undefined {
+  const python = pythonWith("nbformat, jsonschema");
+  if (python === undefined) return undefined;
+  const script = path.join(__dirname, "describe_notebook_error.py");
+  const result = spawnSync(python, [script, file], { encoding: "utf8" });
+  const line = result.status === 0 ? result.stdout.trim() : "";
+  return line === "" ? undefined : line;
 }
 
 /** The nbconvert processes running now, for stopNbconvert. */
@@ -195,32 +208,4 @@ export function executeNotebook(file: string, outputDir: string, timeoutSeconds 
     file,
   ];
   return runNbconvert(args, `executing ${path.basename(file)}`, path.join(outputDir, path.basename(file)));
-}
-
-/** The outputs of code cells carrying `tag`, as text (stream text and text/plain). */
-export function taggedOutputText(notebook: Notebook, tag: string): string {
-  return notebook.cells
-    .filter((cell) => cell.metadata.tags?.includes(tag))
-    .flatMap((cell) => cell.outputs ?? [])
-    .map(
-      (output) =>
-        joinText(output.text) + joinText(output.data?.["text/plain"] as string | string[] | undefined),
-    )
-    .join("");
-}
-
-/**
- * A teacher's session as one notebook: the notebook, then for each entry of `parameterSources`
- * the `parameters`-tagged cell with that source and every cell after it again. Executed by
- * executeNotebook, it all runs in one kernel session, as reruns in JupyterLab do.
- */
-export function withReruns(notebook: Notebook, parameterSources: readonly string[]): Notebook {
-  const index = notebook.cells.findIndex((cell) => cell.metadata.tags?.includes("parameters"));
-  if (index < 0) throw new Error("the notebook has no cell tagged parameters");
-  const after = notebook.cells.slice(index + 1).filter((cell) => cell.cell_type === "code");
-  const reruns = parameterSources.flatMap((source, rerun) => [
-    { ...notebook.cells[index], source, metadata: { ...notebook.cells[index].metadata, rerun: rerun + 1 } },
-    ...after.map((cell) => ({ ...cell, metadata: { ...cell.metadata, rerun: rerun + 1 } })),
-  ]);
-  return { ...notebook, cells: [...notebook.cells, ...reruns] };
 }

@@ -24,6 +24,30 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * A failure the program can explain in one line — a command it ran failed (its own output above
+ * says why), a file it cannot write: exit code 1, no stack trace.
+ */
+export class ProgramError extends Error {
+  constructor(message: string) {
+    super(message.replace(/\s*\n\s*/g, " "));
+    this.name = "ProgramError";
+  }
+}
+
+/** The file system's refusals (permission, read-only, full disk) are the user's to fix, not bugs. */
+const FILE_SYSTEM_REFUSALS = new Set(["EACCES", "EPERM", "EROFS", "ENOSPC"]);
+
+function describeFailure(error: unknown): string | undefined {
+  if (error instanceof ProgramError) return error.message;
+  const { code, path: file } = error as { code?: string; path?: string };
+  if (typeof code === "string" && FILE_SYSTEM_REFUSALS.has(code)) {
+    const where = typeof file === "string" ? ` ${path.relative(process.cwd(), file) || file}` : "";
+    return `cannot write${where} (${code}): make it writable (or work in a writable copy of the kit) and run again`;
+  }
+  return undefined;
+}
+
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
 /** What parseOptions returns: parseArgs's precisely typed values (and positionals). */
@@ -48,11 +72,11 @@ export function parseOptions<const O extends Options, const P extends boolean = 
       strict: true,
     });
   } catch (error) {
-    throw new UsageError(describeParseError(error));
+    throw new UsageError(describeParseError(error, options));
   }
 }
 
-function describeParseError(error: unknown): string {
+function describeParseError(error: unknown, options: Options): string {
   const message = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: string }).code;
   const quoted = /'([^']*)'/.exec(message)?.[1] ?? "";
@@ -65,7 +89,13 @@ function describeParseError(error: unknown): string {
       // "-p, --port <value>": name the long form.
       const option = /--[\w-]+/.exec(quoted)?.[0] ?? /-\w/.exec(quoted)?.[0] ?? quoted;
       if (/does not take an argument/.test(message)) return `${option} takes no value, got one`;
-      return `${option} needs a value (for a value starting with "-", write ${option}=<value>)`;
+      // parseArgs reads "-l=-5" as the value "=-5": only the long form takes "=" (--learning-rate=-5).
+      const short = /^-(\w)$/.exec(option)?.[1];
+      const long = Object.entries(options).find(
+        ([, config]) => short !== undefined && config.short === short,
+      )?.[0];
+      const longForm = long === undefined ? option : `--${long}`;
+      return `${option} needs a value (for a value starting with "-", write ${longForm}=<value>)`;
     }
     default:
       return message;
@@ -231,9 +261,13 @@ export function onInterrupt(stop: (signal: NodeJS.Signals) => Promise<void> | vo
 export function runProgram(name: string, main: (argv: string[]) => number | Promise<number>): void {
   ignoreClosedOutput();
   const fail = (error: unknown): void => {
+    const failure = describeFailure(error);
     if (error instanceof UsageError) {
       console.error(`${name}: ${error.message}`);
       process.exitCode = 2;
+    } else if (failure !== undefined) {
+      console.error(`${name}: ${failure}`);
+      process.exitCode = 1;
     } else {
       console.error(error);
       process.exitCode = 1;

@@ -3,7 +3,7 @@
  * compiles src/ for the kernel and registers the project's tslab kernel. Running it again is harmless.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, rmSync, statSync, utimesSync } from "node:fs";
+import { existsSync, readdirSync, statSync, unlinkSync, utimesSync } from "node:fs";
 import path from "node:path";
 import {
   APT_PACKAGES,
@@ -17,12 +17,25 @@ import {
 } from "./jupyter";
 import { buildPageAssets } from "./page-bundles";
 import { applyPatches } from "./patches";
-import { parseOptions, runProgram } from "./program";
+import { ProgramError, parseOptions, runProgram } from "./program";
 
-function run(command: string, args: string[]): void {
+/**
+ * Deletes a file if it is there. (rmSync's force falls back to reading a folder when unlinking is
+ * refused, and reports ENOTDIR instead of the refusal itself.)
+ */
+function removeFile(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch (error) {
+    if ((error as { code?: string }).code !== "ENOENT") throw error;
+  }
+}
+
+/** Runs a command whose own output (inherited) says what went wrong; failing, one line more. */
+function run(command: string, args: string[], what: string): void {
   const result = spawnSync(command, args, { stdio: "inherit", cwd: PROJECT_ROOT });
   if (result.status !== 0) {
-    throw new Error(`${command} ${args.join(" ")} failed with exit code ${result.status}`);
+    throw new ProgramError(`${what} failed (exit code ${result.status}); the lines above say why`);
   }
 }
 
@@ -34,8 +47,8 @@ function ensureJupyter(): JupyterInventory {
     process.exit(1);
   }
   console.log(`setup: installing Jupyter with apt: ${APT_PACKAGES.join(" ")}`);
-  run("apt-get", ["update"]);
-  run("apt-get", ["install", "-y", ...APT_PACKAGES]);
+  run("apt-get", ["update"], "apt-get update");
+  run("apt-get", ["install", "-y", ...APT_PACKAGES], "installing Jupyter with apt");
   found = findJupyter();
   if (!found.nbconvert || !(found.notebook || found.lab)) {
     console.error(installAdvice());
@@ -71,11 +84,11 @@ export function checkBuild(): "fresh" | "stale" {
     : [];
   for (const orphan of orphans) {
     for (const suffix of [".js", ".js.map", ".d.ts"]) {
-      rmSync(path.join(outputs, orphan.replace(/\.js$/, suffix)), { force: true });
+      removeFile(path.join(outputs, orphan.replace(/\.js$/, suffix)));
     }
   }
   if (stale || orphans.length > 0) {
-    rmSync(buildInfo, { force: true });
+    removeFile(buildInfo);
     return "stale";
   }
   const settings = ["tsconfig.build.json", "tsconfig.json"];
@@ -89,7 +102,11 @@ export function setup(): JupyterInventory {
   applyPatches();
   const compile = checkBuild() === "stale";
   if (compile) {
-    run(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"]);
+    run(
+      process.execPath,
+      [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"],
+      "compiling src/",
+    );
     // tsc leaves its build info alone when nothing changed: dated now, it marks the build checked.
     const buildInfo = path.join(PROJECT_ROOT, "build", "tsconfig.build.tsbuildinfo");
     if (existsSync(buildInfo)) utimesSync(buildInfo, new Date(), new Date());

@@ -27,6 +27,7 @@ import { NOTEBOOKS_DIR, PROJECT_ROOT, isDebianRoot, jupyterEnv } from "../../src
 import { joinText, listNotebooks, readNotebook } from "../../src/tools/notebooks";
 import { parseOptions, runProgram } from "../../src/tools/program";
 import { setup } from "../../src/tools/setup";
+import { benchKernelStart } from "./kernel-start";
 import { benchLiveExplorer } from "./live-explorer";
 import { writePythonNotebooks } from "./python-notebooks";
 
@@ -526,6 +527,9 @@ async function main(argv: string[]): Promise<number> {
   const notebooks = await benchNotebooks(peers);
   console.log("4. the kernel through the Jupyter protocol");
   const kernel = benchKernel(peers);
+  console.log("4b. kernel start, beside Deno's kernel");
+  const kernelStart = peers.has("jupyter_client") ? benchKernelStart(PYTHON) : undefined;
+  if (!kernelStart) console.log("skipped: kernel start (it drives the kernels with jupyter_client)");
   console.log("5. the live explorer");
   const live = await benchLiveExplorer();
 
@@ -630,6 +634,7 @@ async function main(argv: string[]): Promise<number> {
       `${(row.bytes / 1e6).toFixed(2)} MB`,
       row.bytes <= 2.5e6 ? "yes" : "no",
     ]),
+    ...(kernelStart?.goals ?? []),
     ...live.goals,
   ];
   const kernelErrors = kernel
@@ -653,6 +658,8 @@ async function main(argv: string[]): Promise<number> {
     kernelFigures ? kernelFigures.markdown : "not measured",
     ...(kernelErrors.length > 0 ? ["", `Errors: ${kernelErrors.join("; ")}`] : []),
     "",
+    kernelStart ? kernelStart.markdown : "**Kernel start**: not measured",
+    "",
     live.markdown,
     "",
     "**Goals**:",
@@ -663,7 +670,11 @@ async function main(argv: string[]): Promise<number> {
   writeFileSync(path.join(RESULTS_DIR, "bench.md"), `${markdown}\n`);
   writeFileSync(
     path.join(RESULTS_DIR, "bench.json"),
-    JSON.stringify({ machine, versions, fit, notebooks, kernel, goals }, null, 2),
+    JSON.stringify(
+      { machine, versions, fit, notebooks, kernel, kernelStart: kernelStart?.raw, goals },
+      null,
+      2,
+    ),
   );
   rmSync(path.join(RESULTS_DIR, "fit-config.json"), { force: true });
   console.log(

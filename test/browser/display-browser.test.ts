@@ -9,13 +9,11 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { descendArticleFunction } from "../../src/problems/bowl/bowl";
-import { descendForLearningRates, explorerLearningRates } from "../../src/problems/bowl/learning-rates";
 import { figureHtml, writeFigureHtml } from "../../src/display/html";
-import { learningRateExplorerFigure } from "../../src/figures/learning-rate-explorer";
 import { lossFigure } from "../../src/figures/training";
 import { MISSING_PLOTLY_MESSAGE } from "../../src/display/runtime";
 import { setUpFigures } from "../../src/display/show";
-import { surfaceWithPathFigure } from "../../src/figures/surface";
+import { contourWithPathFigure, surfaceWithPathFigure } from "../../src/figures/surface";
 import { CHROMIUM, CHROMIUM_ARGS, skipOutsideCI } from "../support/chromium";
 
 interface OpenedPage {
@@ -35,13 +33,18 @@ const skip = skipOutsideCI(existsSync(CHROMIUM) ? false : `no Chromium at ${CHRO
 describe("figures in headless Chromium, offline", { skip }, () => {
   let browser: Browser;
   const folder = mkdtempSync(path.join(tmpdir(), "figures-browser-"));
-  const rates = explorerLearningRates();
-  const runs = descendForLearningRates(rates, { iterations: 30, x: 2, y: 2 });
   const surface = surfaceWithPathFigure({
     trajectories: [descendArticleFunction({ learningRate: 0.1, iterations: 10, x: 2, y: 2 })],
   });
-  const explorer = learningRateExplorerFigure(runs);
-  const loss = lossFigure([{ name: "gradient norm", values: runs[5].gradientNorms }]);
+  const contour = contourWithPathFigure({
+    trajectories: [descendArticleFunction({ learningRate: 1.5, iterations: 30, x: 2, y: 2 })],
+  });
+  const loss = lossFigure([
+    {
+      name: "gradient norm",
+      values: descendArticleFunction({ learningRate: 0.3, iterations: 30, x: 2, y: 2 }).gradientNorms,
+    },
+  ]);
 
   before(async () => {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
@@ -98,7 +101,7 @@ describe("figures in headless Chromium, offline", { skip }, () => {
   }
 
   it("draws every figure of a writeFigureHtml page, the surface in WebGL, with no console errors", async () => {
-    const file = writeFigureHtml(path.join(folder, "page.html"), [surface, explorer, loss]);
+    const file = writeFigureHtml(path.join(folder, "page.html"), [surface, contour, loss]);
     const { page, errors, requests } = await open(file);
     await waitUntilDrawn(page, 3);
     const states = await figureStates(page);
@@ -119,36 +122,6 @@ describe("figures in headless Chromium, offline", { skip }, () => {
     const width = await page.$eval(".gd-figure .main-svg", (svg) => svg.getBoundingClientRect().width);
     const pageWidth = await page.$eval(".gd-figure", (figure) => figure.getBoundingClientRect().width);
     assert.equal(width, pageWidth, "the figure fills the width");
-    await page.close();
-  });
-
-  it("switches the explorer's path with the slider, with no kernel", async () => {
-    const file = writeFigureHtml(path.join(folder, "explorer.html"), explorer);
-    const { page, errors } = await open(file);
-    await waitUntilDrawn(page, 1);
-    const visiblePathX = (): Promise<number[]> =>
-      page.$eval(".gd-figure", (figure) => {
-        const data = (figure as unknown as { data: { x: number[] }[] }).data;
-        return data[1].x;
-      });
-    const title = (): Promise<string> =>
-      page.$eval(".gd-figure .gtitle", (element) => element.textContent ?? "");
-    const firstX = runs[0].points.map((point) => Number(point[0].toPrecision(6)));
-    assert.deepEqual(await visiblePathX(), firstX);
-    assert.match(await title(), /η = 0\.05/);
-
-    const rail = await page.$(".gd-figure .slider-rail-rect");
-    assert.ok(rail, "the slider is drawn");
-    const box = await rail.boundingBox();
-    assert.ok(box);
-    await page.mouse.click(box.x + box.width - 1, box.y + box.height / 2);
-    await page.waitForFunction(() =>
-      /η = 2\.50/.test(document.querySelector(".gd-figure .gtitle")?.textContent ?? ""),
-    );
-    const lastX = runs[49].points.map((point) => Number(point[0].toPrecision(6)));
-    assert.deepEqual(await visiblePathX(), lastX);
-    assert.match(await title(), /diverged/);
-    assert.deepEqual(errors, []);
     await page.close();
   });
 

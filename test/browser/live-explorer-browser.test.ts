@@ -285,7 +285,7 @@ describe("live explorers in headless Chromium, offline", { skip: NO_CHROMIUM }, 
     await tab.close();
   });
 
-  it("lays the moving path exactly over the map, also after the page narrows", async () => {
+  it("lays the moving path exactly over the map, also after the page narrows (the map then limited by its height, then by its width)", async () => {
     const { page: tab, errors } = await watchedPage(browser, ["file:"]);
     await tab.goto(pathToFileURL(file).href);
     const [id] = await liveFigureIds(tab);
@@ -304,7 +304,7 @@ describe("live explorers in headless Chromium, offline", { skip: NO_CHROMIUM }, 
           plot._fullLayout.yaxis._length,
         ]);
       }, id);
-    for (const width of [1200, 700]) {
+    for (const width of [1200, 700, 450]) {
       await tab.setViewportSize({ width, height: 900 });
       await tab.waitForFunction(
         (figureId) => {

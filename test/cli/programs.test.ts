@@ -25,6 +25,16 @@ const folderNamedHtml = path.join(scratch, "figure.html");
 mkdirSync(folderNamedHtml);
 const notANotebook = path.join(scratch, "broken.ipynb");
 writeFileSync(notANotebook, "{ this is not JSON");
+const pythonNotebook = path.join(scratch, "python.ipynb");
+writeFileSync(
+  pythonNotebook,
+  JSON.stringify({
+    cells: [],
+    metadata: { kernelspec: { name: "python3", display_name: "Python 3", language: "python" } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  }),
+);
 const aFile = path.join(scratch, "a-file.txt");
 writeFileSync(aFile, "");
 
@@ -46,6 +56,8 @@ const ROWS: Row[] = [
   { program: "descent", args: ["north"], message: /unexpected argument "north"/ },
   { program: "descent", args: ["--iterations"], message: /--iterations needs a value/ },
   { program: "descent", args: ["-l"], message: /--learning-rate needs a value/ },
+  // The hint must be a form the parser accepts: "-l=-5" would read the value "=-5".
+  { program: "descent", args: ["-l", "-5"], message: /-l needs a value .*write --learning-rate=<value>/ },
   { program: "descent", args: ["--x", "--y", "2"], message: /--x needs a value .*--x=<value>/ },
   { program: "descent", args: ["--show=yes"], message: /--show takes no value/ },
   // descent: numbers are plain decimals
@@ -165,6 +177,11 @@ const ROWS: Row[] = [
   { program: "export", args: ["package.json"], message: /package\.json is not a notebook/ },
   { program: "export", args: ["notebooks"], message: /notebooks is a folder/ },
   { program: "export", args: [notANotebook], message: /broken\.ipynb is not a readable notebook/ },
+  {
+    program: "export",
+    args: [pythonNotebook],
+    message: /python\.ipynb is a python notebook: the kit exports TypeScript/,
+  },
   {
     program: "export",
     args: ["--out-dir", "/proc/gd-export"],

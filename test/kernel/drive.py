@@ -9,7 +9,7 @@ of sources is sent at once, as JupyterLab's "Run all" does, and reported cell by
 MIME types), its stdout and stderr text, whether its idle status arrived, and the milliseconds
 from sending to idle (absent when it did not arrive). A cell whose idle status does not arrive within the timeout ends the run:
 the report says which one. A cell given with "interrupt_after" is interrupted (as the front ends'
-stop button does) that many seconds after it was sent. The report also holds the kernel's
+stop button does) that many seconds after its first output arrived. The report also holds the kernel's
 kernel_info reply and whether the kernel process was still alive at the end.
 """
 
@@ -28,7 +28,7 @@ manager, client = start_new_kernel(kernel_name=config["kernel"], cwd=config["cwd
 def run(sources, interrupt_after=None):
     began = time.perf_counter()
     msg_ids = [client.execute(source) for source in sources]
-    interrupt_at = None if interrupt_after is None else began + interrupt_after
+    interrupt_at = None
     reports = {msg_id: {"messages": [], "stdout": "", "stderr": "", "idle": False, "status": None} for msg_id in msg_ids}
     deadline = began + timeout
     while not all(report["idle"] for report in reports.values()):
@@ -56,6 +56,9 @@ def run(sources, interrupt_after=None):
                 report["idle"] = True
                 report["ms"] = (time.perf_counter() - began) * 1000
         elif kind == "stream":
+            if interrupt_after is not None and interrupt_at is None:
+                interrupt_at = time.perf_counter() + interrupt_after
+                interrupt_after = None
             report["messages"].append({"type": kind, "name": content["name"]})
             report[content["name"]] += content["text"]
         elif kind in ("display_data", "update_display_data", "execute_result"):

@@ -37,7 +37,7 @@ export interface CellReport {
   ms?: number;
 }
 
-/** A cell interrupted (as a front end's stop button does) `interruptAfter` seconds after it was sent. */
+/** A cell interrupted (as a front end's stop button does) `interruptAfter` seconds after its first output. */
 export interface InterruptedCell {
   source: string;
   interruptAfter: number;

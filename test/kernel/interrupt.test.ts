@@ -46,7 +46,7 @@ describe("interrupting a cell", { skip: noPythonModule("jupyter_client") }, () =
     assert.equal(errors[0].ename, "KeyboardInterrupt");
     assert.equal(errors[0].traceback.length, 1);
     const ticks = loop.stdout.trim().split("\n");
-    assert.ok(ticks.length >= 5 && ticks.length < 100, `it ran for a while: ${ticks.length} lines`);
+    assert.ok(ticks.length >= 2 && ticks.length < 100, `it ran for a while: ${ticks.length} lines`);
     assert.deepEqual(
       ticks,
       ticks.map((_, i) => `tick ${i}`),

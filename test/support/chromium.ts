@@ -98,29 +98,3 @@ export async function figureReports(page: Page, timeout = 60_000, within = ""): 
     selector,
   );
 }
-
-/**
- * For every figure with a plotly slider: clicks 80 % along the slider's rail and returns the
- * figure's title before and after (the explorer's title names the learning rate shown).
- */
-export async function moveSliders(page: Page): Promise<{ id: string; before: string; after: string }[]> {
-  const moved: { id: string; before: string; after: string }[] = [];
-  const figures = page.locator(".gd-figure:has(.slider-rail-rect)");
-  for (let index = 0; index < (await figures.count()); index++) {
-    const figure = figures.nth(index);
-    await figure.scrollIntoViewIfNeeded();
-    const title = () => figure.locator(".gtitle").first().textContent();
-    const before = (await title()) ?? "";
-    const box = await figure.locator(".slider-rail-rect").first().boundingBox();
-    if (box) await page.mouse.click(box.x + box.width * 0.8, box.y + box.height / 2);
-    await page
-      .waitForFunction(
-        ([id, text]) => document.querySelector(`#${id} .gtitle`)?.textContent !== text,
-        [(await figure.getAttribute("id")) ?? "", before] as const,
-        { timeout: 10_000 },
-      )
-      .catch(() => undefined); // the caller compares the titles
-    moved.push({ id: (await figure.getAttribute("id")) ?? "", before, after: (await title()) ?? "" });
-  }
-  return moved;
-}

@@ -11,10 +11,25 @@ import {
   executeNotebook,
   joinText,
   readNotebook,
-  withReruns,
   type Notebook,
   type NotebookCell,
 } from "../../src/tools/notebooks";
+
+/**
+ * A teacher's session as one notebook: the notebook, then for each entry of `parameterSources`
+ * the `parameters`-tagged cell with that source and every cell after it again. Executed by
+ * executeNotebook, it all runs in one kernel session, as reruns in JupyterLab do.
+ */
+export function withReruns(notebook: Notebook, parameterSources: readonly string[]): Notebook {
+  const index = notebook.cells.findIndex((cell) => cell.metadata.tags?.includes("parameters"));
+  if (index < 0) throw new Error("the notebook has no cell tagged parameters");
+  const after = notebook.cells.slice(index + 1).filter((cell) => cell.cell_type === "code");
+  const reruns = parameterSources.flatMap((source, rerun) => [
+    { ...notebook.cells[index], source, metadata: { ...notebook.cells[index].metadata, rerun: rerun + 1 } },
+    ...after.map((cell) => ({ ...cell, metadata: { ...cell.metadata, rerun: rerun + 1 } })),
+  ]);
+  return { ...notebook, cells: [...notebook.cells, ...reruns] };
+}
 
 export interface RerunSession {
   executed: Notebook;

@@ -8,10 +8,8 @@ import {
   articleStepInClosedForm,
   descendFunction,
   largestConvergingLearningRate,
-  positionRows,
-  positionsMarkdown,
-  positionsText,
 } from "../../src/problems/bowl/closed-form";
+import { positionRows, positionsMarkdown, positionsText } from "../../src/problems/bowl/positions";
 import { descendArticleFunction } from "../../src/problems/bowl/bowl";
 
 const start = { x: 2, y: 2 };

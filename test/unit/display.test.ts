@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
 import { gunzipSync } from "node:zlib";
-import { BASE85_ALPHABET, encodeBase85 } from "../../src/display/base85";
+import { BASE85_ALPHABET, decodeBase85 as pageDecodeBase85, encodeBase85 } from "../../src/display/base85";
 import { contourWithPathFigure, surfaceWithPathFigure } from "../../src/figures/surface";
 import { descendArticleFunction } from "../../src/problems/bowl/bowl";
 import { figureHtml, writeFigureHtml } from "../../src/display/html";
@@ -84,6 +84,16 @@ describe("base85", () => {
       assert.equal(text.length, Math.ceil((length * 5) / 4));
       assert.deepEqual([...decodeBase85(text)], [...bytes], `length ${length}`);
     }
+  });
+
+  it("decodes in the page (decodeBase85, bundled into the figure runtime) as the test's own decoder does", () => {
+    for (let length = 0; length <= 13; length++) {
+      const bytes = Uint8Array.from({ length }, (_, i) => (i * 37 + 3) % 256);
+      const text = encodeBase85(bytes);
+      assert.deepEqual([...pageDecodeBase85(text)], [...decodeBase85(text)], `length ${length}`);
+    }
+    const all = Uint8Array.from({ length: 1024 }, (_, i) => (i * 131 + 7) % 256);
+    assert.deepEqual([...pageDecodeBase85(encodeBase85(all))], [...all]);
   });
 });
 

@@ -4,10 +4,9 @@ import { coefficientsFigure, lossFigure } from "../../src/figures/training";
 import { contourWithPathFigure, surfaceWithPathFigure } from "../../src/figures/surface";
 import { curvesFigure } from "../../src/figures/curves";
 import { descendArticleFunction } from "../../src/problems/bowl/bowl";
-import { descendForLearningRates, explorerLearningRates } from "../../src/problems/bowl/learning-rates";
-import { describeStop, type Trajectory } from "../../src/descent/loop";
+import { descendForLearningRates } from "../../src/problems/bowl/learning-rates";
+import { type Trajectory } from "../../src/descent/loop";
 import { fitPolynomial } from "../../src/problems/cubic-fit/fit";
-import { learningRateExplorerFigure } from "../../src/figures/learning-rate-explorer";
 import { type Figure } from "../../src/figures/figure";
 
 /** The article's f, written out again so the tests do not trust the module's own copy. */
@@ -119,15 +118,10 @@ describe("contourWithPathFigure", () => {
   });
 });
 
-describe("the learning-rate explorer", () => {
-  const rates = explorerLearningRates();
+describe("descendForLearningRates", () => {
+  // 0.05, 0.10, …, 2.50: slow, direct (η = 1), oscillating (1 < η ≤ 2) and diverging (η > 2).
+  const rates = Array.from({ length: 50 }, (_, i) => Number((0.05 * (i + 1)).toPrecision(12)));
   const runs = descendForLearningRates(rates, { iterations: 30, x: 2, y: 2 });
-
-  it("offers 0.05, 0.10, …, 2.50", () => {
-    assert.equal(rates.length, 50);
-    rates.forEach((rate, i) => assert.equal(rate, Number(((i + 1) * 0.05).toFixed(2))));
-    assert.deepEqual(explorerLearningRates({ from: 0.5, to: 1.5, step: 0.5 }), [0.5, 1, 1.5]);
-  });
 
   it("descends once per rate from the same start", () => {
     assert.equal(runs.length, 50);
@@ -142,65 +136,7 @@ describe("the learning-rate explorer", () => {
     assert.ok(runs[49].points.flat().every(Number.isFinite));
   });
 
-  it("has one slider step per learning rate, each showing exactly its own path", () => {
-    const figure = learningRateExplorerFigure(runs);
-    const data = traces(figure);
-    assert.deepEqual(
-      data.map((trace) => trace.type),
-      ["contour", "scatter", "scatter", "scatter"],
-    );
-    const slider = (
-      figure.layout.sliders as { steps: { label: string; method: string; args: unknown[] }[] }[]
-    )[0];
-    assert.equal(slider.steps.length, runs.length);
-    assert.equal(slider.steps[1].label, "η = 0.10");
-    assert.equal(slider.steps[49].label, "η = 2.50");
-    slider.steps.forEach((step, i) => {
-      assert.equal(step.method, "update");
-      const [traceUpdate, layoutUpdate, indices] = step.args as [
-        { x: number[][]; y: number[][]; name: string[] },
-        Record<string, string>,
-        number[],
-      ];
-      assert.deepEqual(indices, [1, 2, 3], "the path, start and end traces; the contour stays");
-      const xs = runs[i].points.map((point) => point[0]);
-      const ys = runs[i].points.map((point) => point[1]);
-      assert.deepEqual(traceUpdate.x, [xs, [xs[0]], [xs[xs.length - 1]]]);
-      assert.deepEqual(traceUpdate.y, [ys, [ys[0]], [ys[ys.length - 1]]]);
-      assert.match(traceUpdate.name[0], new RegExp(`^η = ${rates[i].toFixed(2)}`));
-      assert.ok(layoutUpdate["title.text"].includes(describeStop(runs[i].stop)), `title of step ${i}`);
-    });
-  });
-
-  it("starts on the active step's path", () => {
-    const figure = learningRateExplorerFigure(runs, { active: 19 });
-    const [, path] = traces(figure);
-    assert.deepEqual(
-      path.x,
-      runs[19].points.map((point) => point[0]),
-    );
-    assert.equal((figure.layout.sliders as { active: number }[])[0].active, 19);
-    assert.match((figure.layout.title as { text: string }).text, /η = 1\.00/);
-  });
-
-  it("in the surface view puts each path at height f", () => {
-    const figure = learningRateExplorerFigure(runs.slice(0, 3), { view: "surface" });
-    const data = traces(figure);
-    assert.equal(data[0].type, "surface");
-    assert.equal(data.length, 4);
-    const slider = (
-      figure.layout.sliders as { steps: { args: [{ x: number[][]; y: number[][]; z: number[][] }] }[] }[]
-    )[0];
-    for (const step of slider.steps) {
-      const [{ x, y, z }] = step.args;
-      x[0].forEach((value, k) => close(z[0][k], f(value, y[0][k]), `z after ${k} steps`));
-    }
-  });
-
   it("rejects bad input, naming it", () => {
-    assert.throws(() => learningRateExplorerFigure([]), /trajectories must be a non-empty array/);
-    assert.throws(() => learningRateExplorerFigure(runs, { view: "side" as "contour" }), /view must be/);
-    assert.throws(() => learningRateExplorerFigure(runs, { active: 50 }), /active must be .* 49, got 50/);
     assert.throws(() => descendForLearningRates([0.1, -1], { iterations: 3, x: 0, y: 0 }), /rates\[1\].*-1/);
     assert.throws(() => descendForLearningRates([0.1], { iterations: -1, x: 0, y: 0 }), /iterations/);
     assert.throws(() => descendForLearningRates([0.1], { iterations: 1, x: NaN, y: 0 }), /x must be/);
@@ -208,7 +144,6 @@ describe("the learning-rate explorer", () => {
       () => descendForLearningRates([], { iterations: 1, x: 0, y: 0 }),
       /rates must not be empty/,
     );
-    assert.throws(() => explorerLearningRates({ from: 0 }), /from must be .* positive/);
   });
 });
 

@@ -437,7 +437,7 @@ describe("live explorer: the page's code", () => {
   it("is one minified esbuild bundle of src/ built at set-up, under 100 KB, with no Node.js or TensorFlow.js in it", () => {
     const bundle = pageScript("live");
     // ml-matrix (Newton's linear solve, in the one registry of step rules) is most of it.
-    assert.ok(bundle.bytes < 24_000, `${bundle.bytes} bytes: no ml-matrix (src/live/no-linear-algebra.ts)`);
+    assert.ok(bundle.bytes < 32_000, `${bundle.bytes} bytes: no ml-matrix (src/live/no-linear-algebra.ts)`);
     assert.equal(Buffer.byteLength(bundle.code), bundle.bytes);
     assert.match(bundle.hash, /^[0-9a-f]{12}$/);
     assert.equal(createHash("sha256").update(bundle.code).digest("hex").slice(0, 12), bundle.hash);

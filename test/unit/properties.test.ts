@@ -20,7 +20,7 @@ import {
   sumOfSquaresEvaluator,
   sumOfSquaresLoss,
 } from "../../src/problems/cubic-fit/losses";
-import { positionsMarkdown } from "../../src/problems/bowl/closed-form";
+import { positionsMarkdown } from "../../src/problems/bowl/positions";
 import { stabilityOf, sumOfSquaresHessian } from "../../src/analysis/hessian";
 import { thinPath } from "../../src/descent/thinning";
 

@@ -4,10 +4,8 @@
  * converges, and the convex / non-convex examples of its introduction. Pure: numbers to numbers
  * or strings.
  */
-import { describeStop, gradientDescent, type Evaluation, type Trajectory } from "../../descent/loop";
-import { ARTICLE_MINIMUM, articleFunction, articleGradient, descendArticleFunction } from "./bowl";
-import { formatNumber, markdownTable } from "../../text/tables";
-import { MAX_TABLE_ROWS, shownRows } from "../../descent/thinning";
+import { gradientDescent, type Evaluation, type Trajectory } from "../../descent/loop";
+import { ARTICLE_MINIMUM, articleGradient, descendArticleFunction } from "./bowl";
 import {
   KitRangeError,
   KitTypeError,
@@ -20,70 +18,6 @@ import {
   requireOptions,
   requirePositive,
 } from "../../descent/validate";
-
-export interface PositionRow {
-  step: number;
-  x: number;
-  y: number;
-  /** f(x, y) at this position. */
-  value: number;
-  /**
-   * f(x, y) − f(−1, 0): how far above the minimum, 0 at the minimum. Computed as ½(x + 1)² + ¼y²,
-   * the same number without the cancellation of f − f_min (which rounds heights below ~1e-16 to 0).
-   */
-  aboveMinimum: number;
-}
-
-/** One row per position of a descent of the article's function: the start, then each step. */
-export function positionRows(trajectory: Trajectory): PositionRow[] {
-  return trajectory.points.map(([x, y], step) => {
-    const value = articleFunction(x, y);
-    return { step, x, y, value, aboveMinimum: 0.5 * (x + 1) ** 2 + 0.25 * y ** 2 };
-  });
-}
-
-const POSITION_HEADERS = ["step", "x", "y", "f(x, y)", "f − f_min"];
-
-function positionCells(row: PositionRow): string[] {
-  return [
-    String(row.step),
-    formatNumber(row.x, 8),
-    formatNumber(row.y, 8),
-    formatNumber(row.value, 8),
-    formatNumber(row.aboveMinimum, 4),
-  ];
-}
-
-/** The rows a positions table shows: the first and last steps, a row for those left out (thinning.ts). */
-function shownPositionCells(trajectory: Trajectory, maxRows: number): string[][] {
-  const count = trajectory.points.length;
-  const { head, tail, omitted } = shownRows(count, maxRows);
-  const rows = positionRows({ ...trajectory, points: trajectory.points.slice(0, head) }).map(positionCells);
-  if (omitted === 0) return rows;
-  const lastRows = positionRows({ ...trajectory, points: trajectory.points.slice(count - tail) }).map(
-    (row, i) => positionCells({ ...row, step: count - tail + i }),
-  );
-  return [...rows, ["⋮", `(${omitted} steps not shown)`, "", "", ""], ...lastRows];
-}
-
-/**
- * The positions as a markdown table, followed by why the descent stopped. A long run shows its
- * first and last `maxRows`/2 steps and how many are left out between them.
- */
-export function positionsMarkdown(trajectory: Trajectory, maxRows = MAX_TABLE_ROWS): string {
-  const table = markdownTable(POSITION_HEADERS, shownPositionCells(trajectory, maxRows));
-  return `${table}\n\nη = ${trajectory.learningRate}: ${describeStop(trajectory.stop)}.`;
-}
-
-/** The positions as a plain-text table with aligned columns (the command-line program's output). */
-export function positionsText(trajectory: Trajectory, maxRows = MAX_TABLE_ROWS): string {
-  const rows = [POSITION_HEADERS, ...shownPositionCells(trajectory, maxRows)];
-  const widths = POSITION_HEADERS.map((_, column) =>
-    rows.reduce((widest, row) => Math.max(widest, row[column].length), 0),
-  );
-  const lines = rows.map((row) => row.map((cell, column) => cell.padStart(widths[column])).join("  "));
-  return [...lines, `learning rate ${trajectory.learningRate}: ${describeStop(trajectory.stop)}`].join("\n");
-}
 
 /**
  * Step k of gradient descent on the article's function, without iterating: each coordinate's
@@ -117,12 +51,6 @@ export function articleStepInClosedForm(
     x: ARTICLE_MINIMUM.x + along(x0 - ARTICLE_MINIMUM.x, 1 - learningRate, "x + 1"),
     y: along(y0, 1 - learningRate / 2, "y"),
   };
-}
-
-/** The factors each step multiplies x + 1 and y by: 1 − η and 1 − η/2. */
-export function articleContractionFactors(learningRate: number): { x: number; y: number } {
-  requirePositive("learningRate", learningRate);
-  return { x: 1 - learningRate, y: 1 - learningRate / 2 };
 }
 
 export interface ConvergenceSearchOptions {

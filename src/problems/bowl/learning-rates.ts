@@ -1,5 +1,5 @@
 import type { Trajectory } from "../../descent/loop";
-import { descendArticleFunction, gridAxis } from "./bowl";
+import { descendArticleFunction } from "./bowl";
 import {
   KitRangeError,
   KitTypeError,
@@ -7,26 +7,6 @@ import {
   requireFiniteVector,
   requireIterations,
 } from "../../descent/validate";
-
-export interface LearningRateRange {
-  from?: number;
-  to?: number;
-  step?: number;
-}
-
-/**
- * The learning rates of the explorer: 0.05, 0.10, …, 2.50 (50 values) by default. They span the
- * three behaviours on the article's function: slow, direct (η = 1 jumps to x = −1), oscillating
- * (1 < η ≤ 2) and diverging (η > 2, where |1 − η| > 1 along x).
- */
-export function explorerLearningRates(range: LearningRateRange = {}): number[] {
-  const from = requireFinite("from", range.from ?? 0.05);
-  if (!(from > 0)) throw new KitRangeError(`from must be a finite positive number, got ${from}`);
-  // Rounded to 12 significant digits so that 3 × 0.05 reads 0.15, not 0.15000000000000002.
-  return gridAxis({ from, to: range.to ?? 2.5, step: range.step ?? 0.05 }).map((rate) =>
-    Number(rate.toPrecision(12)),
-  );
-}
 
 export interface LearningRateSweepOptions {
   iterations: number;

@@ -48,11 +48,6 @@ export function unitScalingOf(x: ArrayLike<number>): UnitScaling {
   return unitScaling(from, to);
 }
 
-/** t = (x − center) / halfWidth for each x. */
-export function scaleToUnit(x: ArrayLike<number>, scaling: UnitScaling): Float64Array {
-  return Float64Array.from(x, (value) => (value - scaling.center) / scaling.halfWidth);
-}
-
 /** P_0(t) … P_degree(t) by Bonnet's recurrence (k + 1) P_{k+1} = (2k + 1) t P_k − k P_{k−1}. */
 export function legendreValues(t: number, degree: number): number[] {
   requireFinite("t", t);

@@ -165,7 +165,7 @@ export function requireReproducingCoefficients(
   throw new KitRangeError(
     `this degree-${basis.degree} polynomial has no accurate monomial form a + bx + … on x in [${basis.scaling.center - basis.scaling.halfWidth}, ${basis.scaling.center + basis.scaling.halfWidth}]: ` +
       `converted from the ${basis.name} basis its coefficients reach ${largest.toExponential(1)} and give loss ${monomialLoss.toExponential(2)} instead of ${loss.toExponential(2)}. ` +
-      `Lower the degree, or use the fit in the ${basis.name} basis (its basisCoefficients, with t = (x − ${basis.scaling.center}) / ${basis.scaling.halfWidth})`,
+      `Lower the degree, or fit in t = (x − ${basis.scaling.center}) / ${basis.scaling.halfWidth} instead of x (data.x mapped to [−1, 1]): its coefficients are those of powers of t`,
   );
 }
 

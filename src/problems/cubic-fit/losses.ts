@@ -9,7 +9,6 @@
  * so +1 in ŷ), so the two agree wherever no residual is exactly 0, which is every point of the
  * checks: the residuals of random coefficients are never exactly zero.
  */
-import type { Scalar, Tensor1D } from "@tensorflow/tfjs";
 import { basisForData, designMatrix, multiplyDesign, type BasisName, type DesignMatrix } from "./bases";
 import { euclideanNorm, type Evaluation } from "../../descent/loop";
 import {
@@ -20,7 +19,6 @@ import {
   requireDegree,
   type PolyData,
 } from "./polynomial";
-import type { TensorFlow } from "../../checks/tensorflow";
 import {
   KitRangeError,
   KitTypeError,
@@ -29,7 +27,11 @@ import {
   requirePositive,
 } from "../../descent/validate";
 
+/** Which loss: src/checks/tensor-objectives.ts gives each kind its TensorFlow.js form (tf.losses). */
+export type LossKind = "sum of squares" | "mean squared error" | "sum of absolute errors" | "Huber";
+
 export interface Loss {
+  kind: LossKind;
   /** "mean squared error" */
   name: string;
   /** The loss in LaTeX, in terms of the residuals r_i and their number n. */
@@ -39,42 +41,47 @@ export interface Loss {
   value(residuals: Float64Array): number;
   /** ∂L/∂r_i for every i; a subgradient where the loss has a kink (see the module comment). */
   derivatives(residuals: Float64Array): Float64Array;
-  /** The same loss from TensorFlow.js's own loss functions (tf.losses), for autodiff checks. @internal (see TensorFlow) */
-  tensorLoss(tf: TensorFlow, targets: Tensor1D, predictions: Tensor1D): Scalar;
+  /** Huber's δ (the Huber loss only). */
+  delta?: number;
 }
 
 /** The article's loss: Σ r², with ∂L/∂r = 2r. */
 export const sumOfSquaresLoss: Loss = {
+  kind: "sum of squares",
   name: "sum of squares",
   latex: "L = \\sum_{i=1}^{n} r_i^2",
   derivativeLatex: "\\frac{\\partial L}{\\partial r_i} = 2 r_i",
   value: (r) => r.reduce((sum, ri) => sum + ri * ri, 0),
   derivatives: (r) => r.map((ri) => 2 * ri),
-  tensorLoss: (tf, targets, predictions) =>
-    tf.losses.meanSquaredError(targets, predictions, undefined, tf.Reduction.SUM) as Scalar,
 };
 
 /** (1/n) Σ r², with ∂L/∂r = 2r/n: the sum of squares divided by n, so its gradient is too. */
 export const meanSquaredError: Loss = {
+  kind: "mean squared error",
   name: "mean squared error",
   latex: "L = \\frac{1}{n} \\sum_{i=1}^{n} r_i^2",
   derivativeLatex: "\\frac{\\partial L}{\\partial r_i} = \\frac{2 r_i}{n}",
-  value: (r) => r.reduce((sum, ri) => sum + ri * ri, 0) / r.length,
+  value: (r) => r.reduce((sum, ri) => sum + ri * ri, 0) / requireSomePoints(r).length,
   derivatives: (r) => r.map((ri) => (2 * ri) / r.length),
-  tensorLoss: (tf, targets, predictions) =>
-    tf.losses.meanSquaredError(targets, predictions, undefined, tf.Reduction.MEAN) as Scalar,
 };
+
+/** A mean needs at least one point: (1/0)·0 is NaN, not a loss. */
+function requireSomePoints(residuals: Float64Array): Float64Array {
+  if (residuals.length === 0) {
+    throw new KitRangeError("the mean squared error of no points is undefined: give at least one point");
+  }
+  return residuals;
+}
 
 /** Σ |r|, with ∂L/∂r = sign(r), taken as 0 at r = 0. */
 export const sumOfAbsoluteErrors: Loss = {
+  kind: "sum of absolute errors",
   name: "sum of absolute errors",
   latex: "L = \\sum_{i=1}^{n} |r_i|",
   derivativeLatex:
     "\\frac{\\partial L}{\\partial r_i} = \\operatorname{sign}(r_i) \\quad (\\text{taken as } 0 \\text{ at } r_i = 0)",
   value: (r) => r.reduce((sum, ri) => sum + Math.abs(ri), 0),
   derivatives: (r) => r.map(Math.sign),
-  tensorLoss: (tf, targets, predictions) =>
-    tf.losses.absoluteDifference(targets, predictions, undefined, tf.Reduction.SUM) as Scalar,
 };
 
 /**
@@ -84,6 +91,8 @@ export const sumOfAbsoluteErrors: Loss = {
 export function huberLoss(delta = 1): Loss {
   requirePositive("delta", delta);
   return {
+    kind: "Huber",
+    delta,
     name: `Huber loss (δ = ${delta})`,
     latex: `L = \\sum_{i=1}^{n} h_\\delta(r_i), \\quad h_\\delta(r) = \\begin{cases} \\tfrac12 r^2 & |r| \\le \\delta \\\\ \\delta\\,(|r| - \\tfrac12\\delta) & |r| > \\delta \\end{cases}, \\quad \\delta = ${delta}`,
     derivativeLatex: "\\frac{\\partial L}{\\partial r_i} = \\max(-\\delta, \\min(r_i, \\delta))",
@@ -93,8 +102,6 @@ export function huberLoss(delta = 1): Loss {
         return sum + (size <= delta ? 0.5 * ri * ri : delta * (size - 0.5 * delta));
       }, 0),
     derivatives: (r) => r.map((ri) => Math.max(-delta, Math.min(ri, delta))),
-    tensorLoss: (tf, targets, predictions) =>
-      tf.losses.huberLoss(targets, predictions, undefined, delta, tf.Reduction.SUM) as Scalar,
   };
 }
 
