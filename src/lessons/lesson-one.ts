@@ -140,13 +140,15 @@ export function pathInWords(trajectory: Trajectory): string {
   if (exact > 1) {
     return `${eta} comes so close to the minimum that float64 rounds it onto $(-1, 0)$ at step ${exact}`;
   }
-  const offsets = rows.map((row) => row.x + 1);
+  // A bounce: after the first step, the path alternates between two points at one height.
   const bounces =
     n >= 2 &&
-    offsets.slice(1).every((d, k) => d !== 0 && d === -offsets[k]) &&
-    heights.slice(1).every((h) => h === heights[1]);
+    heights[1] > 0 &&
+    heights.slice(1).every((h) => h === heights[1]) &&
+    rows.slice(3).every((row, k) => row.x === rows[k + 1].x && row.y === rows[k + 1].y) &&
+    (rows[n].x !== rows[n - 1].x || rows[n].y !== rows[n - 1].y);
   if (bounces) {
-    return `${eta} bounces between $x = ${num(rows[n - 1].x)}$ and $x = ${num(rows[n].x)}$ at a constant height ${num(heights[n])} above the minimum`;
+    return `${eta} bounces between ${point(rows[n - 1])} and ${point(rows[n])} at a constant height ${num(heights[n])} above the minimum`;
   }
   if (rises > 0)
     return `${eta} climbs on ${rises} of its ${n} steps, to ${num(heights[n])} above the minimum`;
@@ -170,15 +172,23 @@ function leavesAt(
   start: { x: number; y: number },
   iterations: number,
 ): number | undefined {
-  // |r| ≤ 1: r^k·c takes its extremes at k = 0 and 1; |r| > 1: at the last two steps.
-  const steps = [...new Set([0, 1, iterations - 1, iterations].filter((k) => k >= 0 && k <= iterations))];
+  // The drawn path ends where the kit's divergence rule stops the run: only a factor |r| > 1 can
+  // make it stop (then within a few steps), so only then is the run itself needed.
+  const grows =
+    (Math.abs(1 - learningRate) > 1 && start.x !== ARTICLE_MINIMUM.x) ||
+    (Math.abs(1 - learningRate / 2) > 1 && start.y !== ARTICLE_MINIMUM.y);
+  const drawn = grows
+    ? descendArticleFunction({ learningRate, iterations, x: start.x, y: start.y }).points.length - 1
+    : iterations;
+  // |r| ≤ 1: r^k·c takes its extremes at k = 0 and 1; |r| > 1: at the last two steps drawn.
+  const steps = [...new Set([0, 1, drawn - 1, drawn].filter((k) => k >= 0 && k <= drawn))];
   const outside = (k: number) => {
     const p = positionAfter(learningRate, k, start);
     return Math.abs(p.x) > MAP_HALF_WIDTH || Math.abs(p.y) > MAP_HALF_WIDTH;
   };
   if (!steps.some(outside)) return undefined;
   // The first step that is outside, found by walking (few steps: it is 1 or near the end).
-  for (let k = 0; k <= iterations; k++) if (outside(k)) return k;
+  for (let k = 0; k <= drawn; k++) if (outside(k)) return k;
   return undefined;
 }
 
@@ -213,11 +223,15 @@ export function leavesTheMapThreshold(
   return undefined;
 }
 
+function iterationsText(iterations: number): string {
+  return `${iterations} iteration${iterations === 1 ? "" : "s"}`;
+}
+
 /** Section 6's sentence: at which learning rate the path leaves the map, from the parameters' start. */
 export function leavesTheMapStory(start: { x: number; y: number }, iterations: number): string {
   const threshold = leavesTheMapThreshold(start, iterations);
   if (threshold === undefined) {
-    return `From ${point(start)} with ${iterations} iterations, no path on the slider leaves the drawn square $[-2.5, 2.5]^2$.`;
+    return `From ${point(start)} with ${iterationsText(iterations)}, no path on the slider leaves the drawn square $[-2.5, 2.5]^2$.`;
   }
   if (threshold.learningRate === 0) {
     return `The start ${point(start)} is itself outside the drawn square $[-2.5, 2.5]^2$: the axes follow the paths.`;
@@ -226,7 +240,7 @@ export function leavesTheMapStory(start: { x: number; y: number }, iterations: n
     threshold.step === 1
       ? ` The first step already does it: $x_1 = x_0 - \\eta\\,(x_0 + 1)$ and $y_1 = (1 - \\eta/2)\\,y_0$ leave $[-2.5, 2.5]$ once $\\eta$ passes it.`
       : ` It leaves at step ${threshold.step}.`;
-  return `From ${point(start)} with ${iterations} iterations, the path leaves the drawn square $[-2.5, 2.5]^2$ for $\\eta$ above ${num(threshold.learningRate, 6)}.${firstStep}`;
+  return `From ${point(start)} with ${iterationsText(iterations)}, the path leaves the drawn square $[-2.5, 2.5]^2$ for $\\eta$ above ${num(threshold.learningRate, 6)}.${firstStep}`;
 }
 
 /** Exercise 2: iterations until ‖∇f‖ ≤ tolerance, estimated from the slowest component, and as run. */

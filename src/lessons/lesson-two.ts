@@ -317,11 +317,17 @@ export function gradientSizesSentence(options: {
     const g = gradientSizes(absolute.trajectory);
     const values = absolute.trajectory.values;
     const lossRises = values.filter((v, k) => k > 0 && v > values[k - 1]).length;
-    const erratic = g.high > 2 * g.low || g.rises > 0.1 * g.steps;
+    const steady = g.end < g.middle && g.middle < g.start && g.rises <= 0.1 * g.steps;
+    const flat = g.high <= 1.01 * g.low;
+    const course = steady
+      ? `at this learning rate its length still falls steadily: ${three(g)}`
+      : flat
+        ? `its length: ${three(g)}; over the second half it stays at about ${num(g.low, 3)}`
+        : `its length: ${three(g)}; over the second half it jumps between ${num(g.low, 3)} and ${num(g.high, 3)}, rising on ${g.rises} of ${g.steps} steps`;
     parts.push(
-      `**The sum of absolute errors** gives every point a term $\\operatorname{sign}(r_i)\\,x_i^k$ of full size, however small its residual: its gradient does not shrink as the fit improves. Its length: ${three(g)}; over the second half it ${erratic ? `jumps between ${num(g.low, 3)} and ${num(g.high, 3)}, rising on ${g.rises} of ${g.steps} steps` : `stays between ${num(g.low, 3)} and ${num(g.high, 3)}`}.` +
+      `**The sum of absolute errors** gives every point a term $\\operatorname{sign}(r_i)\\,x_i^k$ of full size, however small its residual: the terms can cancel, but the gradient does not shrink with the residuals as the sum of squares' does. Here ${course}.` +
         (lossRises > 0
-          ? ` With a fixed step that does not shrink either, the run overshoots back and forth across the kinks of $|r|$: its loss rose on ${lossRises} of the ${values.length - 1} steps.`
+          ? ` With a fixed step, the run overshoots back and forth across the kinks of $|r|$: its loss rose on ${lossRises} of the ${values.length - 1} steps.`
           : ` At this learning rate its loss still fell on every step: the run has not come close enough to the fit for its fixed-size steps to overshoot.`),
     );
   }
@@ -354,7 +360,7 @@ export function lossesAnswer(options: {
     const squares = errorsInsideAndOutside(ss.coefficients, data);
     const absolute = errorsInsideAndOutside(sae.coefficients, data);
     parts.push(
-      `The sum of absolute errors weighs large errors less than squares do. Against the sum-of-squares row of the same table: largest error for $|x| < 2.5$ ${num(absolute.inside, 2)} (absolute) against ${num(squares.inside, 2)} (squares), and for $|x| \\ge 2.5$ ${num(absolute.outside, 2)} against ${num(squares.outside, 2)}.`,
+      `The sum of absolute errors weighs large errors less than squares do. Where the two runs stand after ${ss.trajectory.points.length - 1} steps, against the sum-of-squares row of the same table: largest error for $|x| < 2.5$ ${num(absolute.inside, 2)} (absolute) against ${num(squares.inside, 2)} (squares), and for $|x| \\ge 2.5$ ${num(absolute.outside, 2)} against ${num(squares.outside, 2)}. These are the runs' end points, not each loss's best fit: they compare the two losses only once both runs have come close to their fits (at a small learning rate the absolute run is still far from its fit; at a large one it bounces).`,
     );
   }
   parts.push(gradientSizesSentence({ absolute: sae, huber, data }));

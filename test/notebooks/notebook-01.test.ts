@@ -142,12 +142,13 @@ function checkPathClause(clause: string, p: Parameters, eta: number, steps: numb
   if (exact === 0) return assert.match(clause, /starts on the minimum and stays there/, what);
   if (exact === 1) return assert.match(clause, /lands exactly on the minimum in one step/, what);
   if (exact > 1) return assert.match(clause, new RegExp(`float64 rounds it onto \\$\\(-1, 0\\)\\$ at step ${exact}`), what);
-  const offsets = path.map(([x]) => x + 1);
   const bounces =
     steps >= 2 &&
-    offsets.slice(1).every((d, k) => d !== 0 && d === -offsets[k]) &&
-    h.slice(1).every((value) => value === h[1]);
-  if (bounces) return assert.match(clause, /bounces between \$x = \S+\$ and \$x = \S+\$ at a constant height/, what);
+    h[1] > 0 &&
+    h.slice(1).every((value) => value === h[1]) &&
+    path.slice(3).every(([x, y], k) => x === path[k + 1][0] && y === path[k + 1][1]) &&
+    (path[steps][0] !== path[steps - 1][0] || path[steps][1] !== path[steps - 1][1]);
+  if (bounces) return assert.match(clause, /bounces between \(\S+, \S+\) and \(\S+, \S+\) at a constant height/, what);
   const climbing = /climbs on (\d+) of its (\d+) steps/.exec(clause);
   if (risesIn(h) > 0) {
     // The kit may stop a climbing run early (its divergence rule): compare over the steps it ran.

@@ -43,6 +43,11 @@ describe("notebook 01's sentences", () => {
     assert.ok(Math.abs(leavesTheMapThreshold({ x: 2, y: 2 }, 10)!.learningRate - 1.5) < 1e-12);
     assert.equal(leavesTheMapThreshold({ x: 2, y: 2 }, 10)!.step, 1);
     assert.ok(Math.abs(leavesTheMapThreshold({ x: 1, y: 1 }, 10)!.learningRate - 1.75) < 1e-12);
+    // From (−1.5, 2.4) the kit's divergence rule stops runs above 2 before they leave: the drawn
+    // path first leaves near η = 2.3161, at step 4 (an independent numpy rerun with the 3-rises rule).
+    const stopped = leavesTheMapThreshold({ x: -1.5, y: 2.4 }, 10)!;
+    assert.ok(Math.abs(stopped.learningRate - 2.3161) < 1e-3, String(stopped.learningRate));
+    assert.equal(stopped.step, 4);
     assert.equal(leavesTheMapThreshold({ x: -1, y: 0 }, 10), undefined, "the minimum never moves");
     assert.equal(leavesTheMapThreshold({ x: 2, y: 2 }, 0), undefined, "no step, no leaving");
     assert.deepEqual(leavesTheMapThreshold({ x: 3, y: 0 }, 10), { learningRate: 0, step: 0 });
@@ -104,7 +109,12 @@ describe("notebook 01's sentences", () => {
       descendArticleFunction({ learningRate, iterations: 10, x, y });
     assert.match(
       pathInWords(from(2, 2, 2)),
-      /bounces between \$x = -4\$ and \$x = 2\$ at a constant height 4\.5/,
+      /bounces between \(-4, 0\) and \(2, 0\) at a constant height 4\.5/,
+    );
+    // On the valley floor at η = 4, y's factor is −1: y bounces between −2 and 2 (not "never rises").
+    assert.match(
+      pathInWords(from(4, -1, 2)),
+      /bounces between \(-1, -2\) and \(-1, 2\) at a constant height 1 /,
     );
     assert.match(pathInWords(from(2, -1, 2)), /lands exactly on the minimum in one step/);
     assert.match(pathInWords(from(1, 5, 0)), /lands exactly on the minimum in one step/);
