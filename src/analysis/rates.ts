@@ -28,12 +28,7 @@ import {
   requireIterations,
   requirePositive,
 } from "../descent/validate";
-
-/** The first article's Hessian: ∂²f/∂x² = 1, ∂²f/∂y² = ½, constant (f is quadratic). */
-export const ARTICLE_HESSIAN: readonly (readonly number[])[] = [
-  [1, 0],
-  [0, 0.5],
-];
+import { contractionFactors } from "./hessian";
 
 export interface RateTheory {
   smallest: number;
@@ -86,11 +81,7 @@ export function rateTheory(eigenvalues: readonly number[]): RateTheory {
 
 /** max |1 − ηλ|: the factor plain descent multiplies the slowest error component by per step. */
 export function plainRate(eigenvalues: readonly number[], learningRate: number): number {
-  requirePositive("learningRate", learningRate);
-  return requireFiniteVector("eigenvalues", eigenvalues).reduce(
-    (worst, lambda) => Math.max(worst, Math.abs(1 - learningRate * lambda)),
-    0,
-  );
+  return Math.max(...contractionFactors(eigenvalues, learningRate));
 }
 
 /**

@@ -7,11 +7,10 @@
 import { openInWindow } from "../display/show";
 import { writeFigureHtml } from "../display/html";
 import { surfaceWithPathFigure } from "../figures/surface";
-import { ARTICLE_HESSIAN } from "../analysis/rates";
 import { KitRangeError, KitTypeError, MAX_ITERATIONS } from "../descent/validate";
 import { STEP_METHODS, makeStepRule, requireStepMethod, type StepRuleOptions } from "../descent/step-rules";
 import { gradientDescent } from "../descent/loop";
-import { evaluateArticleFunction } from "../problems/bowl/bowl";
+import { ARTICLE_HESSIAN, evaluateArticleFunction } from "../problems/bowl/bowl";
 import { positionsText } from "../problems/bowl/positions";
 import {
   UsageError,

@@ -23,7 +23,7 @@ import {
   labServerPython,
 } from "./jupyter";
 import { ensureJupyterLab } from "./jupyterlab/build";
-import { UsageError, hasDisplay, integerOption, parseOptions, runProgram } from "./program";
+import { ProgramError, UsageError, hasDisplay, integerOption, parseOptions, runProgram } from "./program";
 import { setup } from "./setup";
 
 const USAGE = `usage: npm start -- [--classic | --lab] [--port N] [--ip ADDRESS] [--no-browser]
@@ -86,14 +86,18 @@ async function labPython(): Promise<string> {
       () => {
         for (const args of [["update"], ["install", "-y", ...LAB_APT_PACKAGES]]) {
           const result = spawnSync("apt-get", args, { stdio: ["ignore", "ignore", "inherit"] });
-          if (result.status !== 0) throw new Error(`apt-get ${args[0]} failed (exit code ${result.status})`);
+          if (result.status !== 0) {
+            throw new ProgramError(
+              `apt-get ${args[0]} failed (exit code ${result.status}); the lines above say why`,
+            );
+          }
         }
       },
     );
     python = labServerPython();
   }
   if (!python) {
-    throw new UsageError(
+    throw new ProgramError(
       "JupyterLab needs Python's jupyter_server and jupyterlab_server: " +
         `on Debian or Ubuntu \`sudo apt-get install -y ${LAB_APT_PACKAGES.join(" ")}\`, ` +
         "elsewhere `pip install jupyterlab`; or `npm start -- --classic` for the classic Notebook",

@@ -76,8 +76,10 @@ async function waitFor(condition: () => boolean, ms: number): Promise<boolean> {
 
 describe("npm start leaves no server behind", { skip, concurrency: false }, () => {
   for (const { how, args, signal, target } of CASES) {
-    it(`${how}${args.length ? ` (${args.join(" ")})` : ""}`, { timeout: 240_000 }, async () => {
-      const start = await npmStart(PROJECT_ROOT, [...args, "--no-browser", `--port=${await freePort()}`]);
+    it(`${how}${args.length ? ` (${args.join(" ")})` : ""}`, { timeout: 25 * 60_000 }, async () => {
+      // Up to 20 min: without the user's own JupyterLab, the first start installs and builds the kit's.
+      const options = [...args, "--no-browser", `--port=${await freePort()}`];
+      const start = await npmStart(PROJECT_ROOT, options, 20 * 60_000);
       const npmPid = start.npm.pid as number;
       try {
         const runtimeDir = await startKernel(start);

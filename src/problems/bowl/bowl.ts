@@ -18,6 +18,12 @@ export function articleGradient(x: number, y: number): [number, number] {
   return [x + 1, y / 2];
 }
 
+/** The first article's Hessian: ∂²f/∂x² = 1, ∂²f/∂y² = ½, constant (f is quadratic). */
+export const ARTICLE_HESSIAN: readonly (readonly number[])[] = [
+  [1, 0],
+  [0, 0.5],
+];
+
 /** Where ∇f = 0: x + 1 = 0 and y/2 = 0, so (−1, 0), with f(−1, 0) = ½ − 1 − 2 = −2.5. */
 export const ARTICLE_MINIMUM = { x: -1, y: 0, value: -2.5 } as const;
 
