@@ -40,3 +40,4 @@ export * from "./display/page-scripts";
 export * from "./lessons/answers";
 export * from "./lessons/lesson-one";
 export * from "./lessons/lesson-two";
+export * from "./lessons/lesson-three";

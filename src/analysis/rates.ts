@@ -18,11 +18,13 @@ import {
   type StepRule,
   type Trajectory,
 } from "../descent/loop";
+import { symmetricEigenvalues } from "./hessian";
 import { momentumStep } from "../descent/step-rules";
 import {
   KitTypeError,
   KitRangeError,
   describeValue,
+  extent,
   requireFiniteVector,
   requireFunction,
   requireIterations,
@@ -92,18 +94,11 @@ export function plainRate(eigenvalues: readonly number[], learningRate: number):
  */
 export function momentumRate(eigenvalues: readonly number[], learningRate: number, momentum: number): number {
   requirePositive("learningRate", learningRate);
-  if (!(momentum >= 0 && momentum < 1)) {
-    throw new KitRangeError(
-      `momentum must be a number from 0 up to (not including) 1, got ${describeValue(momentum)}`,
-    );
-  }
-  return requireFiniteVector("eigenvalues", eigenvalues).reduce((worst, lambda) => {
-    const trace = 1 + momentum - learningRate * lambda;
-    const discriminant = trace * trace - 4 * momentum;
-    if (discriminant < 0) return Math.max(worst, Math.sqrt(momentum));
-    const root = Math.sqrt(discriminant);
-    return Math.max(worst, Math.abs(trace + root) / 2, Math.abs(trace - root) / 2);
-  }, 0);
+  const beta = requireMomentum(momentum);
+  return requireFiniteVector("eigenvalues", eigenvalues).reduce(
+    (worst, lambda) => Math.max(worst, largestRoot(1 + beta - learningRate * lambda, beta)),
+    0,
+  );
 }
 
 /**
@@ -269,4 +264,166 @@ export function compareRates(options: RateComparisonOptions): RateMeasurement[] 
       trajectory,
     };
   });
+}
+
+/**
+ * The fastest heavy-ball momentum for a given step η: along eigenvalue λ the roots of
+ * z² − (1 + β − ηλ) z + β turn complex, with |z| = √β, once β ≥ (1 − √(ηλ))²; below that the larger
+ * real root exceeds √β. So the rate max_λ |z| is lowest at the β where the last mode turns complex,
+ * β* = max_λ (1 − √(ηλ))², with rate √β* = max_λ |1 − √(ηλ)|. (Over η as well, the two extreme modes
+ * turn complex together at η = 4/(√L + √μ)²: rateTheory's critical damping.) Needs ηλ < 4 for every λ.
+ */
+export function bestMomentumForStep(
+  eigenvalues: readonly number[],
+  learningRate: number,
+): { momentum: number; rate: number; complexFrom: number[] } {
+  const values = requireFiniteVector("eigenvalues", eigenvalues);
+  const eta = requirePositive("learningRate", learningRate);
+  const complexFrom = values.map((lambda) => (1 - Math.sqrt(eta * lambda)) ** 2);
+  const momentum = extent(complexFrom).max;
+  if (!(momentum < 1)) {
+    throw new KitRangeError(
+      `no momentum below 1 converges at learningRate ${eta}: η·λmax must be below 4, got ${eta * extent(values).max}`,
+    );
+  }
+  return { momentum, rate: Math.sqrt(momentum), complexFrom };
+}
+
+/**
+ * The largest ηλ each rule is stable at, with momentum β (Jury's conditions on each mode's
+ * characteristic polynomial): plain descent 2 (z = 1 − ηλ); heavy ball 2(1 + β)
+ * (z² − (1 + β − ηλ)z + β); Nesterov in torch's and TensorFlow's form 2(1 + β)/(1 + 2β)
+ * (z² − (1 + β)(1 − ηλ)z + β(1 − ηλ)), below plain descent's 2 for every β > 0.
+ */
+export function stabilityLimits(momentum: number): { plain: number; heavyBall: number; nesterov: number } {
+  const beta = requireMomentum(momentum);
+  return { plain: 2, heavyBall: 2 * (1 + beta), nesterov: (2 * (1 + beta)) / (1 + 2 * beta) };
+}
+
+function requireMomentum(momentum: unknown): number {
+  if (!(typeof momentum === "number" && momentum >= 0 && momentum < 1)) {
+    throw new KitRangeError(
+      `momentum must be a number from 0 up to (not including) 1, got ${describeValue(momentum)}`,
+    );
+  }
+  return momentum;
+}
+
+/** The largest root modulus of z² − b z + c: a mode's factor per step. */
+function largestRoot(b: number, c: number): number {
+  const discriminant = b * b - 4 * c;
+  if (discriminant < 0) return Math.sqrt(c);
+  const root = Math.sqrt(discriminant);
+  return Math.max(Math.abs(b + root), Math.abs(b - root)) / 2;
+}
+
+/**
+ * Nesterov's rate (torch's and TensorFlow's form) on a quadratic: along eigenvalue λ the error
+ * follows z² − (1 + β)(1 − ηλ) z + β(1 − ηλ) = 0; the rate is the largest |z| over all λ.
+ */
+export function nesterovRate(eigenvalues: readonly number[], learningRate: number, momentum: number): number {
+  const eta = requirePositive("learningRate", learningRate);
+  const beta = requireMomentum(momentum);
+  return requireFiniteVector("eigenvalues", eigenvalues).reduce(
+    (worst, lambda) =>
+      Math.max(worst, largestRoot((1 + beta) * (1 - eta * lambda), beta * (1 - eta * lambda))),
+    0,
+  );
+}
+
+/**
+ * The loss above the optimum after each of `steps` steps of heavy-ball momentum (β = 0: plain
+ * descent) on a quadratic f(x) = f* + ½ eᵀHe, exactly: the start's error split along H's
+ * eigenvectors, each part multiplied by its mode's r_k (r₀ = 1, r₁ = 1 − ηλ, r_{k+1} =
+ * (1 + β − ηλ) r_k − β r_{k−1}: the velocity starts at 0), gap_k = Σ ½ λ (r_k c)².
+ */
+export function quadraticGaps(options: {
+  eigen: { values: readonly number[]; vectors: readonly (readonly number[])[] };
+  startError: readonly number[];
+  learningRate: number;
+  momentum?: number;
+  steps: number;
+}): number[] {
+  const { eigen } = options;
+  const error = requireFiniteVector("startError", options.startError);
+  const eta = requirePositive("learningRate", options.learningRate);
+  const beta = requireMomentum(options.momentum ?? 0);
+  const steps = requireIterations("steps", options.steps);
+  const parts = eigen.vectors.map((vector) => vector.reduce((sum, v, i) => sum + v * error[i], 0));
+  const previous = eigen.values.map(() => 1);
+  const current = eigen.values.map((lambda) => 1 - eta * lambda);
+  const gap = (r: readonly number[]) =>
+    eigen.values.reduce((sum, lambda, i) => sum + 0.5 * lambda * (r[i] * parts[i]) ** 2, 0);
+  const gaps = [gap(previous)];
+  for (let k = 1; k <= steps; k++) {
+    gaps.push(gap(current));
+    for (let i = 0; i < current.length; i++) {
+      const next = (1 + beta - eta * eigen.values[i]) * current[i] - beta * previous[i];
+      previous[i] = current[i];
+      current[i] = next;
+    }
+  }
+  return gaps;
+}
+
+/**
+ * The critically damped stiff mode started at rest: r_k = (1 + (1 + ρ)k)(−ρ)^k with
+ * ρ = (√κ − 1)/(√κ + 1). It grows before it shrinks: |r_k| peaks near k = 1/ln(1/ρ) ≈ √κ/2 at about
+ * √κ/e (1 + O(1/κ)), so its square (the mode's loss) peaks at about κ/e²; the exact peak is found here.
+ */
+export function stiffModePeak(conditionNumber: number): { step: number; factor: number } {
+  const kappa = requirePositive("conditionNumber", conditionNumber);
+  const rho = (Math.sqrt(kappa) - 1) / (Math.sqrt(kappa) + 1);
+  let best = { step: 0, factor: 1 };
+  for (let k = 1; k <= 2 * Math.sqrt(kappa) + 10; k++) {
+    const factor = ((1 + (1 + rho) * k) * rho ** k) ** 2;
+    if (factor > best.factor) best = { step: k, factor };
+  }
+  return best;
+}
+
+/** The condition number after scaling every coordinate to unit curvature: D H D, D = diag(H)^(−½). */
+export function unitDiagonalConditionNumber(hessian: readonly (readonly number[])[]): number {
+  const scale = hessian.map((row, i) => 1 / Math.sqrt(row[i]));
+  const scaled = hessian.map((row, i) => row.map((entry, j) => entry * scale[i] * scale[j]));
+  const values = symmetricEigenvalues(scaled);
+  return values[values.length - 1] / values[0];
+}
+
+/**
+ * Plain descent's η with the lowest loss above the optimum after `steps` steps on a quadratic,
+ * and that loss: gap(η) = Σ ½λ c² (1 − ηλ)^{2·steps} (c the start's error along each eigenvector)
+ * is a sum of convex functions of η, so a golden-section search over (0, 2/λmax) finds its one
+ * minimum; it is searched on a log scale (log-sum-exp), where long horizons do not underflow.
+ */
+export function bestPlainStepForHorizon(options: {
+  eigen: { values: readonly number[]; vectors: readonly (readonly number[])[] };
+  startError: readonly number[];
+  steps: number;
+}): { learningRate: number; gap: number } {
+  const { eigen } = options;
+  const error = requireFiniteVector("startError", options.startError);
+  const steps = requireIterations("steps", options.steps);
+  const weights = eigen.vectors.map(
+    (vector, i) => 0.5 * eigen.values[i] * vector.reduce((sum, v, j) => sum + v * error[j], 0) ** 2,
+  );
+  const logGap = (eta: number): number => {
+    const terms = weights.map(
+      (w, i) => Math.log(w) + 2 * steps * Math.log(Math.abs(1 - eta * eigen.values[i])),
+    );
+    const top = extent(terms).max;
+    if (top === -Infinity) return top;
+    return top + Math.log(terms.reduce((sum, t) => sum + Math.exp(t - top), 0));
+  };
+  let low = 0;
+  let high = 2 / extent(eigen.values).max;
+  const golden = (Math.sqrt(5) - 1) / 2;
+  for (let round = 0; round < 200; round++) {
+    const a = high - golden * (high - low);
+    const b = low + golden * (high - low);
+    if (logGap(a) <= logGap(b)) high = b;
+    else low = a;
+  }
+  const learningRate = (low + high) / 2;
+  return { learningRate, gap: Math.exp(logGap(learningRate)) };
 }

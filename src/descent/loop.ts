@@ -129,12 +129,14 @@ export const ROUNDING_RISE = 1e-12;
 export const GROWTH_TO_DIVERGE = 1e3;
 
 /**
- * The growth factor for rules whose objective may rise while they converge: momentum's objective
- * can climb about κ/4-fold (κ the condition number) before it falls, 10⁵-fold on the cubic over
- * [−4π, 4π], so only growth far beyond that counts; a diverging run grows geometrically and gets
+ * The growth factor for rules whose objective may rise while they converge. Momentum's stiff mode,
+ * started at rest and critically damped, grows like (1 + (1 + ρ)k)ρ^k before it shrinks: its loss
+ * peaks near κ/e² times its start (κ the condition number; 1.7·10⁵ on the cubic over [−4π, 4π]),
+ * so only growth well beyond that counts. A run far above where it started (Adam with a huge η
+ * jumps 10¹¹-fold in one step) is caught at once; a diverging run grows geometrically and gets
  * there in a few hundred steps.
  */
-export const GROWTH_TO_DIVERGE_MAY_RISE = 1e12;
+export const GROWTH_TO_DIVERGE_MAY_RISE = 1e8;
 
 /** The divergence rule in words, for notebooks and --help (stays true if the constants change). */
 export function divergenceRuleText(risingSteps = DEFAULT_RISING_STEPS_TO_DIVERGE): string {

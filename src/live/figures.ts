@@ -287,6 +287,10 @@ export interface LiveLossExplorerOptions {
    */
   learningRates?: Partial<LiveRange>;
   maxIterations?: number;
+  /** The step rule, a name in the kit's registry STEP_RULES ("plain" by default): momentum shows its √κ gain. */
+  rule?: string;
+  /** Values of the rule's other parameters (LIVE_RULE_PARAMETERS), e.g. { momentum: 0.8 }. */
+  ruleParameters?: Record<string, number>;
   title?: string;
 }
 
@@ -305,13 +309,16 @@ export function liveLossExplorerFigure(options: LiveLossExplorerOptions): LiveFi
   // eigenvalue to zero or below), which stabilityOf rejects, while its largest stays exact enough.
   const eigenvalues = symmetricEigenvalues(sumOfSquaresHessian(data, degree));
   const bound = 2 / eigenvalues[eigenvalues.length - 1];
+  const { rule, parameters, controls } = ruleSettings(checked.rule, checked.ruleParameters);
+  // Past the rule's stability limit: 2/λmax for plain descent, up to 2(1 + β)/λmax with momentum (β ≤ 0.99).
+  const limit = rule === "plain" ? bound : 2 * bound;
   const { learningRate, iterations, learningRates, maxIterations } = sliderSettings(checked, {
     min: 0.01 * bound,
-    max: 1.5 * bound,
+    max: 1.5 * limit,
   });
   const settings: LiveSettings = {
-    rule: "plain",
-    parameters: { learningRate },
+    rule,
+    parameters: { learningRate, ...parameters },
     iterations,
     start,
   };
@@ -334,6 +341,7 @@ export function liveLossExplorerFigure(options: LiveLossExplorerOptions): LiveFi
         ...learningRates,
         reference: { value: bound, label: "2/λmax" },
       },
+      ...controls,
       iterationsControl(maxIterations),
     ],
     clickSetsStart: false,

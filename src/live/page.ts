@@ -151,11 +151,17 @@ async function movingLayer(
   await Plotly.restyle(div, { visible: false }, [...MOVING_PATH_TRACES]);
   // The map resizes with its cell (responsive): the layer follows.
   let width = div.clientWidth;
-  new ResizeObserver(() => {
-    if (div.clientWidth === width) return;
+  const observer = new ResizeObserver(() => {
+    // A rerun replaces the output: the map and its layer leave the page (and plotly.js purges them).
+    if (!div.isConnected || !layer.isConnected || div.layout === undefined) {
+      observer.disconnect();
+      return;
+    }
+    if (div.clientWidth === 0 || div.clientWidth === width) return;
     width = div.clientWidth;
     void Plotly.relayout(layer, geometry());
-  }).observe(div);
+  });
+  observer.observe(div);
   return layer;
 }
 

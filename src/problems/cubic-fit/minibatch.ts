@@ -34,6 +34,7 @@ import {
   describeValue,
   requireFiniteVector,
   requireInteger,
+  requirePositive,
 } from "../../descent/validate";
 
 export interface MinibatchOptions {
@@ -130,4 +131,52 @@ export function minibatchDescent(options: MinibatchOptions): MinibatchRun {
   for (let k = 1; k < trajectory.points.length; k++)
     gradientEvaluations.push(gradientEvaluations[k - 1] + batchSizes[k - 1]);
   return { trajectory, gradientEvaluations, batchSize, stepsPerEpoch };
+}
+
+export interface SinglePointStability {
+  /**
+   * The learning rate below which every single-point step is stable: a step on point i alone
+   * (its gradient 2 rᵢ φ(xᵢ) scaled by n) multiplies that point's own residual rᵢ by
+   * 1 − 2nη‖φ(xᵢ)‖², which stays above −1 for η < 1/(n · maxᵢ ‖φ(xᵢ)‖²). Below it any minibatch's
+   * step is stable on its own points too (the batch's curvature is at most the largest point's).
+   */
+  limit: number;
+  /** The lowest factor 1 − 2nη‖φ(xᵢ)‖² at the learning rate asked about, and at which x. */
+  worstFactor: number;
+  worstX: number;
+  /** The share of the points whose factor is below −1, and the smallest |x| among them. */
+  unstableShare: number;
+  smallestUnstableX: number | undefined;
+}
+
+/** Where single-point steps (batch size 1) overshoot: φ(x) = (1, x, …, x^degree). */
+export function singlePointStability(
+  data: PolyData,
+  degree: number,
+  learningRate: number,
+): SinglePointStability {
+  const checked = checkData(data);
+  requireDegree(degree);
+  const eta = requirePositive("learningRate", learningRate);
+  const count = checked.x.length;
+  let largest = 0;
+  let worstX = checked.x[0];
+  let unstable = 0;
+  let smallestUnstableX: number | undefined;
+  for (const x of checked.x) {
+    let norm = 0;
+    for (let k = 0, power = 1; k <= degree; k++, power *= x) norm += power * power;
+    if (norm > largest) [largest, worstX] = [norm, x];
+    if (1 - 2 * count * eta * norm < -1) {
+      unstable++;
+      smallestUnstableX = Math.min(smallestUnstableX ?? Infinity, Math.abs(x));
+    }
+  }
+  return {
+    limit: 1 / (count * largest),
+    worstFactor: 1 - 2 * count * eta * largest,
+    worstX,
+    unstableShare: unstable / count,
+    smallestUnstableX,
+  };
 }
