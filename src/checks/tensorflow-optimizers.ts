@@ -65,6 +65,9 @@ const TF_OPTIMIZERS: Partial<
   nesterov: (tf, o) => tf.train.momentum(o.learningRate, setting(o, "momentum"), true),
   adam: (tf, o) =>
     tf.train.adam(o.learningRate, setting(o, "beta1"), setting(o, "beta2"), setting(o, "epsilon")),
+  adagrad: (tf, o) => tf.train.adagrad(o.learningRate, setting(o, "initialAccumulator")),
+  // ε undefined: TensorFlow.js's default, the backend's 1e-7, as the kit's rmspropStep.
+  rmsprop: (tf, o) => tf.train.rmsprop(o.learningRate, setting(o, "decay"), 0, o.epsilon),
 };
 
 function setting(options: FrameworkRunOptions, name: StepSetting): number {
@@ -81,6 +84,10 @@ function optimizerCall(options: FrameworkRunOptions): string {
       return `tf.train.momentum(${rate}, ${setting(options, "momentum")}, true)`;
     case "plain":
       return `tf.train.sgd(${rate})`;
+    case "adagrad":
+      return `tf.train.adagrad(${rate}, ${setting(options, "initialAccumulator")})`;
+    case "rmsprop":
+      return `tf.train.rmsprop(${rate}, ${setting(options, "decay")})`;
     default:
       return `tf.train.${options.method}(${rate})`;
   }

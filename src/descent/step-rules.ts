@@ -13,6 +13,7 @@
  */
 import { LuDecomposition, Matrix } from "ml-matrix";
 import { plainStep, type StepRule } from "./loop";
+import { adagradStep, rmspropStep, ADAGRAD_INITIAL_ACCUMULATOR } from "./adaptive";
 import {
   KitTypeError,
   KitRangeError,
@@ -20,6 +21,7 @@ import {
   requireDecay,
   requireFunction,
   requireKnownOptions,
+  requireNonNegative,
   requirePositive,
 } from "./validate";
 
@@ -179,27 +181,8 @@ function newtonDirection(hessian: readonly (readonly number[])[], gradient: read
   return lu.solve(Matrix.columnVector([...gradient])).getColumn(0);
 }
 
-/**
- * Plain descent with a decaying learning rate η_t = η / (1 + t/τ) (t counts steps from 0): the steps
- * shrink like 1/t, slowly enough to still reach the optimum (Σ η_t diverges) and fast enough to
- * average out the noise of minibatch gradients (Σ η_t² converges), as Robbins and Monro require.
- */
-export function decayingStep(learningRate: number, decaySteps: number): StepRule<number> {
-  const eta = requirePositive("learningRate", learningRate);
-  const tau = requirePositive("decaySteps", decaySteps);
-  return {
-    name: `plain, η/(1 + t/${short(tau)})`,
-    learningRate: eta,
-    init: () => 0,
-    update: (gradient, count) => {
-      const rate = eta / (1 + count / tau);
-      return { step: gradient.map((g) => -rate * g), state: count + 1 };
-    },
-  };
-}
-
 /** The settings a rule may take beyond its learning rate, as StepRuleOptions names them. */
-export type StepSetting = "momentum" | "beta1" | "beta2" | "epsilon";
+export type StepSetting = "momentum" | "beta1" | "beta2" | "epsilon" | "initialAccumulator" | "decay";
 
 /** Each setting's default and its check (which names the setting as the caller calls it). */
 export const STEP_SETTINGS: Record<
@@ -209,7 +192,10 @@ export const STEP_SETTINGS: Record<
   momentum: { default: DEFAULT_MOMENTUM, check: requireDecay },
   beta1: { default: 0.9, check: requireDecay },
   beta2: { default: 0.999, check: requireDecay },
+  // Adam's ε (torch's); RMSProp has its own default, TensorFlow.js's 1e-7 (see adaptive.ts).
   epsilon: { default: 1e-8, check: requirePositive },
+  initialAccumulator: { default: ADAGRAD_INITIAL_ACCUMULATOR, check: requireNonNegative },
+  decay: { default: 0.9, check: requireDecay },
 };
 
 export interface StepRuleOptions {
@@ -220,7 +206,12 @@ export interface StepRuleOptions {
   momentum?: number;
   beta1?: number;
   beta2?: number;
+  /** ε of Adam (outside the root, default 1e-8) and RMSProp (inside it, default 1e-7). */
   epsilon?: number;
+  /** Adagrad's starting accumulator G₀ (default 0.1). */
+  initialAccumulator?: number;
+  /** RMSProp's decay ρ (default 0.9). */
+  decay?: number;
   /** The Hessian at a point: Newton's method needs it. */
   hessian?: HessianAt;
 }
@@ -254,6 +245,15 @@ export const STEP_RULES = {
   adam: {
     settings: ["beta1", "beta2", "epsilon"],
     make: ({ learningRate, beta1, beta2, epsilon }) => adamStep(learningRate, { beta1, beta2, epsilon }),
+  },
+  adagrad: {
+    // No ε setting: tf.train.adagrad always uses the backend's, 1e-7, and so does the kit's default.
+    settings: ["initialAccumulator"],
+    make: (options) => adagradStep(options.learningRate, { initialAccumulator: options.initialAccumulator }),
+  },
+  rmsprop: {
+    settings: ["decay", "epsilon"],
+    make: (options) => rmspropStep(options.learningRate, { decay: options.decay, epsilon: options.epsilon }),
   },
   newton: {
     settings: [],

@@ -39,3 +39,19 @@ export function decodeBase85(text: string): Uint8Array {
   }
   return bytes;
 }
+
+/** The browsers' gzip decoder (TypeScript 5.0's DOM library lacks it). */
+declare const DecompressionStream: new (format: "gzip") => TransformStream<Uint8Array, Uint8Array>;
+
+/** Decodes (whitespace ignored) and gunzips a gzip+base85 text, in the browser (DecompressionStream). */
+export async function unpackGzipBase85(text: string): Promise<string> {
+  if (typeof DecompressionStream === "undefined") {
+    throw new Error(
+      "this browser cannot unpack the page (no DecompressionStream): use a current Chrome, Edge, Firefox or Safari",
+    );
+  }
+  const stream = new Blob([decodeBase85(text.replace(/\s+/g, ""))])
+    .stream()
+    .pipeThrough(new DecompressionStream("gzip"));
+  return new Response(stream).text();
+}

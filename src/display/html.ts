@@ -6,13 +6,10 @@ import type { Figure } from "../figures/figure";
 import type { LiveFigure } from "../live/figures";
 import { pageScript, pageScriptCall, scriptSafeJson } from "./page-scripts";
 import { plotlyBundle } from "./plotly-bundle";
+import { DEFAULT_FIGURE_HEIGHT, PLOT_CONFIG } from "./plot-config";
 import { renderScript, UNTRUSTED_MESSAGE } from "./runtime";
 
-/** plotly.js options for every figure: it follows the width of its cell, no plotly logo. */
-export const PLOT_CONFIG = { responsive: true, displaylogo: false } as const;
-
-/** The height of a figure whose layout sets none, in pixels. */
-export const DEFAULT_FIGURE_HEIGHT = 480;
+export { PLOT_CONFIG, DEFAULT_FIGURE_HEIGHT } from "./plot-config";
 
 export interface FigureHtmlOptions {
   /** Carry plotly.js (gzip + base85, about 1.9 MB) in this fragment. show() sets it for the first figure of a kernel session. */

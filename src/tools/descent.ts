@@ -42,7 +42,9 @@ Usage: npm run descent -- [options]
       --momentum <β>        momentum and nesterov: 0 ≤ β < 1            (default 0.9)
       --beta1 <β₁>          adam: 0 ≤ β₁ < 1                            (default 0.9)
       --beta2 <β₂>          adam: 0 ≤ β₂ < 1                            (default 0.999)
-      --epsilon <ε>         adam: a positive number                     (default 1e-8)
+      --epsilon <ε>         adam, rmsprop: a positive number            (adam 1e-8, rmsprop 1e-7)
+      --initial-accumulator <G₀>  adagrad: a number ≥ 0                 (default 0.1)
+      --decay <ρ>           rmsprop: 0 ≤ ρ < 1                          (default 0.9)
   -o, --out <file.html>     write the 3-D surface with the path to an offline HTML file
   -s, --show                open the figure in nodeplotlib's browser window (needs a display and internet)
   -a, --all                 print every position (by default a long table shows its first
@@ -65,6 +67,8 @@ const OPTIONS = {
   beta1: { type: "string" },
   beta2: { type: "string" },
   epsilon: { type: "string" },
+  "initial-accumulator": { type: "string" },
+  decay: { type: "string" },
   out: { type: "string", short: "o" },
   show: { type: "boolean", short: "s" },
   all: { type: "boolean", short: "a" },
@@ -79,6 +83,8 @@ const OPTION_NAMES: Record<keyof StepRuleOptions, string> = {
   beta1: "--beta1",
   beta2: "--beta2",
   epsilon: "--epsilon",
+  initialAccumulator: "--initial-accumulator",
+  decay: "--decay",
   hessian: "the Hessian",
 };
 
@@ -111,7 +117,9 @@ export function main(argv: string[]): number {
   );
   const x = numberOption("x", options.x ?? String(DEFAULTS.x));
   const y = numberOption("y", options.y ?? String(DEFAULTS.y));
-  const optional = (name: "momentum" | "beta1" | "beta2" | "epsilon"): number | undefined => {
+  const optional = (
+    name: "momentum" | "beta1" | "beta2" | "epsilon" | "initial-accumulator" | "decay",
+  ): number | undefined => {
     const text = options[name];
     return text === undefined ? undefined : numberOption(name, text);
   };
@@ -124,6 +132,8 @@ export function main(argv: string[]): number {
         beta1: optional("beta1"),
         beta2: optional("beta2"),
         epsilon: optional("epsilon"),
+        initialAccumulator: optional("initial-accumulator"),
+        decay: optional("decay"),
         hessian: method === "newton" ? () => ARTICLE_HESSIAN : undefined,
       },
       (option) => OPTION_NAMES[option],

@@ -7,7 +7,7 @@
 import { mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { withRenderedMarkdown } from "./export/markdown";
+import { withRenderedMarkdown } from "./export/notebook-markdown";
 import { externalReferences } from "./export/offline";
 import { slimExportHtml } from "./export/stylesheets";
 import { EXPORT_TEMPLATE_BASE_DIR, EXPORT_TEMPLATE_NAME } from "./export/template";
@@ -19,9 +19,11 @@ import {
   listNotebooks,
   readNotebook,
   runNbconvert,
+  type Notebook,
   stopNbconvert,
 } from "./notebooks";
 import { UsageError, onInterrupt, parseOptions, runProgram, writableFolder } from "./program";
+import { runnablePage } from "./export/runnable";
 import { setup } from "./setup";
 import { studentFileName, writeStudentEdition } from "./student-edition";
 
@@ -59,9 +61,15 @@ function removeScratch(): void {
   scratch.clear();
 }
 
-/** The HTML file exportNotebook writes for `notebook` into `outputDir`. */
-export function htmlFileFor(notebook: string, outputDir = EXPORT_DIR): string {
-  return path.join(outputDir, path.basename(notebook).replace(/\.ipynb$/, "") + ".html");
+export interface ExportOptions {
+  /** The runnable page (src/runnable): every code cell editable and runnable in the page. */
+  runnable?: boolean;
+}
+
+/** The HTML file exportNotebook writes for `notebook` into `outputDir` (runnable: …-runnable.html). */
+export function htmlFileFor(notebook: string, outputDir = EXPORT_DIR, options: ExportOptions = {}): string {
+  const suffix = options.runnable ? "-runnable.html" : ".html";
+  return path.join(outputDir, path.basename(notebook).replace(/\.ipynb$/, "") + suffix);
 }
 
 /**
@@ -70,9 +78,12 @@ export function htmlFileFor(notebook: string, outputDir = EXPORT_DIR): string {
  * export never leaves an old page looking current; the new one appears whole (written beside it,
  * then renamed) or not at all. Needs the set-up (setup() from ./setup) to have run.
  */
-export async function exportNotebook(file: string, outputDir = EXPORT_DIR): Promise<ExportResult> {
-  const name = path.basename(file);
-  const target = htmlFileFor(file, outputDir);
+export async function exportNotebook(
+  file: string,
+  outputDir = EXPORT_DIR,
+  options: ExportOptions = {},
+): Promise<ExportResult> {
+  const target = htmlFileFor(file, outputDir, options);
   rmSync(target, { force: true });
   const workDir = mkdtempSync(path.join(os.tmpdir(), "gd-export-"));
   scratch.add(workDir);
@@ -84,7 +95,29 @@ export async function exportNotebook(file: string, outputDir = EXPORT_DIR): Prom
         throw invalid === undefined ? error : new Error(`not a valid notebook (nbformat): ${invalid}`);
       },
     );
-    const executed = readNotebook(executedFile);
+    return await exportExecuted(readNotebook(executedFile), file, outputDir, options);
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+    scratch.delete(workDir);
+  }
+}
+
+/**
+ * exportNotebook's second half: the HTML page of a notebook the kernel has executed (`file` names
+ * it and the page). Tests give it a notebook executed with their own parameters.
+ */
+export async function exportExecuted(
+  executed: Notebook,
+  file: string,
+  outputDir = EXPORT_DIR,
+  options: ExportOptions = {},
+): Promise<ExportResult> {
+  const name = path.basename(file);
+  const target = htmlFileFor(file, outputDir, options);
+  rmSync(target, { force: true });
+  const workDir = mkdtempSync(path.join(os.tmpdir(), "gd-export-"));
+  scratch.add(workDir);
+  try {
     const problems = findProblems(executed, name);
     if (problems.length > 0) return { notebook: file, problems };
     let prepared;
@@ -95,7 +128,8 @@ export async function exportNotebook(file: string, outputDir = EXPORT_DIR): Prom
     }
     const preparedFile = path.join(workDir, name);
     writeFileSync(preparedFile, JSON.stringify(prepared));
-    const html = slimExportHtml(readFileSync(await convertToHtml(preparedFile, workDir), "utf8"));
+    const slim = slimExportHtml(readFileSync(await convertToHtml(preparedFile, workDir), "utf8"));
+    const html = options.runnable ? runnablePage(slim, prepared, name) : slim;
     const external = externalReferences(html);
     if (external.length > 0) {
       return {
@@ -128,6 +162,9 @@ Usage: npm run export -- [options] [notebook.ipynb …]
   notebook.ipynb …          the notebooks to export (default: every notebook in notebooks/)
   -o, --out-dir <folder>    where the HTML files go (default build/export)
   -s, --student             the student edition: answer cells removed, written as <name>-student.html
+  -r, --runnable            the runnable page, <name>-runnable.html: every code cell editable and
+                            runnable in the page (offline, no Jupyter), the kernel's outputs shown
+                            until a cell runs; about 0.8 MB more per notebook
   -h, --help                print this help
 
 Example: npm run export -- notebooks/01-the-gradient-descent-algorithm.ipynb --out-dir handouts`;
@@ -136,6 +173,7 @@ Example: npm run export -- notebooks/01-the-gradient-descent-algorithm.ipynb --o
 const OPTIONS = {
   "out-dir": { type: "string", short: "o" },
   student: { type: "boolean", short: "s" },
+  runnable: { type: "boolean", short: "r" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -174,7 +212,10 @@ export async function main(argv: string[]): Promise<number> {
   }
   const notebooks = positionals.length > 0 ? positionals.map(notebookArgument) : listNotebooks();
   if (notebooks.length === 0) throw new UsageError("no notebooks to export in notebooks/");
-  const htmlFiles = notebooks.map((file) => htmlFileFor(values.student ? studentFileName(file) : file));
+  const options: ExportOptions = { runnable: values.runnable };
+  const htmlFiles = notebooks.map((file) =>
+    htmlFileFor(values.student ? studentFileName(file) : file, EXPORT_DIR, options),
+  );
   const clash = htmlFiles.find((file, index) => htmlFiles.indexOf(file) !== index);
   if (clash) throw new UsageError(`two notebooks would both be exported to ${path.basename(clash)}`);
   const outputDir = writableFolder("out-dir", values["out-dir"] ?? EXPORT_DIR);
@@ -205,7 +246,7 @@ export async function main(argv: string[]): Promise<number> {
       const label = `[${index + 1}/${notebooks.length}] ${path.basename(file)}`;
       console.log(`${label}: executing and exporting…`);
       const edition = values.student ? writeStudentEdition(file) : { file, cleanup: () => {} };
-      const result = await exportNotebook(edition.file, outputDir)
+      const result = await exportNotebook(edition.file, outputDir, options)
         .catch((error: unknown): ExportResult => ({
           notebook: file,
           problems: [`${path.basename(file)}: ${error instanceof Error ? error.message : String(error)}`],

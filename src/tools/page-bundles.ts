@@ -17,6 +17,7 @@ import { pageBuildFolder, type PageScriptManifest } from "../display/page-script
 import { PLOTLY_MANIFEST, PLOTLY_PAYLOAD, type PlotlyBundleManifest } from "../display/plotly-bundle";
 import { FIGURES_SCRIPT } from "../display/runtime";
 import { LIVE_SCRIPT } from "../display/html";
+import { RUNNABLE_LOADER_SCRIPT, RUNNABLE_SCRIPT } from "./export/runnable";
 import { PROJECT_ROOT } from "./jupyter";
 import { runProgram } from "./program";
 
@@ -46,6 +47,8 @@ interface BundleRecord extends PageScriptManifest {
   key: string;
   /** Each input (relative to the project) and the SHA-256 of its content. */
   inputs: Record<string, string>;
+  /** Each input's bytes in the minified script (what each part of a page weighs). */
+  bytesByInput?: Record<string, number>;
 }
 
 function sha256(content: string | Buffer): string {
@@ -131,22 +134,28 @@ export function bundleForPage(options: PageBundleOptions): BuiltPageBundle {
     throw new Error(`the page script "${name}" does not build: ${where}${first?.text ?? String(error)}`);
   }
   const code = result.outputFiles[0].text;
+  // Files only: a module a package's "browser" field disables is an input "(disabled):…".
   const inputs = Object.fromEntries(
-    Object.keys(result.metafile.inputs).map((input) => [
-      input,
-      sha256(readFileSync(path.join(PROJECT_ROOT, input))),
-    ]),
+    Object.keys(result.metafile.inputs)
+      .filter((input) => !input.startsWith("(disabled):"))
+      .map((input) => [input, sha256(readFileSync(path.join(PROJECT_ROOT, input)))]),
   );
   const manifest: PageScriptManifest = {
     globalName,
     hash: sha256(code).slice(0, 12),
     bytes: Buffer.byteLength(code),
   };
+  const bytesByInput = Object.fromEntries(
+    Object.entries(Object.values(result.metafile.outputs)[0].inputs).map(([input, { bytesInOutput }]) => [
+      input,
+      bytesInOutput,
+    ]),
+  );
   mkdirSync(folder, { recursive: true });
   writeAtomically(file, code);
   writeAtomically(
     recordFile,
-    `${JSON.stringify({ ...manifest, key, inputs } satisfies BundleRecord, null, 1)}\n`,
+    `${JSON.stringify({ ...manifest, key, inputs, bytesByInput } satisfies BundleRecord, null, 1)}\n`,
   );
   return { ...manifest, file, rebuilt: true };
 }
@@ -172,7 +181,7 @@ export function compressPlotly(): PlotlyBundleManifest & { rebuilt: boolean } {
   return { ...manifest, rebuilt: true };
 }
 
-/** The kit's page scripts: the figure runtime and the live explorers' code. */
+/** The kit's page scripts: the figure runtime, the live explorers' code, the runnable page and its loader. */
 export const PAGE_BUNDLES: PageBundleOptions[] = [
   { name: FIGURES_SCRIPT, entry: "src/display/page/figures.ts", globalName: "figures" },
   {
@@ -182,6 +191,8 @@ export const PAGE_BUNDLES: PageBundleOptions[] = [
     // The one registry of step rules (src/descent/step-rules.ts) imports ml-matrix for Newton's rule.
     replace: { "ml-matrix": "src/live/no-linear-algebra.ts" },
   },
+  { name: RUNNABLE_SCRIPT, entry: "src/runnable/page.ts", globalName: "runnable" },
+  { name: RUNNABLE_LOADER_SCRIPT, entry: "src/runnable/loader.ts", globalName: "runnableLoader" },
 ];
 
 /** Everything build/page/ holds; a one-line summary for setup's output. */

@@ -29,6 +29,7 @@ import { parseOptions, runProgram } from "../../src/tools/program";
 import { setup } from "../../src/tools/setup";
 import { benchKernelStart } from "./kernel-start";
 import { benchLiveExplorer } from "./live-explorer";
+import { benchRunnable } from "./runnable";
 import { writePythonNotebooks } from "./python-notebooks";
 
 const RESULTS_DIR = path.join(PROJECT_ROOT, "bench-results");
@@ -532,6 +533,8 @@ async function main(argv: string[]): Promise<number> {
   if (!kernelStart) console.log("skipped: kernel start (it drives the kernels with jupyter_client)");
   console.log("5. the live explorer");
   const live = await benchLiveExplorer();
+  console.log("6. the runnable export");
+  const runnable = await benchRunnable();
 
   const ours = fit[0];
   const fast = fit[1];
@@ -636,6 +639,7 @@ async function main(argv: string[]): Promise<number> {
     ]),
     ...(kernelStart?.goals ?? []),
     ...live.goals,
+    ...runnable.goals,
   ];
   const kernelErrors = kernel
     ? [...kernel.tslab.errors, ...(kernel.ipykernel?.errors ?? [])].filter(Boolean)
@@ -661,6 +665,8 @@ async function main(argv: string[]): Promise<number> {
     kernelStart ? kernelStart.markdown : "**Kernel start**: not measured",
     "",
     live.markdown,
+    "",
+    runnable.markdown,
     "",
     "**Goals**:",
     "",

@@ -1,7 +1,7 @@
 /**
  * JupyterLab 4 as a tested front end: JupyterLab 4.6.3, built from npm by src/tools/jupyterlab/build.ts
  * and served by src/tools/jupyterlab/server.py on Debian's jupyter_server with the project's kernel,
- * driven in headless Chromium through its own commands. For notebooks 01 and 02:
+ * driven in headless Chromium through its own commands. For notebooks 01, 02 and 04:
  * - Run All Cells in the "full" windowing mode and in the default one: every figure in the
  *   outputs is drawn (plotly's SVG, a WebGL canvas for 3-D), every markdown cell's LaTeX is
  *   rendered by MathJax, no error output and nothing on stderr;
@@ -56,7 +56,8 @@ import {
 const SCREENSHOT_DIR = path.join(PROJECT_ROOT, "build", "jupyterlab");
 const PAGE_HELPERS = path.join(__dirname, "..", "support", "jupyterlab-page.js");
 /** The notebooks with figures and a `parameters` cell that this test drives. */
-const NOTEBOOKS = ["01-", "02-"].map((prefix) =>
+const PREFIXES = ["01-", "02-", "04-"];
+const NOTEBOOKS = PREFIXES.map((prefix) =>
   listNotebooks().find((file) => path.basename(file).startsWith(prefix)),
 );
 /**
@@ -132,7 +133,7 @@ describe("JupyterLab 4 (built from npm, on Debian's jupyter_server) in headless 
   before(async () => {
     assert.ok(existsSync(kernelSpecPath()), "the project's kernel is not registered: run npm run setup");
     for (const [index, file] of NOTEBOOKS.entries())
-      assert.ok(file, `no notebook 0${index + 1}-* in ${NOTEBOOKS_DIR}`);
+      assert.ok(file, `no notebook ${PREFIXES[index]}* in ${NOTEBOOKS_DIR}`);
     compileSrcForKernel();
     const build = await ensureJupyterLab();
     if (build.installed || build.built) {

@@ -36,12 +36,26 @@ describe("npm run descent -- --method", () => {
     );
   });
 
+  it("rmsprop's first step is TensorFlow.js's: s = (1 − ρ)g², x ← x − ηg/√(s + 1e-7)", () => {
+    const run = descent("-m", "rmsprop", "-l", "0.1", "--decay", "0.5", "-i", "1");
+    assert.equal(run.status, 0, run.stderr);
+    const [, first] = positions(run.stdout);
+    const expected = [2 - (0.1 * 3) / Math.sqrt(0.5 * 9 + 1e-7), 2 - (0.1 * 1) / Math.sqrt(0.5 * 1 + 1e-7)];
+    assert.ok(
+      first.every((v, i) => Math.abs(v - expected[i]) < 1e-6),
+      `${first} vs ${expected}`,
+    );
+  });
+
   it("reports a diverging momentum run", () => {
     assert.match(descent("-m", "momentum", "-l", "5", "-i", "100").stdout, /diverged at iteration \d+/);
   });
 
   for (const [args, message] of [
-    [["-m", "lbfgs"], /--method must be one of plain, momentum, nesterov, adam, newton, got "lbfgs"/],
+    [
+      ["-m", "lbfgs"],
+      /--method must be one of plain, momentum, nesterov, adam, adagrad, rmsprop, newton, got "lbfgs"/,
+    ],
     [
       ["-m", "momentum", "--momentum", "1"],
       /--momentum must be a number from 0 up to \(not including\) 1, got 1/,
@@ -49,6 +63,11 @@ describe("npm run descent -- --method", () => {
     [["--momentum", "0.5"], /--momentum applies to momentum and nesterov, not to method "plain"/],
     [["-m", "adam", "--epsilon=0"], /--epsilon must be a finite positive number, got 0/],
     [["-m", "adam", "--beta1", "x"], /--beta1 must be a number, got "x"/],
+    [["-m", "adam", "--decay", "0.5"], /--decay applies to rmsprop, not to method "adam"/],
+    [
+      ["-m", "adagrad", "--initial-accumulator=-1"],
+      /--initial-accumulator must be a finite number ≥ 0, got -1/,
+    ],
   ] as const) {
     it(`rejects ${args.join(" ")} with one line and exit code 2`, () => {
       const run = descent(...args);

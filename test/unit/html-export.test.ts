@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parseFragment, type DefaultTreeAdapterMap } from "parse5";
 import { normalizedHtml } from "../../src/tools/export/html-tree";
-import { markdownToHtml, renderMarkdown, withRenderedMarkdown } from "../../src/tools/export/markdown";
+import { markdownToHtml, renderMarkdown } from "../../src/tools/export/markdown";
+import { withRenderedMarkdown } from "../../src/tools/export/notebook-markdown";
 import { externalReferences, isExternalUrl } from "../../src/tools/export/offline";
 import {
   customPropertyReferences,

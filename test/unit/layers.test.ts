@@ -25,6 +25,8 @@ const LAYERS = [
   "display",
   "lessons",
   "tools",
+  // The runnable export's page: the whole kit and the export's markdown rendering, in the browser.
+  "runnable",
 ] as const;
 const PURE = ["descent", "text", "problems", "analysis"];
 /** The packages the pure numerics may use: plain JavaScript that runs in a browser too. */

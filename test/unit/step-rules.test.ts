@@ -13,14 +13,8 @@ import {
   plainStep,
   type StepRule,
 } from "../../src/descent/loop";
-import {
-  adamStep,
-  decayingStep,
-  makeStepRule,
-  momentumStep,
-  nesterovStep,
-  newtonStep,
-} from "../../src/descent/step-rules";
+import { adamStep, makeStepRule, momentumStep, nesterovStep, newtonStep } from "../../src/descent/step-rules";
+import { decayingStep } from "../../src/descent/schedules";
 import { largestPointDifference, tensorflowDescent } from "../../src/checks/tensorflow-optimizers";
 import { articleTensorObjective, sumOfSquaresTensorObjective } from "../../src/checks/tensor-objectives";
 import {
@@ -338,7 +332,7 @@ describe("makeStepRule and the rules' checks", () => {
     );
     assert.throws(
       () => makeStepRule({ method: "lbfgs" as "plain", learningRate: 0.1 }),
-      /method must be one of plain, momentum, nesterov, adam, newton, got "lbfgs"/,
+      /method must be one of plain, momentum, nesterov, adam, adagrad, rmsprop, newton, got "lbfgs"/,
     );
     assert.throws(
       () =>
@@ -447,13 +441,13 @@ describe("tensorflowDescent", () => {
     assert.throws(
       () =>
         tensorflowDescent({
-          method: "rmsprop" as "plain",
+          method: "lbfgs" as "plain",
           learningRate: 1,
           start: [0, 0],
           iterations: 1,
           objective: articleTensorObjective,
         }),
-      /method must be one of plain, momentum, nesterov, adam, newton, got "rmsprop"/,
+      /method must be one of plain, momentum, nesterov, adam, adagrad, rmsprop, newton, got "lbfgs"/,
     );
     assert.throws(
       () =>
@@ -464,7 +458,7 @@ describe("tensorflowDescent", () => {
           iterations: 1,
           objective: articleTensorObjective,
         }),
-      /method must be one of plain, momentum, nesterov, adam \(TensorFlow.js has no newton\), got "newton"/,
+      /method must be one of plain, momentum, nesterov, adam, adagrad, rmsprop \(TensorFlow.js has no newton\), got "newton"/,
     );
   });
 });

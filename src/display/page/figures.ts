@@ -6,14 +6,9 @@
  * "Restart kernel and run all", after rerunning one cell, and when a saved notebook or an exported
  * HTML file is opened. It defines no global name (see src/live/page-scope.ts).
  */
-import { decodeBase85 } from "../base85";
+import { unpackGzipBase85 } from "../base85";
 import { pageScope, statusLine, type PlotlyApi } from "../../live/page-scope";
 import { MISSING_PLOTLY_MESSAGE } from "./messages";
-
-/** The browsers' gzip decompressor (Chrome 80, Firefox 113, Safari 16.4); TypeScript 5.0's DOM types predate it. */
-declare const DecompressionStream: {
-  new (format: "gzip"): { readable: ReadableStream<Uint8Array>; writable: WritableStream<Uint8Array> };
-};
 
 /** The event a page's window receives once plotly.js is unpacked: waiting figures draw at once. */
 const PLOTLY_READY = "gd-plotly-ready";
@@ -22,15 +17,9 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-async function unpack(element: Element): Promise<PlotlyApi> {
-  if (typeof DecompressionStream === "undefined") {
-    throw new Error(
-      "this browser cannot unpack plotly.js (no DecompressionStream): use a current Chrome, Edge, Firefox or Safari",
-    );
-  }
-  const bytes = decodeBase85((element.textContent ?? "").replace(/\s+/g, ""));
-  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-  const code = await new Response(stream).text();
+/** plotly.js from the element carrying it (also the runnable page's, src/runnable/outputs.ts). */
+export async function unpackPlotly(element: Element): Promise<PlotlyApi> {
+  const code = await unpackGzipBase85(element.textContent ?? "");
   // plotly.js in a module of its own: the page's AMD and CommonJS loaders (require.js in the
   // classic Notebook and nbconvert pages) never see it, and no global is read back.
   const module = { exports: {} as Partial<PlotlyApi> };
@@ -58,7 +47,7 @@ function whenPlotly(onMissing: () => void): Promise<PlotlyApi> {
     function attempt(): void {
       if (!scope.plotly) {
         const element = document.querySelector("[data-gd-plotly-bundle]");
-        if (element) scope.plotly = unpack(element);
+        if (element) scope.plotly = unpackPlotly(element);
       }
       if (scope.plotly) {
         stop();

@@ -1,10 +1,10 @@
 /**
  * Notebook markdown to HTML for the exported page: formulas as MathML (KaTeX, so the page needs no
  * MathJax), headings with nbconvert's ids, sanitized (./sanitize.ts) as the live front ends do.
+ * Browser-safe: the runnable page (src/runnable) renders its cells' markdown outputs with it too.
  */
 import katex from "katex";
 import MarkdownIt from "markdown-it";
-import { describeCell, joinText, type Notebook } from "../notebooks";
 import { sanitizeMarkdownHtml } from "./sanitize";
 
 interface TexmathOptions {
@@ -72,40 +72,4 @@ export function markdownToHtml(source: string): string {
  */
 export function renderMarkdown(source: string): string {
   return sanitizeMarkdownHtml(markdownToHtml(source));
-}
-
-/**
- * A copy of the notebook whose markdown cells carry their rendered HTML in
- * `metadata.export_html`, which the export template prints instead of nbconvert's markdown, and
- * whose markdown outputs (tslab's display.markdown) gain the same rendering as text/html, which
- * nbconvert prefers. Errors name the notebook and the cell.
- */
-export function withRenderedMarkdown(notebook: Notebook, name: string): Notebook {
-  return {
-    ...notebook,
-    cells: notebook.cells.map((cell, index) => {
-      try {
-        if (cell.cell_type === "markdown") {
-          return {
-            ...cell,
-            metadata: { ...cell.metadata, export_html: renderMarkdown(joinText(cell.source)) },
-          };
-        }
-        if (!cell.outputs) return cell;
-        return {
-          ...cell,
-          outputs: cell.outputs.map((output) => {
-            const markdown = output.data?.["text/markdown"] as string | string[] | undefined;
-            if (markdown === undefined || output.data?.["text/html"] !== undefined) return output;
-            return { ...output, data: { ...output.data, "text/html": renderMarkdown(joinText(markdown)) } };
-          }),
-        };
-      } catch (error) {
-        // eslint-disable-next-line preserve-caught-error -- the message carries the cause; lib ES2020 has no ErrorOptions
-        throw new Error(
-          `${name}, ${describeCell(notebook, index)}: ${error instanceof Error ? error.message : error}`,
-        );
-      }
-    }),
-  };
 }
