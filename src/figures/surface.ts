@@ -30,6 +30,15 @@ export interface SurfaceFigureOptions {
   /** A plotly.js colour scale name; "Hot" (the article's cm.hot) by default. */
   colorscale?: string;
   title?: string;
+  /** Legend names of the paths, one per trajectory (default: the learning rate and the stop). */
+  names?: string[];
+  /** Points to mark on the drawn function, e.g. its minima, each named in the legend. */
+  marks?: { x: number; y: number; name: string }[];
+  /**
+   * Widen the default grid (not a given one) to a square that holds every path point, so that a
+   * path leaving [−2.5, 2.5]² is drawn on the surface, not in the air beside it.
+   */
+  coverPaths?: boolean;
 }
 
 export const ARTICLE_FUNCTION_LABEL = "f(x, y) = ½x² + x + ¼y² − 2";
@@ -37,6 +46,8 @@ export const DEFAULT_COLORSCALE = "Hot";
 
 export interface CheckedSurfaceOptions {
   trajectories: Trajectory[];
+  names: (string | undefined)[];
+  marks: { x: number; y: number; name: string }[];
   func: SurfaceFunction;
   grid: SurfaceGrid;
   colorscale: string;
@@ -58,13 +69,78 @@ export function checkSurfaceOptions(
     );
   }
   const label = func === articleFunction ? ARTICLE_FUNCTION_LABEL : "f(x, y)";
+  const names = checked.names ?? [];
+  if (!Array.isArray(names) || names.some((name) => typeof name !== "string")) {
+    throw new KitTypeError(`names must be an array of strings, got ${describeValue(names)}`);
+  }
+  const marks = checked.marks ?? [];
+  if (
+    !Array.isArray(marks) ||
+    marks.some((m) => typeof m?.name !== "string" || !Number.isFinite(m?.x) || !Number.isFinite(m?.y))
+  ) {
+    throw new KitTypeError(
+      `marks must be an array of { x, y, name } with finite x and y, got ${describeValue(marks)}`,
+    );
+  }
+  const grid =
+    checked.grid === undefined && checked.coverPaths === true
+      ? coveringGrid(trajectories)
+      : requireOptions("grid", checked.grid);
   return {
     trajectories,
+    names,
+    marks,
     func,
-    grid: articleSurfaceGrid(requireOptions("grid", checked.grid), func),
+    grid: articleSurfaceGrid(grid, func),
     colorscale,
     title: requireTitle("title", checked.title) ?? defaultTitle(label),
   };
+}
+
+/** The default square [−2.5, 2.5]², widened to hold every finite path point, at 51 points a side. */
+export function coveringGrid(trajectories: readonly Trajectory[]): GridOptions {
+  let low = -2.5;
+  let high = 2.5;
+  for (const trajectory of trajectories) {
+    for (const point of trajectory.points) {
+      for (const value of point) {
+        if (Number.isFinite(value)) {
+          low = Math.min(low, value);
+          high = Math.max(high, value);
+        }
+      }
+    }
+  }
+  const margin = 0.02 * (high - low);
+  return { from: low - margin, to: high + margin, step: (high - low + 2 * margin) / 50 };
+}
+
+/** Marked points on the surface (at z = f) or the map: a labelled marker each. */
+export function markTraces(
+  marks: readonly { x: number; y: number; name: string }[],
+  func: SurfaceFunction,
+  view: PathView,
+): Plot[] {
+  return marks.map(
+    (mark) =>
+      ({
+        type: view === "surface" ? "scatter3d" : "scatter",
+        mode: "text+markers",
+        x: [mark.x],
+        y: [mark.y],
+        ...(view === "surface" ? { z: [func(mark.x, mark.y)] } : {}),
+        name: mark.name,
+        text: [mark.name],
+        textposition: "top center",
+        marker: {
+          size: view === "surface" ? 6 : 12,
+          color: "white",
+          symbol: "circle",
+          line: { color: "black", width: 2 },
+        },
+        hovertemplate: `${mark.name}<br>x = %{x:.4g}<br>y = %{y:.4g}<extra></extra>`,
+      }) as Plot,
+  );
 }
 
 export type PathView = "surface" | "contour";
@@ -85,6 +161,7 @@ export function pathTraces(
   view: PathView,
   visible = true,
   maxPoints = MAX_PATH_POINTS,
+  name = pathLabel(trajectory),
 ): Plot[] {
   // A long run is drawn thinned (start, end and every visible turn); hover still names each step.
   const steps = thinPath(trajectory.points, maxPoints);
@@ -123,7 +200,7 @@ export function pathTraces(
       mode: "lines+markers",
       ...coordinates(steps),
       customdata: steps, // the step numbers, also of a thinned path
-      name: pathLabel(trajectory),
+      name,
       legendgroup: group,
       visible,
       line: { color, width: threeD ? 6 : 2.5 },
@@ -216,7 +293,18 @@ export function surfaceWithPathFigure(options: SurfaceFigureOptions = {}): Figur
   return {
     data: [
       surfaceTrace(checked.grid, checked.colorscale),
-      ...checked.trajectories.flatMap((trajectory, i) => pathTraces(trajectory, i, checked.func, "surface")),
+      ...checked.trajectories.flatMap((trajectory, i) =>
+        pathTraces(
+          trajectory,
+          i,
+          checked.func,
+          "surface",
+          true,
+          MAX_PATH_POINTS,
+          checked.names[i] ?? pathLabel(trajectory),
+        ),
+      ),
+      ...markTraces(checked.marks, checked.func, "surface"),
     ],
     layout: surfaceLayout(checked.title),
   };
@@ -228,7 +316,18 @@ export function contourWithPathFigure(options: SurfaceFigureOptions = {}): Figur
   return {
     data: [
       contourTrace(checked.grid, checked.colorscale),
-      ...checked.trajectories.flatMap((trajectory, i) => pathTraces(trajectory, i, checked.func, "contour")),
+      ...checked.trajectories.flatMap((trajectory, i) =>
+        pathTraces(
+          trajectory,
+          i,
+          checked.func,
+          "contour",
+          true,
+          MAX_PATH_POINTS,
+          checked.names[i] ?? pathLabel(trajectory),
+        ),
+      ),
+      ...markTraces(checked.marks, checked.func, "contour"),
     ],
     layout: contourLayout(checked.title, checked.grid),
   };

@@ -7,8 +7,10 @@
 import { describeStop, type Trajectory } from "../descent/loop";
 import { markdownTable } from "../text/tables";
 import { ARTICLE_MINIMUM, descendArticleFunction } from "../problems/bowl/bowl";
+import { NON_CONVEX_EXAMPLE, type OneVariableExample } from "../problems/bowl/closed-form";
+import { positionRows } from "../problems/bowl/positions";
 import { KitRangeError, requireFinite, requireInteger, requirePositive } from "../descent/validate";
-import { num, tex } from "./format";
+import { listInWords, num, tex } from "./format";
 
 /** `--x 1.0 --y 1.0`: the defaults of the article author's gradient_descent.py (NS.ai repository). */
 export const ARTICLE_AUTHOR_START = { x: 1, y: 1 } as const;
@@ -83,16 +85,86 @@ export function etaTwoStory(start: { x: number; y: number }): string {
   return `From ${point(start)} at $\\eta = 2$: ${xPart}; ${yPart}; ${height}. The path never climbs.`;
 }
 
-/** A run above η = 2 from `start`: how |x + 1| grows, and where the kit stopped it. */
+/**
+ * A run past η = 2 from `start`: each coordinate's factor, what it does from this start (on the
+ * valley floor x₀ = −1 nothing grows along x), whether f rose, and the kit's verdict — all read off
+ * the trajectory, not assumed from η.
+ */
 export function divergenceStory(trajectory: Trajectory, start: { x: number; y: number }): string {
   const eta = trajectory.learningRate;
-  const factor = Math.abs(1 - eta);
-  const sizes = [0, 1, 2].map((k) => factor ** k * Math.abs(start.x + 1));
-  const growth =
-    start.x === -1
-      ? `$x$ starts at the valley floor $x = -1$ and stays there, so nothing grows along $x$`
-      : `$|x + 1|$ is multiplied by $|1 - \\eta| = ${num(factor)}$ at every step: ${sizes.map((s) => num(s)).join(", ")}, …`;
-  return `η = ${num(eta)} from ${point(start)}: ${growth}. The kit's verdict: ${describeStop(trajectory.stop)}.`;
+  const parts = [
+    {
+      name: "$|x + 1|$",
+      factor: 1 - eta,
+      size: Math.abs(start.x + 1),
+      floor: "$x$ starts on the valley floor $x = -1$ and stays there",
+    },
+    { name: "$|y|$", factor: 1 - eta / 2, size: Math.abs(start.y), floor: "$y$ starts at 0 and stays there" },
+  ].map(({ name, factor, size, floor }) => {
+    if (size === 0) return floor;
+    const sizes = [0, 1, 2].map((k) => Math.abs(factor) ** k * size);
+    const verb = Math.abs(factor) > 1 ? "grows" : Math.abs(factor) < 1 ? "shrinks" : "keeps its size";
+    return `${name} ${verb}: it is multiplied by $|${num(factor)}|$ at every step (${sizes.map((v) => num(v)).join(", ")}, …)`;
+  });
+  const heights = positionRows(trajectory).map((row) => row.aboveMinimum);
+  const rises = heights.filter((h, k) => k > 0 && h > heights[k - 1]).length;
+  const climb =
+    rises > 0
+      ? `$f$ rose on ${rises} of the ${heights.length - 1} steps`
+      : heights.length > 1
+        ? `$f$ never rose`
+        : `no step was taken`;
+  return `$\\eta = ${num(eta)}$ from ${point(start)}: ${parts.join("; ")}. ${climb}. The kit's verdict: ${describeStop(trajectory.stop)}.`;
+}
+
+/**
+ * One descent of the article's function in words, read off its points: whether it reached the
+ * minimum exactly, bounced between two sides at constant height, climbed, or fell (and by what
+ * factor per step at the end).
+ */
+export function pathInWords(trajectory: Trajectory): string {
+  const rows = positionRows(trajectory);
+  const heights = rows.map((row) => row.aboveMinimum);
+  const n = rows.length - 1;
+  const eta = `$\\eta = ${num(trajectory.learningRate)}$`;
+  if (n === 0) return `${eta} takes no step`;
+  const rises = heights.filter((h, k) => k > 0 && h > heights[k - 1]).length;
+  if (trajectory.stop.kind === "diverged") {
+    return `${eta} climbs on ${rises} of its ${n} steps until the kit stops it (${describeStop(trajectory.stop)})`;
+  }
+  // On the minimum exactly: (−1, 0) itself, not a height rounded to 0 (½(x + 1)² underflows first).
+  const atMinimum = rows.map((row) => row.x === ARTICLE_MINIMUM.x && row.y === ARTICLE_MINIMUM.y);
+  const exact = atMinimum.findIndex((on, k) => on && atMinimum.slice(k).every(Boolean));
+  if (exact === 0) return `${eta} starts on the minimum and stays there`;
+  if (exact === 1) return `${eta} lands exactly on the minimum in one step`;
+  if (exact > 1) {
+    return `${eta} comes so close to the minimum that float64 rounds it onto $(-1, 0)$ at step ${exact}`;
+  }
+  // A bounce: after the first step, the path alternates between two points at one height.
+  const bounces =
+    n >= 2 &&
+    heights[1] > 0 &&
+    heights.slice(1).every((h) => h === heights[1]) &&
+    rows.slice(3).every((row, k) => row.x === rows[k + 1].x && row.y === rows[k + 1].y) &&
+    (rows[n].x !== rows[n - 1].x || rows[n].y !== rows[n - 1].y);
+  if (bounces) {
+    return `${eta} bounces between ${point(rows[n - 1])} and ${point(rows[n])} at a constant height ${num(heights[n])} above the minimum`;
+  }
+  if (rises > 0)
+    return `${eta} climbs on ${rises} of its ${n} steps, to ${num(heights[n])} above the minimum`;
+  const rate =
+    heights[n - 1] > 0 && heights[n] > 0
+      ? `, by a factor of ${num(heights[n] / heights[n - 1])} on its last step`
+      : "";
+  const underflow = heights[n] === 0 ? " (below the smallest float64 number)" : "";
+  return `${eta} never rises: from ${num(heights[0])} to ${num(heights[n])} above the minimum${underflow}${rate}`;
+}
+
+/** The sentence under a figure of several runs: each run in words. */
+export function pathsInWords(trajectories: readonly Trajectory[]): string {
+  const start = trajectories[0]?.points[0];
+  const from = start ? `From ${point({ x: start[0], y: start[1] })}: ` : "";
+  return `${from}${listInWords(trajectories.map(pathInWords))}.`;
 }
 
 function leavesAt(
@@ -100,15 +172,23 @@ function leavesAt(
   start: { x: number; y: number },
   iterations: number,
 ): number | undefined {
-  // |r| ≤ 1: r^k·c takes its extremes at k = 0 and 1; |r| > 1: at the last two steps.
-  const steps = [...new Set([0, 1, iterations - 1, iterations].filter((k) => k >= 0 && k <= iterations))];
+  // The drawn path ends where the kit's divergence rule stops the run: only a factor |r| > 1 can
+  // make it stop (then within a few steps), so only then is the run itself needed.
+  const grows =
+    (Math.abs(1 - learningRate) > 1 && start.x !== ARTICLE_MINIMUM.x) ||
+    (Math.abs(1 - learningRate / 2) > 1 && start.y !== ARTICLE_MINIMUM.y);
+  const drawn = grows
+    ? descendArticleFunction({ learningRate, iterations, x: start.x, y: start.y }).points.length - 1
+    : iterations;
+  // |r| ≤ 1: r^k·c takes its extremes at k = 0 and 1; |r| > 1: at the last two steps drawn.
+  const steps = [...new Set([0, 1, drawn - 1, drawn].filter((k) => k >= 0 && k <= drawn))];
   const outside = (k: number) => {
     const p = positionAfter(learningRate, k, start);
     return Math.abs(p.x) > MAP_HALF_WIDTH || Math.abs(p.y) > MAP_HALF_WIDTH;
   };
   if (!steps.some(outside)) return undefined;
   // The first step that is outside, found by walking (few steps: it is 1 or near the end).
-  for (let k = 0; k <= iterations; k++) if (outside(k)) return k;
+  for (let k = 0; k <= drawn; k++) if (outside(k)) return k;
   return undefined;
 }
 
@@ -143,11 +223,15 @@ export function leavesTheMapThreshold(
   return undefined;
 }
 
+function iterationsText(iterations: number): string {
+  return `${iterations} iteration${iterations === 1 ? "" : "s"}`;
+}
+
 /** Section 6's sentence: at which learning rate the path leaves the map, from the parameters' start. */
 export function leavesTheMapStory(start: { x: number; y: number }, iterations: number): string {
   const threshold = leavesTheMapThreshold(start, iterations);
   if (threshold === undefined) {
-    return `From ${point(start)} with ${iterations} iterations, no path on the slider leaves the drawn square $[-2.5, 2.5]^2$.`;
+    return `From ${point(start)} with ${iterationsText(iterations)}, no path on the slider leaves the drawn square $[-2.5, 2.5]^2$.`;
   }
   if (threshold.learningRate === 0) {
     return `The start ${point(start)} is itself outside the drawn square $[-2.5, 2.5]^2$: the axes follow the paths.`;
@@ -156,7 +240,7 @@ export function leavesTheMapStory(start: { x: number; y: number }, iterations: n
     threshold.step === 1
       ? ` The first step already does it: $x_1 = x_0 - \\eta\\,(x_0 + 1)$ and $y_1 = (1 - \\eta/2)\\,y_0$ leave $[-2.5, 2.5]$ once $\\eta$ passes it.`
       : ` It leaves at step ${threshold.step}.`;
-  return `From ${point(start)} with ${iterations} iterations, the path leaves the drawn square $[-2.5, 2.5]^2$ for $\\eta$ above ${num(threshold.learningRate, 6)}.${firstStep}`;
+  return `From ${point(start)} with ${iterationsText(iterations)}, the path leaves the drawn square $[-2.5, 2.5]^2$ for $\\eta$ above ${num(threshold.learningRate, 6)}.${firstStep}`;
 }
 
 /** Exercise 2: iterations until ‖∇f‖ ≤ tolerance, estimated from the slowest component, and as run. */
@@ -292,4 +376,90 @@ export function experimentsTable(
 export function convergenceLimitInClosedForm(start: { x: number; y: number }): string {
   if (start.x !== ARTICLE_MINIMUM.x) return "2";
   return start.y !== 0 ? "4" : "any";
+}
+
+// ——— The one-dimensional warm-up (section 2): g(x) = x², then the non-convex h(x). ———
+
+/** What the factor r = 1 − 2η does to x on g(x) = x², where x_{k+1} = x_k − η·2x_k = r·x_k. */
+export function factorBehaviour(learningRate: number): string {
+  const r = 1 - 2 * learningRate;
+  if (r > 0) return r < 1 ? "creeps: same side, closer each step" : "does not move";
+  if (r === 0) return "lands on 0 in one step";
+  if (r > -1) return "oscillates: jumps across 0, closer each step";
+  if (r === -1) return "bounces between x₀ and −x₀ forever";
+  return "diverges: jumps across 0, farther each step";
+}
+
+/**
+ * The warm-up's table: for each learning rate, the factor 1 − 2η, what it does, and the loop's
+ * x after its last step beside the closed form (1 − 2η)^k·x₀. A row whose loop does not follow
+ * the closed form says so (the student edited the loop), instead of explaining it by the factor.
+ */
+export function warmUpTable(runs: readonly { learningRate: number; path: readonly number[] }[]): string {
+  const rows = runs.map(({ learningRate, path }) => {
+    requirePositive("learningRate", learningRate);
+    const r = 1 - 2 * learningRate;
+    const k = path.length - 1;
+    const last = path[k];
+    const predicted = r ** k * path[0];
+    const follows = path.every(
+      (value, i) => Math.abs(value - r ** i * path[0]) <= 1e-12 * Math.max(1, Math.abs(r ** i * path[0])),
+    );
+    return [
+      String(learningRate),
+      num(r),
+      follows ? factorBehaviour(learningRate) : "**not the factor's path: was the loop edited?**",
+      Number.isFinite(last) ? num(last, 6) : String(last),
+      Number.isFinite(predicted) ? num(predicted, 6) : String(predicted),
+    ];
+  });
+  return markdownTable(
+    ["η", "factor 1 − 2η", "what x does", "x after the last step (loop)", "(1 − 2η)^k x₀"],
+    rows,
+  );
+}
+
+/**
+ * The non-convex warm-up: where each descent on h ended, named against h's two minima (the kit's
+ * NON_CONVEX_EXAMPLE, found by Newton's method): settled in the global or the local one, still on
+ * its way, or gone (non-finite).
+ */
+export function nonConvexWarmUpStory(
+  runs: readonly { learningRate: number; path: readonly number[] }[],
+  example: OneVariableExample = NON_CONVEX_EXAMPLE,
+): string {
+  const sentences = runs.map(({ learningRate, path }) => {
+    const start = path[0];
+    const end = path[path.length - 1];
+    const from = `From $x_0 = ${num(start)}$ ($\\eta = ${num(learningRate)}$, ${path.length - 1} steps)`;
+    if (!Number.isFinite(end))
+      return `${from} the descent left every finite number: this $\\eta$ is too large here.`;
+    const slope = example.derivative(end);
+    const nearest = example.minima.reduce((a, b) => (Math.abs(b.x - end) < Math.abs(a.x - end) ? b : a));
+    if (Math.abs(slope) > 1e-6) {
+      const side =
+        Math.abs(nearest.x - end) < 0.5
+          ? `, heading for the ${nearest.kind} minimum at ${num(nearest.x)}`
+          : "";
+      return `${from} it ends at $x = ${num(end)}$ where $h'(x) = ${num(slope, 3)}$: not settled yet${side}.`;
+    }
+    const lower =
+      nearest.kind === "global"
+        ? "the lowest value of $h$ anywhere"
+        : `higher than the global minimum's ${num(example.f(example.minima[0].x))}`;
+    return `${from} it settles at $x = ${num(end)}$ ($h'(x) = ${num(slope, 2)}$), the **${nearest.kind}** minimum, $h = ${num(example.f(end))}$: ${lower}.`;
+  });
+  const ends = runs.map(({ path }) => path[path.length - 1]);
+  const settledIn = new Set(
+    ends
+      .filter((end) => Number.isFinite(end) && Math.abs(example.derivative(end)) <= 1e-6)
+      .map(
+        (end) => example.minima.reduce((a, b) => (Math.abs(b.x - end) < Math.abs(a.x - end) ? b : a)).kind,
+      ),
+  );
+  const moral =
+    settledIn.size > 1
+      ? " Same function, same learning rate, different starts: different minima. Each descent only goes downhill from where it is; it cannot know there is a lower valley elsewhere."
+      : "";
+  return sentences.join(" ") + moral;
 }

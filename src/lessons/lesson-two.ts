@@ -122,21 +122,41 @@ export function measuredGapFactor(
   return { factor: (gapLast / gapFirst) ** (1 / (last - first)), from: first, to: last };
 }
 
-/** Exercises 2 and 4: the gap shrinks by the square of the slowest factor, since the loss is quadratic in the error. */
+/** Whether two per-step factors in (0, 1) decay at the same rate, within 5 % of their logarithms. */
+export function sameRate(measured: number, predicted: number): boolean {
+  if (!(measured > 0 && predicted > 0 && predicted < 1)) return false;
+  return Math.abs(Math.log(measured) - Math.log(predicted)) <= 0.05 * Math.abs(Math.log(predicted));
+}
+
+/**
+ * Exercises 2 and 4: the gap shrinks by the square of the slowest factor, since the loss is
+ * quadratic in the error. The measured factor is called ρ² (or ρ) only when it is that, within 5 %
+ * of its logarithm; a faster measured decay is explained (a weighted mean of the modes' factors
+ * ρ_i² can only be below the slowest one, ρ²); an unstable η gets no rate at all.
+ */
 export function gapRateSentence(trajectory: Trajectory, optimumLoss: number, stability: Stability): string {
   if (trajectory.stop.kind === "diverged") {
     return `The run ${describeStop(trajectory.stop)}: there is no rate of convergence to measure.`;
   }
   const eta = trajectory.learningRate;
   const rho = slowestFactor(stability, eta);
+  if (!(rho < 1)) {
+    return `At $\\eta$ = ${num(eta)} the slowest factor $\\rho = \\max |1 - \\eta\\lambda| = ${num(rho, 6)}$ is not below 1: the error along the steepest eigenvector does not shrink, and the run converges to nothing.`;
+  }
   const measured = measuredGapFactor(trajectory.values, optimumLoss);
   const theory = `The error along each eigenvector of the Hessian shrinks by $|1 - \\eta\\lambda|$ per step, the slowest by $\\rho = \\max |1 - \\eta\\lambda| = ${num(rho, 6)}$. The loss's gap to the optimum is **quadratic** in the error, so it shrinks by $\\rho^2 = ${num(rho * rho, 6)}$ per step in the long run.`;
   if (measured === undefined) {
     return `${theory} This run is too short, or its gap too close to rounding, to measure a rate.`;
   }
   const { factor, from, to } = measured;
-  const closerToSquare = Math.abs(Math.log(factor / (rho * rho))) < Math.abs(Math.log(factor / rho));
-  return `${theory} Measured over steps ${from}–${to}: the gap shrank by ${num(factor, 6)} per step, ${closerToSquare ? `which is $\\rho^2$, not $\\rho$` : `closer to $\\rho$ than to $\\rho^2$ here (the slowest direction was hardly present at the start, so faster ones dominate)`}.`;
+  const verdict = sameRate(factor, rho * rho)
+    ? `which is $\\rho^2$, not $\\rho$`
+    : sameRate(factor, rho)
+      ? `which is $\\rho$, not $\\rho^2$`
+      : factor < rho * rho
+        ? `faster than $\\rho^2$, so neither $\\rho^2$ nor $\\rho$: over these steps faster directions still hold part of the gap (the gap is a sum over the directions, each shrinking by its own $(1 - \\eta\\lambda)^2 \\le \\rho^2$), and the rate approaches $\\rho^2$ only once they have died out`
+        : `neither $\\rho^2$ nor $\\rho$: slower than the slowest direction allows, which only rounding can do — the gap is near the limits of float64`;
+  return `${theory} Measured over steps ${from}–${to}: the gap shrank by ${num(factor, 6)} per step, ${verdict}.`;
 }
 
 /** Exercise 2's answer: the loss after each number of iterations, then the rate. */
@@ -150,7 +170,11 @@ export function iterationsAnswer(
       `${run.label}: ${run.trajectory.stop.kind === "diverged" ? describeStop(run.trajectory.stop) : `loss ${num(run.trajectory.values[run.trajectory.values.length - 1], 6)}`}`,
   );
   const longest = runs[runs.length - 1].trajectory;
-  return `${listInWords(losses)} (the optimum: ${num(optimumLoss, 6)}). ${gapRateSentence(longest, optimumLoss, stability)} More iterations never hurt a stable descent; they only cost time.`;
+  const stable = longest.learningRate < stability.largestStableLearningRate;
+  const moral = stable
+    ? " Below $2/\\lambda_\\text{max}$ every step lowers the loss, so more iterations never hurt; they only cost time."
+    : ` At this learning rate, above $2/\\lambda_\\text{max}$ = ${num(stability.largestStableLearningRate)}, more iterations only take the run further from the optimum.`;
+  return `${listInWords(losses)} (the optimum: ${num(optimumLoss, 6)}). ${gapRateSentence(longest, optimumLoss, stability)}${moral}`;
 }
 
 /** The gap's part along each eigenvector after k steps: ½ λ e_i² (the loss is L* + ½ eᵀHe). */
@@ -195,9 +219,11 @@ export function learningRatesAnswer(options: {
     article.stop.kind !== "diverged" &&
     iterations > 0
   ) {
-    const verdict = finalLoss(small) > finalLoss(article) ? "higher" : "not higher";
+    const higher = finalLoss(small) > finalLoss(article);
     parts.push(
-      `The article says a much smaller learning rate gives a better result ("Yes!"). Not on this loss: after ${iterations} steps $\\eta$ = ${num(options.articleLearningRate / 10)} ends at a loss of ${num(finalLoss(small))}, ${verdict} than ${num(finalLoss(article))} at $\\eta$ = ${num(options.articleLearningRate)}. A smaller step follows the gradient more faithfully, but on a quadratic bowl every step below $2/\\lambda_\\text{max}$ already goes downhill; a smaller one only covers less ground.`,
+      higher
+        ? `The article says a much smaller learning rate gives a better result ("Yes!"). Not on this loss: after ${iterations} steps $\\eta$ = ${num(options.articleLearningRate / 10)} ends at a loss of ${num(finalLoss(small))}, higher than ${num(finalLoss(article))} at $\\eta$ = ${num(options.articleLearningRate)}. A smaller step follows the gradient more faithfully, but on a quadratic bowl every step below $2/\\lambda_\\text{max}$ already goes downhill; a smaller one only covers less ground.`
+        : `The article says a much smaller learning rate gives a better result ("Yes!"). Here, after ${iterations} steps, $\\eta$ = ${num(options.articleLearningRate / 10)} ends at a loss of ${num(finalLoss(small))}, not higher than ${num(finalLoss(article))} at $\\eta$ = ${num(options.articleLearningRate)}: with these settings the article's rate is close enough to $2/\\lambda_\\text{max}$ = ${num(bound)} that its steepest direction shrinks slowly too.`,
     );
   }
   if (iterations === 0) {
@@ -220,8 +246,13 @@ export function learningRatesAnswer(options: {
     return parts.join(" ");
   }
   const bestIsFaster = total(gapsBest) < total(gapsNear);
+  // "Almost the same" only when the two flat factors' distances to 1 differ by under 5 %.
+  const flatAlike =
+    Math.abs(1 - Math.abs(flatNear.factor) - (1 - Math.abs(flatBest.factor))) <=
+    0.05 * (1 - Math.abs(flatBest.factor));
+  const steepStartsSmall = gapsBest.length > 1 && steepBest.gap <= flatBest.gap;
   parts.push(
-    `**Why $2/(\\lambda_\\text{min} + \\lambda_\\text{max})$ = ${num(best)} is the best only in the worst case.** It is the rate that makes the slowest and the steepest direction shrink equally, $|1 - \\eta\\lambda_\\text{min}| = |1 - \\eta\\lambda_\\text{max}| = ${num(Math.abs(flatBest.factor), 6)}$. But the loss weighs each direction's error by its eigenvalue ($L - L^\\ast = \\tfrac12 \\sum_i \\lambda_i e_i^2$), so the steep direction, left to shrink as slowly as the flat one, keeps ${num(steepBest.gap, 3)} of the gap after ${iterations} steps (the flat one ${num(flatBest.gap, 3)}; total ${num(total(gapsBest), 3)}). At $0.99 \\times 2/\\lambda_\\text{max}$ = ${num(nearLimit)} the flat direction's factor is ${num(Math.abs(flatNear.factor), 6)}, almost the same, while the steep one's is ${num(Math.abs(steepNear.factor), 6)}: its part of the gap falls to ${num(steepNear.gap, 3)} (total ${num(total(gapsNear), 3)}). ${bestIsFaster ? `From this start the balanced rate still wins: the steep direction's error was small to begin with.` : `So for this start the rate just below the limit ends lower.`} (Closed form from the eigendecomposition; the table above ran the loops.)`,
+    `**Why $2/(\\lambda_\\text{min} + \\lambda_\\text{max})$ = ${num(best)} is the best only in the worst case.** It is the rate that makes the slowest and the steepest direction shrink equally, $|1 - \\eta\\lambda_\\text{min}| = |1 - \\eta\\lambda_\\text{max}| = ${num(Math.abs(flatBest.factor), 6)}$: it minimises the worst factor, not the loss after a given number of steps. The loss weighs each direction's error by its eigenvalue ($L - L^\\ast = \\tfrac12 \\sum_i \\lambda_i e_i^2$), so the steep direction, left to shrink as slowly as the flat one, keeps ${num(steepBest.gap, 3)} of the gap after ${iterations} steps (the flat one ${num(flatBest.gap, 3)}; total ${num(total(gapsBest), 3)}). At $0.99 \\times 2/\\lambda_\\text{max}$ = ${num(nearLimit)} the flat direction's factor is ${num(Math.abs(flatNear.factor), 6)}${flatAlike ? ", almost the same," : ""} while the steep one's is ${num(Math.abs(steepNear.factor), 6)}: its part of the gap ${steepNear.gap < steepBest.gap ? "falls" : "comes"} to ${num(steepNear.gap, 3)} (total ${num(total(gapsNear), 3)}). ${bestIsFaster ? `From this start the balanced rate still ends lower${steepStartsSmall ? ": at the balanced rate the steep direction holds the smaller part of the gap" : ""}.` : `So for this start the rate just below the limit ends lower.`} (Closed form from the eigendecomposition; the table above ran the loops.)`,
   );
   return parts.join(" ");
 }
@@ -239,46 +270,116 @@ export function errorsInsideAndOutside(coefficients: readonly number[], data: Po
   return { inside, outside };
 }
 
+/** The gradient's length at the start, half-way and at the end, its range over the second half, and its rises there. */
+export function gradientSizes(trajectory: Trajectory) {
+  const norms = trajectory.gradientNorms;
+  const n = norms.length - 1;
+  const half = Math.floor(n / 2);
+  const second = norms.slice(half);
+  return {
+    start: norms[0],
+    middle: norms[half],
+    end: norms[n],
+    low: extent(second).min,
+    high: extent(second).max,
+    rises: second.filter((g, k) => k > 0 && g > second[k - 1]).length,
+    steps: second.length - 1,
+  };
+}
+
+/**
+ * Exercise 3: does each loss's gradient shrink near the fit? Huber's does (it is the residual
+ * wherever |r| ≤ δ); the absolute loss's does not (each point gives ±x^k whatever its residual),
+ * and whether its loss bounces depends on the learning rate — each read off the runs.
+ */
+export function gradientSizesSentence(options: {
+  absolute: FitResult;
+  huber: FitResult;
+  data: PolyData;
+}): string {
+  const { absolute, huber, data } = options;
+  const parts: string[] = [];
+  const three = (g: ReturnType<typeof gradientSizes>) =>
+    `${num(g.start, 3)} at the start, ${num(g.middle, 3)} half-way, ${num(g.end, 3)} at the end`;
+  if (huber.trajectory.stop.kind !== "diverged" && huber.trajectory.points.length > 2) {
+    const g = gradientSizes(huber.trajectory);
+    const prediction = evaluatePolynomial(huber.coefficients, data.x);
+    const largest = extent(prediction.map((p, i) => Math.abs(p - data.y[i]))).max;
+    const shrinks = g.end < g.middle && g.middle < g.start;
+    parts.push(
+      `**Huber's gradient ${shrinks ? "shrinks" : "does not shrink steadily"}** (its length: ${three(g)}).` +
+        (largest <= 1
+          ? ` At the end every residual is within $\\delta = 1$ (the largest is ${num(largest, 3)}), where $\\partial L / \\partial r_i = r_i$: there Huber is half the sum of squares, and its gradient shrinks with the residuals as the sum of squares' does.`
+          : ` At the end some residuals are still beyond $\\delta = 1$ (the largest is ${num(largest, 3)}), where its $\\partial L / \\partial r_i$ is clipped to $\\pm 1$.`),
+    );
+  }
+  if (absolute.trajectory.stop.kind !== "diverged" && absolute.trajectory.points.length > 2) {
+    const g = gradientSizes(absolute.trajectory);
+    const values = absolute.trajectory.values;
+    const lossRises = values.filter((v, k) => k > 0 && v > values[k - 1]).length;
+    const steady = g.end < g.middle && g.middle < g.start && g.rises <= 0.1 * g.steps;
+    const flat = g.high <= 1.01 * g.low;
+    const course = steady
+      ? `at this learning rate its length still falls steadily: ${three(g)}`
+      : flat
+        ? `its length: ${three(g)}; over the second half it stays at about ${num(g.low, 3)}`
+        : `its length: ${three(g)}; over the second half it jumps between ${num(g.low, 3)} and ${num(g.high, 3)}, rising on ${g.rises} of ${g.steps} steps`;
+    parts.push(
+      `**The sum of absolute errors** gives every point a term $\\operatorname{sign}(r_i)\\,x_i^k$ of full size, however small its residual: the terms can cancel, but the gradient does not shrink with the residuals as the sum of squares' does. Here ${course}.` +
+        (lossRises > 0
+          ? ` With a fixed step, the run overshoots back and forth across the kinks of $|r|$: its loss rose on ${lossRises} of the ${values.length - 1} steps.`
+          : ` At this learning rate its loss still fell on every step: the run has not come close enough to the fit for its fixed-size steps to overshoot.`),
+    );
+  }
+  return parts.join(" ");
+}
+
 /** Exercise 3's answer, comparing each fit with the sum-of-squares fit of the same table. */
 export function lossesAnswer(options: {
   sumOfSquares: FitResult;
   meanSquared: FitResult;
   absolute: FitResult;
+  huber: FitResult;
   pointCount: number;
   learningRate: number;
   data: PolyData;
 }): string {
-  const { sumOfSquares: ss, meanSquared: mse, absolute: sae, data } = options;
-  const diverged = [ss, mse, sae].some((fit) => fit.trajectory.stop.kind === "diverged");
+  const { sumOfSquares: ss, meanSquared: mse, absolute: sae, huber, data } = options;
+  const diverged = [ss, mse, sae, huber].some((fit) => fit.trajectory.stop.kind === "diverged");
   const parts: string[] = [];
   if (ss.trajectory.stop.kind !== "diverged" && mse.trajectory.stop.kind !== "diverged") {
     const largest = extent(ss.coefficients.map((c, k) => Math.abs(c - mse.coefficients[k]))).max;
+    const scale = extent(ss.coefficients.map(Math.abs)).max;
     parts.push(
-      `The mean squared error with learning rate ${options.pointCount} × ${num(options.learningRate)} lands on the same coefficients as the sum of squares with ${num(options.learningRate)} (largest difference ${num(largest, 2)}; its loss is the sum's divided by ${options.pointCount}): sum and mean differ only in the scale of the learning rate.`,
+      largest <= 1e-9 * scale
+        ? `The mean squared error with learning rate ${options.pointCount} × ${num(options.learningRate)} lands on the same coefficients as the sum of squares with ${num(options.learningRate)} (largest difference ${num(largest, 2)}, rounding; its loss is the sum's divided by ${options.pointCount}): sum and mean differ only in the scale of the learning rate.`
+        : `The mean squared error with learning rate ${options.pointCount} × ${num(options.learningRate)} should land on the sum of squares' coefficients, but differs by ${num(largest, 2)}: more than rounding — did you edit a run?`,
     );
   }
   if (ss.trajectory.stop.kind !== "diverged" && sae.trajectory.stop.kind !== "diverged") {
     const squares = errorsInsideAndOutside(ss.coefficients, data);
     const absolute = errorsInsideAndOutside(sae.coefficients, data);
     parts.push(
-      `The sum of absolute errors weighs large errors less than squares do. Against the sum-of-squares row of the same table: largest error for $|x| < 2.5$ ${num(absolute.inside, 2)} (absolute) against ${num(squares.inside, 2)} (squares), and for $|x| \\ge 2.5$ ${num(absolute.outside, 2)} against ${num(squares.outside, 2)}.`,
+      `The sum of absolute errors weighs large errors less than squares do. Where the two runs stand after ${ss.trajectory.points.length - 1} steps, against the sum-of-squares row of the same table: largest error for $|x| < 2.5$ ${num(absolute.inside, 2)} (absolute) against ${num(squares.inside, 2)} (squares), and for $|x| \\ge 2.5$ ${num(absolute.outside, 2)} against ${num(squares.outside, 2)}. These are the runs' end points, not each loss's best fit: they compare the two losses only once both runs have come close to their fits (at a small learning rate the absolute run is still far from its fit; at a large one it bounces).`,
     );
   }
+  parts.push(gradientSizesSentence({ absolute: sae, huber, data }));
   if (diverged)
     parts.push(`Some runs diverged at this learning rate: their rows show where they stopped, not a fit.`);
-  parts.push(
-    `With $\\delta = 1$ the Huber loss treats every residual below 1 as $\\tfrac12 r^2$, half the sum of squares' term, so it heads for the least-squares fit with half the gradient. Each loss is in its own units: compare the curves, not the loss values across rows.`,
-  );
-  return parts.join(" ");
+  parts.push(`Each loss is in its own units: compare the curves, not the loss values across rows.`);
+  return parts.filter((part) => part !== "").join(" ");
 }
 
 /** Exercise 5's answer: the slices' curvatures ½ H_kk · span². */
 export function slicesAnswer(hessian: readonly (readonly number[])[], span: number): string {
   const names = coefficientNames(hessian.length);
   const rises = hessian.map((row, k) => 0.5 * row[k] * span * span);
+  if (rises.length === 1) {
+    return `One coefficient, one parabola with its minimum at the optimum: moving ${names[0]} by ${num(span)} raises the loss by ${num(rises[0])} ($\\tfrac12 H_{00} \\cdot ${num(span)}^2$).`;
+  }
   const narrow = rises.indexOf(extent(rises).max);
   const wide = rises.indexOf(extent(rises).min);
-  return `All are parabolas with their minimum at the optimum, of very different widths: moving ${names[narrow]} by ${num(span)} raises the loss by ${num(rises[narrow])}, moving ${names[wide]} by the same amount by only ${num(rises[wide])} ($\\tfrac12 H_{kk} \\cdot ${num(span)}^2$). One learning rate must serve all of them: small enough for the narrowest valley, hence slow in the widest.`;
+  return `All are parabolas with their minimum at the optimum, and their widths differ: moving ${names[narrow]} by ${num(span)} raises the loss by ${num(rises[narrow])}, moving ${names[wide]} by the same amount by only ${num(rises[wide])} ($\\tfrac12 H_{kk} \\cdot ${num(span)}^2$), ${num(rises[narrow] / rises[wide], 3)} times less. One learning rate must serve all of them: small enough for the narrowest valley, hence slow in the widest.`;
 }
 
 /** The "going further" section: what the eigenvalues say about this run. */
@@ -302,7 +403,7 @@ export function wideAnswer(options: {
     ({ label, fit }) =>
       `${label}: ${fit.trajectory.stop.kind === "diverged" ? describeStop(fit.trajectory.stop) : `loss ${num(fit.loss)} (${describeStop(fit.trajectory.stop)})`}`,
   );
-  return `On $[-4\\pi, 4\\pi]$, $\\lambda_\\text{max}$ rises from ${num(narrow.largest)} to ${num(wide.largest)}, so the largest stable learning rate falls by a factor of ${num(wide.largest / narrow.largest, 3)}, to ${num(wide.largestStableLearningRate)}; the condition number grows from ${num(narrow.conditionNumber)} to ${num(wide.conditionNumber)}. Scaling $x$ brings it to ${num(options.scaled.conditionNumber)}, the Legendre basis to ${num(options.legendre.conditionNumber)}. The runs: ${listInWords(runs)}; the optimum's loss is ${num(options.optimumLoss)}. Even the optimum is a poor fit: a polynomial of low degree has few bends and $\\sin x$ has eight on this interval. Two separate limits: the optimizer (conditioning, fixed by the basis) and the model (fixed only by a richer model).`;
+  return `On $[-4\\pi, 4\\pi]$, $\\lambda_\\text{max}$ rises from ${num(narrow.largest)} to ${num(wide.largest)}, so the largest stable learning rate falls by a factor of ${num(wide.largest / narrow.largest, 4)}, to ${num(wide.largestStableLearningRate)}; the condition number grows from ${num(narrow.conditionNumber)} to ${num(wide.conditionNumber)}. Scaling $x$ brings it to ${num(options.scaled.conditionNumber)}, the Legendre basis to ${num(options.legendre.conditionNumber)}. The runs: ${listInWords(runs)}; the optimum's loss is ${num(options.optimumLoss)}. Even the optimum is a poor fit: a polynomial of low degree has few bends and $\\sin x$ has eight on this interval. Two separate limits: the optimizer (conditioning, fixed by the basis) and the model (fixed only by a richer model).`;
 }
 
 /** Exercise 8's answer: the best loss per degree, and the highest degree's coefficients against Taylor's. */

@@ -17,7 +17,7 @@ import { thinPath } from "../descent/thinning";
 import { symmetricEigenvalues, sumOfSquaresHessian } from "../analysis/hessian";
 import { sufficientStatistics } from "../problems/cubic-fit/sufficient-statistics";
 import { checkData, requireDegree, type PolyData } from "../problems/cubic-fit/polynomial";
-import { type GridOptions } from "../problems/bowl/bowl";
+import { ARTICLE_MINIMUM, articleFunction, type GridOptions } from "../problems/bowl/bowl";
 import { pathColor, requireOptions, requireTitle, type Figure } from "../figures/figure";
 import {
   formatSetting,
@@ -36,7 +36,7 @@ import {
   type LiveSettings,
 } from "./model";
 import type { Trajectory } from "../descent/loop";
-import { checkSurfaceOptions, contourLayout, contourTrace } from "../figures/surface";
+import { checkSurfaceOptions, contourLayout, contourTrace, markTraces } from "../figures/surface";
 import { makeStepRule, requireStepMethod } from "../descent/step-rules";
 
 export * from "./model";
@@ -249,8 +249,14 @@ export function livePathExplorerFigure(options: LivePathExplorerOptions = {}): L
     const marker = { ...(style.marker as object), ...(draw.traces[i].marker as object) };
     traces[index] = { type: "scatter", ...style, ...draw.traces[i], marker } as Plot;
   });
+  // The minimum, marked after the path's traces 1–4 (which the page moves): it stays on the map.
+  const minimum = markTraces(
+    [{ x: ARTICLE_MINIMUM.x, y: ARTICLE_MINIMUM.y, name: "minimum (−1, 0)" }],
+    articleFunction,
+    "contour",
+  );
   return {
-    data: traces,
+    data: [...traces, ...minimum],
     layout: {
       ...contourLayout(surface.title, surface.grid),
       showlegend: false,

@@ -1,12 +1,13 @@
 /**
  * The student edition of a notebook: the same notebook without the cells whose metadata marks them
- * as answers (the cell tag ANSWER_TAG). The exercises' own code stays, to run; the answers, folded
+ * as answers (the cell tag ANSWER_TAG) or as text for the teacher (TEACHER_TAG), and with a note
+ * under its title that says what it is. The exercises' own code stays, to run; the answers, folded
  * in the teacher's edition, are gone. `npm run export -- --student` exports it.
  */
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ANSWER_TAG } from "../lessons/answers";
+import { ANSWER_TAG, STUDENT_EDITION_NOTE, TEACHER_TAG } from "../lessons/answers";
 import { PROJECT_ROOT } from "./jupyter";
 import { readNotebook, type Notebook, type NotebookCell } from "./notebooks";
 
@@ -14,14 +15,28 @@ export function isAnswerCell(cell: NotebookCell): boolean {
   return Array.isArray(cell.metadata?.tags) && cell.metadata.tags.includes(ANSWER_TAG);
 }
 
+export function isTeacherCell(cell: NotebookCell): boolean {
+  return Array.isArray(cell.metadata?.tags) && cell.metadata.tags.includes(TEACHER_TAG);
+}
+
+/** The markdown cell placed under the title of a student edition. */
+export function studentEditionNoteCell(): NotebookCell {
+  return {
+    cell_type: "markdown",
+    id: "student-edition",
+    metadata: { tags: ["student-edition"] },
+    source: STUDENT_EDITION_NOTE,
+  } as NotebookCell;
+}
+
 /** The notebook without its answer cells (outputs cleared: the edition is executed afresh). */
 export function studentEdition(notebook: Notebook): Notebook {
-  return {
-    ...notebook,
-    cells: notebook.cells
-      .filter((cell) => !isAnswerCell(cell))
-      .map((cell) => (cell.cell_type === "code" ? { ...cell, outputs: [], execution_count: null } : cell)),
-  };
+  const cells = notebook.cells
+    .filter((cell) => !isAnswerCell(cell) && !isTeacherCell(cell))
+    .map((cell) => (cell.cell_type === "code" ? { ...cell, outputs: [], execution_count: null } : cell));
+  // Under the title (the first cell), or first if the notebook has no markdown title.
+  const at = cells[0]?.cell_type === "markdown" ? 1 : 0;
+  return { ...notebook, cells: [...cells.slice(0, at), studentEditionNoteCell(), ...cells.slice(at)] };
 }
 
 /** "01-x.ipynb" → "01-x-student.ipynb". */

@@ -115,6 +115,10 @@ describe("npm run export", { skip }, () => {
               ).length,
               keywordColor: keyword ? getComputedStyle(keyword).color : null,
               plainColor: plain ? getComputedStyle(plain).color : null,
+              // A code or printed line wider than its cell would be cut off at the cell's edge.
+              clipped: Array.from(
+                document.querySelectorAll<HTMLElement>(".jp-InputArea-editor pre, .jp-OutputArea-output pre"),
+              ).filter((pre) => pre.scrollWidth > pre.clientWidth + 1).length,
             };
           });
           assert.doesNotMatch(page_.readerText, RAW_LATEX, "raw LaTeX in a markdown cell or an output");
@@ -125,6 +129,7 @@ describe("npm run export", { skip }, () => {
           assert.equal(page_.unhighlighted, 0, "code cells without syntax highlighting");
           assert.ok(page_.keywordColor, "no highlighted keyword in the code cells");
           assert.notEqual(page_.keywordColor, page_.plainColor, "keywords are not coloured");
+          assert.equal(page_.clipped, 0, "code or printed lines cut off at the cell's edge");
 
           assert.deepEqual(blocked, [], "requests outside the file");
           assert.deepEqual(errors, [], "console or page errors");

@@ -57,6 +57,9 @@ const VALID: Partial<Parameters>[] = [
   { iterations: 10_000 },
   { x: 1, y: 1 },
   { x: -1, y: 0 },
+  // On the valley floor: x never moves, and η = 2 or 2.5 only act on y (factors 0 and −0.25).
+  { x: -1, y: 2 },
+  { x: -1, y: -2.2, learningRate: 2.5 },
   { x: -3, y: 2.5, learningRate: 0.5 },
   { x: 1000, y: -1000, learningRate: 1.9, iterations: 50 },
 ];
@@ -106,6 +109,59 @@ function stepsToTolerance(p: Parameters): number {
     x = x - 0.1 * (x + 1);
     y = y - 0.1 * (y / 2);
   }
+}
+
+/** f − f_min = ½(x + 1)² + ¼y² along the path of η from p's start. */
+function heights(p: Parameters, eta: number, steps: number): number[] {
+  return descend(p, eta, steps).map(([x, y]) => 0.5 * (x + 1) ** 2 + 0.25 * y * y);
+}
+
+function risesIn(values: readonly number[]): number {
+  return values.filter((value, k) => k > 0 && value > values[k - 1]).length;
+}
+
+/** The part of a sentence about $\eta = eta$ (sentences list several runs). */
+function segmentFor(text: string, eta: number): string {
+  const found = text.split(/(?=\$\\eta = )/).find((part) => part.startsWith(`$\\eta = ${eta}$`));
+  assert.ok(found, `a clause about η = ${eta} in ${text.slice(0, 300)}`);
+  return found;
+}
+
+/**
+ * What a clause must say about η's path from p's start, decided here from this file's own float64
+ * path: no step, on the minimum, landing on it exactly, bouncing at constant height, climbing
+ * (on how many steps), or falling (to which height).
+ */
+function checkPathClause(clause: string, p: Parameters, eta: number, steps: number): void {
+  const what = `${label(p)}, η = ${eta}: ${clause}`;
+  const h = heights(p, eta, steps);
+  const path = descend(p, eta, steps);
+  if (steps === 0) return assert.match(clause, /takes no step/, what);
+  const atMinimum = path.map(([x, y]) => x === -1 && y === 0);
+  const exact = atMinimum.findIndex((on, k) => on && atMinimum.slice(k).every(Boolean));
+  if (exact === 0) return assert.match(clause, /starts on the minimum and stays there/, what);
+  if (exact === 1) return assert.match(clause, /lands exactly on the minimum in one step/, what);
+  if (exact > 1) return assert.match(clause, new RegExp(`float64 rounds it onto \\$\\(-1, 0\\)\\$ at step ${exact}`), what);
+  const bounces =
+    steps >= 2 &&
+    h[1] > 0 &&
+    h.slice(1).every((value) => value === h[1]) &&
+    path.slice(3).every(([x, y], k) => x === path[k + 1][0] && y === path[k + 1][1]) &&
+    (path[steps][0] !== path[steps - 1][0] || path[steps][1] !== path[steps - 1][1]);
+  if (bounces) return assert.match(clause, /bounces between \(\S+, \S+\) and \(\S+, \S+\) at a constant height/, what);
+  const climbing = /climbs on (\d+) of its (\d+) steps/.exec(clause);
+  if (risesIn(h) > 0) {
+    // The kit may stop a climbing run early (its divergence rule): compare over the steps it ran.
+    assert.ok(climbing, what);
+    const ran = Number(climbing[2]);
+    assert.ok(ran <= steps, what);
+    assert.equal(Number(climbing[1]), risesIn(h.slice(0, ran + 1)), what);
+    return;
+  }
+  assert.equal(climbing, null, what);
+  const falls = /never rises: from (\S+) to (\S+) above the minimum/.exec(clause);
+  assert.ok(falls, what);
+  assert.ok(Math.abs(Number(falls[2]) - h[steps]) <= 1e-3 * h[steps], `${what}: final height ${h[steps]}`);
 }
 
 function numberIn(text: string, pattern: RegExp, what: string): number {
@@ -238,6 +294,72 @@ describe("notebook 01 across its parameters, in one kernel session", () => {
           Number(Math.abs(p.x + 1).toPrecision(4)),
         );
       }
+    });
+  });
+
+  it("runs the 1-D warm-up on x²: each rate's last x is (1 − 2η)⁸ and its behaviour is named by the factor", () => {
+    const text = tagged(runs[0], "warm-up");
+    const words: Record<string, RegExp> = {
+      "0.1": /creeps/,
+      "0.5": /lands on 0 in one step/,
+      "0.8": /oscillates/,
+      "1.1": /diverges/,
+    };
+    for (const [eta, behaviour] of Object.entries(words)) {
+      const row = text.split("\n").find((line) => line.startsWith(`| ${eta} |`));
+      assert.ok(row, `a row for η = ${eta}`);
+      const cells = row.split("|").map((cell) => cell.trim());
+      assert.match(cells[3], behaviour, row);
+      let u = 1;
+      for (let k = 0; k < 8; k++) u = u - Number(eta) * 2 * u;
+      assert.ok(Math.abs(Number(cells[4]) - u) <= 1e-5 * Math.max(1e-6, Math.abs(u)), `${row}: x₈ = ${u}`);
+    }
+  });
+
+  it("names the minimum each start of h reaches, global or local, as this file's own descent finds it", () => {
+    const text = tagged(runs[0], "warm-up-non-convex");
+    const h = (u: number) => u ** 4 - 3 * u ** 2 + u;
+    const ends = [0, 0.5].map((start) => {
+      let u = start;
+      for (let k = 0; k < 60; k++) u = u - 0.05 * (4 * u ** 3 - 6 * u + 1);
+      return u;
+    });
+    const globalEnd = h(ends[0]) < h(ends[1]) ? 0 : 1;
+    [0, 0.5].forEach((start, i) => {
+      const clause = text.split(/(?=From \$x_0)/).find((part) => part.startsWith(`From $x_0 = ${start}$`));
+      assert.ok(clause, `a sentence for x₀ = ${start}`);
+      const settled = numberIn(clause, /settles at \$x = (\S+)\$/, "end");
+      assert.ok(Math.abs(settled - ends[i]) < 1e-3, `${clause}: ${ends[i]}`);
+      assert.match(clause, i === globalEnd ? /the \*\*global\*\* minimum/ : /the \*\*local\*\* minimum/);
+    });
+    assert.match(text, /different starts: different minima/);
+  });
+
+  it("describes the three experiments' paths and the compared rates' heights as this file's own paths do, from every start", () => {
+    valid.forEach((p, run) => {
+      const three = tagged(runs[run], "three-paths");
+      for (const eta of [0.1, 1, 2]) checkPathClause(segmentFor(three, eta), p, eta, 10);
+      const compared = tagged(runs[run], "heights");
+      for (const eta of [0.1, 0.5, 1, 1.5, 2, 2.5]) checkPathClause(segmentFor(compared, eta), p, eta, p.iterations);
+    });
+  });
+
+  it("tells η = 2.5 from each start by its factors, and counts the rises of f as this file does", () => {
+    valid.forEach((p, run) => {
+      const text = tagged(runs[run], "eta-2-5");
+      const what = `${label(p)}: ${text.slice(0, 300)}`;
+      assert.match(text, p.x === -1 ? /\$x\$ starts on the valley floor/ : /\$\|x \+ 1\|\$ grows/, what);
+      assert.match(text, p.y === 0 ? /\$y\$ starts at 0/ : /\$\|y\|\$ shrinks/, what);
+      const h = heights(p, 2.5, 10);
+      const rose = /\$f\$ rose on (\d+) of the (\d+) steps/.exec(text);
+      if (risesIn(h) === 0) assert.match(text, /\$f\$ never rose/, what);
+      else {
+        assert.ok(rose, what);
+        assert.equal(Number(rose[1]), risesIn(h.slice(0, Number(rose[2]) + 1)), what);
+      }
+      // Off the valley floor f climbs and the kit stops the run; on it, y's factor −0.25 converges.
+      if (p.x === -1) assert.doesNotMatch(text, /diverged/, what);
+      else assert.match(text, /The kit's verdict: diverged/, what);
     });
   });
 

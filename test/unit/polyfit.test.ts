@@ -108,6 +108,12 @@ describe("the second article's cubic fit to sin(x)", () => {
   });
 
   it("formats the article's Result line", () => {
-    assert.equal(formatPolynomial([1, -2, 0.5, 0.25], 3), "y = 1.00 + -2.00 x + 0.500 x^2 + 0.250 x^3");
+    assert.equal(formatPolynomial([1, -2, 0.5, 0.25], 3), "y = 1.00 - 2.00 x + 0.500 x^2 + 0.250 x^3");
+    assert.equal(formatPolynomial([-1, 0, -0.5], 3), "y = -1.00 - 0.500 x^2");
+    // sin's least-squares cubic: its even coefficients are float64 noise, not terms.
+    assert.equal(formatPolynomial([3e-17, 0.857, -2e-17, -0.0933], 3), "y = 0.857 x - 0.0933 x^3");
+    // With x up to π, 1e-14·π³ is still noise next to 0.857·π; a real 1e-6 is not.
+    assert.equal(formatPolynomial([1e-6, 0.857, 0, 1e-14], 3, Math.PI), "y = 0.00000100 + 0.857 x");
+    assert.equal(formatPolynomial([0, 0], 3), "y = 0");
   });
 });

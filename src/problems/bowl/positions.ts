@@ -6,7 +6,7 @@
 import { describeStop, type Trajectory } from "../../descent/loop";
 import { MAX_TABLE_ROWS, shownRows } from "../../descent/thinning";
 import { formatNumber, markdownTable } from "../../text/tables";
-import { ARTICLE_MINIMUM, articleFunction } from "./bowl";
+import { articleFunction } from "./bowl";
 
 export interface PositionRow {
   step: number;
@@ -14,7 +14,10 @@ export interface PositionRow {
   y: number;
   /** f(x, y) at this position. */
   value: number;
-  /** f(x, y) − f(−1, 0): how far above the minimum, 0 at the minimum. */
+  /**
+   * f(x, y) − f(−1, 0): how far above the minimum, 0 at the minimum. Computed as ½(x + 1)² + ¼y²,
+   * the same number without the cancellation of f − f_min (which rounds heights below ~1e-16 to 0).
+   */
   aboveMinimum: number;
 }
 
@@ -22,7 +25,7 @@ export interface PositionRow {
 export function positionRows(trajectory: Trajectory): PositionRow[] {
   return trajectory.points.map(([x, y], step) => {
     const value = articleFunction(x, y);
-    return { step, x, y, value, aboveMinimum: value - ARTICLE_MINIMUM.value };
+    return { step, x, y, value, aboveMinimum: 0.5 * (x + 1) ** 2 + 0.25 * y ** 2 };
   });
 }
 

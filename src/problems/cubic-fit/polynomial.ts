@@ -13,6 +13,7 @@ import {
   requireFinite,
   requireFiniteVector,
   requireInteger,
+  requirePositive,
 } from "../../descent/validate";
 
 /** Sample points x and targets y, as Float64Arrays of equal, non-zero length. */
@@ -151,13 +152,28 @@ export function coefficientNames(count: number): string[] {
   return Array.from({ length: count }, (_, k) => COEFFICIENT_NAMES[k] ?? `c${k}`);
 }
 
-/** "y = 0.0012 + 0.8567 x + … x^3", the article's closing line without its "Result: ". */
-export function formatPolynomial(coefficients: readonly number[], digits = 6): string {
+/**
+ * "y = 0.0012 + 0.8567 x - … x^3", the article's closing line without its "Result: ". A negative
+ * term is written with a minus, not "+ -". A term below rounding — |c_k|·scale^k under 1e-12 of the
+ * largest term, e.g. the 1e-16 even coefficients of sin's least-squares fit — is left out: it is
+ * float64 noise, not part of the polynomial (`scale` is the largest |x| the polynomial is used at).
+ */
+export function formatPolynomial(coefficients: readonly number[], digits = 6, scale = 1): string {
   const c = requireCoefficients(coefficients);
   requireInteger("digits", digits, 1, 17);
-  const terms = c.map((value, k) => {
-    const text = value.toPrecision(digits);
-    return k === 0 ? text : k === 1 ? `${text} x` : `${text} x^${k}`;
+  requirePositive("scale", scale);
+  const sizes = c.map((value, k) => Math.abs(value) * scale ** k);
+  const largest = Math.max(0, extent(sizes.filter(Number.isFinite)).max);
+  const terms: string[] = [];
+  c.forEach((value, k) => {
+    if (value === 0 || sizes[k] <= NOISE_RELATIVE * largest) return;
+    const size = Math.abs(value).toPrecision(digits);
+    const term = k === 0 ? size : k === 1 ? `${size} x` : `${size} x^${k}`;
+    const sign = value < 0 ? "-" : "+";
+    terms.push(terms.length === 0 ? (value < 0 ? `-${term}` : term) : `${sign} ${term}`);
   });
-  return `y = ${terms.join(" + ")}`;
+  return `y = ${terms.length === 0 ? "0" : terms.join(" ")}`;
 }
+
+/** Relative size below which formatPolynomial calls a term rounding noise. */
+const NOISE_RELATIVE = 1e-12;
