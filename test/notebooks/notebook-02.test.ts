@@ -396,7 +396,7 @@ describe("notebook 02 across its parameters, in one kernel session", () => {
         const n = norms.length - 1;
         const [start, middle, end] = [norms[0], norms[Math.floor(n / 2)], norms[n]];
         assert.equal(huber[1] === "shrinks", end < middle && middle < start, `${label(p)}: ${start}, ${middle}, ${end}`);
-        close(Number(huber[4]), end, 0.01, `${label(p)}: Huber's final gradient length`);
+        assertClose(Number(huber[4]), end, 0.01, `${label(p)}: Huber's final gradient length`, "relative");
       }
       const absolute = /its loss rose on (\d+) of the (\d+) steps|its loss still fell on every step/.exec(text);
       if (absolute) {
@@ -422,7 +422,7 @@ describe("notebook 02 across its parameters, in one kernel session", () => {
       const v = new Matrix(wide.map((x) => Array.from({ length: p.degree + 1 }, (_, k) => x ** k)));
       const wideMax = Math.max(...new EigenvalueDecomposition(v.transpose().mmul(v).mul(2), { assumeSymmetric: true }).realEigenvalues);
       const narrowMax = eigenvalues(p.degree)[p.degree];
-      close(numberIn(text, /falls by a factor of (\S+), to/, "factor"), wideMax / narrowMax, 1e-3, label(p));
+      assertClose(numberIn(text, /falls by a factor of (\S+), to/, "factor"), wideMax / narrowMax, 1e-3, label(p), "relative");
     });
     assert.match(answerContaining(runs[0], "falls by a factor of"), /falls by a factor of 4015,/);
   });
