@@ -1,16 +1,9 @@
 /** `npm run descent -- --method …`: the step rules on the first article's function, from the command line. */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { describe, it } from "node:test";
-import { PROJECT_ROOT } from "../../src/tools/jupyter";
+import { runTool } from "../support/tools";
 
-function descent(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, ["--import", "tsx", "src/tools/descent.ts", ...args], {
-    cwd: PROJECT_ROOT,
-    encoding: "utf8",
-  });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-}
+const descent = (...args: string[]) => runTool("src/tools/descent.ts", args);
 
 function positions(stdout: string): number[][] {
   return stdout

@@ -7,14 +7,10 @@ import path from "node:path";
 import { describe, it } from "node:test";
 import { TABLE_HEAD_ROWS, TABLE_TAIL_ROWS } from "../../src/tools/descent";
 import { PROJECT_ROOT } from "../../src/tools/jupyter";
+import { assertClose } from "../support/close";
+import { runTool } from "../support/tools";
 
-function descent(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, ["--import", "tsx", "src/tools/descent.ts", ...args], {
-    cwd: PROJECT_ROOT,
-    encoding: "utf8",
-  });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-}
+const descent = (...args: string[]) => runTool("src/tools/descent.ts", args);
 
 /** The table's rows as numbers: step, x, y, f. */
 function rows(stdout: string): number[][] {
@@ -36,9 +32,9 @@ describe("npm run descent", () => {
         const expectedX = -1 + (1 - rate) ** step * 3;
         const expectedY = (1 - rate / 2) ** step * 2;
         const expectedF = 0.5 * expectedX ** 2 + expectedX + 0.25 * expectedY ** 2 - 2;
-        assert.ok(Math.abs(x - expectedX) <= 1e-7 * Math.max(1, Math.abs(expectedX)), `x at ${step}: ${x}`);
-        assert.ok(Math.abs(y - expectedY) <= 1e-7 * Math.max(1, Math.abs(expectedY)), `y at ${step}: ${y}`);
-        assert.ok(Math.abs(f - expectedF) <= 1e-7 * Math.max(1, Math.abs(expectedF)), `f at ${step}: ${f}`);
+        assertClose(x, expectedX, 1e-7, `x at ${step}`);
+        assertClose(y, expectedY, 1e-7, `y at ${step}`);
+        assertClose(f, expectedF, 1e-7, `f at ${step}`);
       });
       assert.match(run.stdout, /ran all 10 iterations/);
     });

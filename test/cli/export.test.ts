@@ -5,7 +5,7 @@
  * A full-page screenshot is written next to each export: build/export/<name>.png.
  */
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import {
   existsSync,
   mkdirSync,
@@ -24,6 +24,7 @@ import { EXPORT_DIR } from "../../src/tools/export";
 import { externalReferences } from "../../src/tools/export/offline";
 import { PROJECT_ROOT, hasJupyterCommand } from "../../src/tools/jupyter";
 import { listNotebooks, type Notebook, type NotebookCell } from "../../src/tools/notebooks";
+import { runTool } from "../support/tools";
 import { NO_CHROMIUM, figureReports, launchChromium, skipOutsideCI, watchedPage } from "../support/chromium";
 import { HOSTILE_MARKDOWN } from "../support/hostile-markdown";
 import { exerciseLiveFigures } from "../support/live-explorer";
@@ -45,12 +46,7 @@ describe("npm run export", { skip }, () => {
   let exportStatus: number | null = null;
 
   before(() => {
-    const result = spawnSync(process.execPath, ["--import", "tsx", "src/tools/export.ts", ...notebooks], {
-      cwd: PROJECT_ROOT,
-      encoding: "utf8",
-      env: { ...process.env, FORCE_COLOR: "0" },
-      timeout: 30 * 60_000,
-    });
+    const result = runTool("src/tools/export.ts", notebooks, { timeout: 30 * 60_000 });
     exportStatus = result.status;
     exportLog = `${result.stdout}${result.stderr}`;
   });
@@ -183,11 +179,9 @@ describe("npm run export on broken notebooks", { skip }, () => {
     mkdirSync(out, { recursive: true });
     writeFileSync(path.join(out, "throwing.html"), "<p>an earlier export</p>");
     writeFileSync(path.join(out, "bad-formula.html"), "<p>an earlier export</p>");
-    const result = spawnSync(
-      process.execPath,
-      ["--import", "tsx", "src/tools/export.ts", "--out-dir", out, throwing, badFormula, badTag],
-      { cwd: PROJECT_ROOT, encoding: "utf8", timeout: 10 * 60_000 },
-    );
+    const result = runTool("src/tools/export.ts", ["--out-dir", out, throwing, badFormula, badTag], {
+      timeout: 10 * 60_000,
+    });
     const log = `${result.stdout}${result.stderr}`;
     assert.equal(result.status, 1, log);
     assert.match(log, /export failed for 3 of 3 notebooks/);
@@ -269,11 +263,7 @@ describe("npm run export on a notebook with hostile markdown", { skip }, () => {
   let log = "";
   let status: number | null = null;
   before(() => {
-    const result = spawnSync(
-      process.execPath,
-      ["--import", "tsx", "src/tools/export.ts", "--out-dir", out, notebook],
-      { cwd: PROJECT_ROOT, encoding: "utf8", timeout: 10 * 60_000 },
-    );
+    const result = runTool("src/tools/export.ts", ["--out-dir", out, notebook], { timeout: 10 * 60_000 });
     status = result.status;
     log = `${result.stdout}${result.stderr}`;
   });

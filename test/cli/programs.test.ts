@@ -4,12 +4,11 @@
  * trace, no hang (each run is stopped after 60 s). Add a row for every new option or program.
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
-import { PROJECT_ROOT } from "../../src/tools/jupyter";
+import { runTool } from "../support/tools";
 
 const PROGRAMS = {
   descent: "src/tools/descent.ts",
@@ -202,12 +201,7 @@ const ROWS: Row[] = [
 ];
 
 function run(row: Row) {
-  return spawnSync(process.execPath, ["--import", "tsx", PROGRAMS[row.program], ...row.args], {
-    cwd: PROJECT_ROOT,
-    encoding: "utf8",
-    env: { ...process.env, ...row.env, FORCE_COLOR: "0" },
-    timeout: 60_000,
-  });
+  return runTool(PROGRAMS[row.program], row.args, { env: row.env, timeout: 60_000 });
 }
 
 describe("a mistake on the command line: exit code 2 and one line naming it", () => {

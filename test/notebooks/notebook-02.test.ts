@@ -15,6 +15,7 @@ import { fitPolynomial } from "../../src/problems/cubic-fit/fit";
 import { formatPolynomial, randomCoefficients } from "../../src/problems/cubic-fit/polynomial";
 import { NOTEBOOKS_DIR } from "../../src/tools/jupyter";
 import { joinText, readNotebook, type NotebookCell } from "../../src/tools/notebooks";
+import { assertClose } from "../support/close";
 import {
   cellsOf,
   firstFailure,
@@ -177,13 +178,6 @@ function numberIn(text: string, pattern: RegExp, what: string): number {
   return value;
 }
 
-function close(actual: number, expected: number, relative: number, what: string): void {
-  assert.ok(
-    Math.abs(actual - expected) <= relative * Math.abs(expected),
-    `${what}: stated ${actual}, computed ${expected}`,
-  );
-}
-
 function answerContaining(cells: NotebookCell[], marker: string): string {
   const found = cells.filter(
     (cell) => cell.metadata.tags?.includes("answer") && textOf(cell).includes(marker),
@@ -311,8 +305,8 @@ describe("notebook 02 across its parameters, in one kernel session", () => {
     valid.forEach((p, run) => {
       const text = tagged(runs[run], "optimum-remarks");
       const expected = optimumLoss(p.degree);
-      close(numberIn(text, /The loss (\S+) over 2000 points/, "loss"), expected, 5e-4, label(p));
-      close(numberIn(text, /= (\S+)\$: the best/, "rms"), Math.sqrt(expected / 2000), 5e-4, label(p));
+      assertClose(numberIn(text, /The loss (\S+) over 2000 points/, "loss"), expected, 5e-4, label(p), "relative");
+      assertClose(numberIn(text, /= (\S+)\$: the best/, "rms"), Math.sqrt(expected / 2000), 5e-4, label(p), "relative");
     });
   });
 
@@ -321,11 +315,12 @@ describe("notebook 02 across its parameters, in one kernel session", () => {
       const text = tagged(runs[run], "versus-optimum");
       if (/diverged/.test(text)) return;
       const { losses } = articleLoop(p);
-      close(
+      assertClose(
         numberIn(text, /the descent's loss is (\S+),/, "final loss"),
         losses[losses.length - 1],
         1e-5,
         label(p),
+        "relative",
       );
     });
   });
@@ -336,7 +331,7 @@ describe("notebook 02 across its parameters, in one kernel session", () => {
       const text = answerContaining(runs[run], "iterations:");
       if (/\$\\rho\^2 = /.test(text) === false) return; // every run diverged
       const rho = Math.max(...eigenvalues(p.degree).map((lambda) => Math.abs(1 - p.learningRate * lambda)));
-      close(numberIn(text, /\$\\rho\^2 = (\S+)\$/, "ρ²"), rho * rho, 1e-5, label(p));
+      assertClose(numberIn(text, /\$\\rho\^2 = (\S+)\$/, "ρ²"), rho * rho, 1e-5, label(p), "relative");
     });
     const text = answerContaining(runs[0], "iterations:");
     const measured = numberIn(text, /the gap shrank by (\S+) per step/, "measured");
@@ -401,7 +396,7 @@ describe("notebook 02 across its parameters, in one kernel session", () => {
         const n = norms.length - 1;
         const [start, middle, end] = [norms[0], norms[Math.floor(n / 2)], norms[n]];
         assert.equal(huber[1] === "shrinks", end < middle && middle < start, `${label(p)}: ${start}, ${middle}, ${end}`);
-        close(Number(huber[4]), end, 0.01, `${label(p)}: Huber's final gradient length`);
+        assertClose(Number(huber[4]), end, 0.01, `${label(p)}: Huber's final gradient length`, "relative");
       }
       const absolute = /its loss rose on (\d+) of the (\d+) steps|its loss still fell on every step/.exec(text);
       if (absolute) {
@@ -427,7 +422,7 @@ describe("notebook 02 across its parameters, in one kernel session", () => {
       const v = new Matrix(wide.map((x) => Array.from({ length: p.degree + 1 }, (_, k) => x ** k)));
       const wideMax = Math.max(...new EigenvalueDecomposition(v.transpose().mmul(v).mul(2), { assumeSymmetric: true }).realEigenvalues);
       const narrowMax = eigenvalues(p.degree)[p.degree];
-      close(numberIn(text, /falls by a factor of (\S+), to/, "factor"), wideMax / narrowMax, 1e-3, label(p));
+      assertClose(numberIn(text, /falls by a factor of (\S+), to/, "factor"), wideMax / narrowMax, 1e-3, label(p), "relative");
     });
     assert.match(answerContaining(runs[0], "falls by a factor of"), /falls by a factor of 4015,/);
   });
@@ -436,8 +431,8 @@ describe("notebook 02 across its parameters, in one kernel session", () => {
     const text = answerContaining(runs[0], "Yes!");
     const small = articleLoop(DEFAULTS, 1e-7).losses;
     const article = articleLoop(DEFAULTS, 1e-6).losses;
-    close(numberIn(text, /ends at a loss of (\S+),/, "η = 1e-7"), small[small.length - 1], 1e-3, "1e-7");
-    close(numberIn(text, /higher than (\S+) at/, "η = 1e-6"), article[article.length - 1], 1e-3, "1e-6");
+    assertClose(numberIn(text, /ends at a loss of (\S+),/, "η = 1e-7"), small[small.length - 1], 1e-3, "1e-7", "relative");
+    assertClose(numberIn(text, /higher than (\S+) at/, "η = 1e-6"), article[article.length - 1], 1e-3, "1e-6", "relative");
     assert.match(text, /is the best only in the worst case/);
   });
 
@@ -449,8 +444,8 @@ describe("notebook 02 across its parameters, in one kernel session", () => {
         text,
       );
     assert.ok(match, text);
-    close(Number(match[2]), largestError(theta, true), 0.05, "squares inside");
-    close(Number(match[4]), largestError(theta, false), 0.05, "squares outside");
+    assertClose(Number(match[2]), largestError(theta, true), 0.05, "squares inside", "relative");
+    assertClose(Number(match[4]), largestError(theta, false), 0.05, "squares outside", "relative");
   });
 
   it("ends step 9 with the Result line of the src fit, the loss printed at iteration 99 as the article does", () => {
@@ -463,9 +458,9 @@ describe("notebook 02 across its parameters, in one kernel session", () => {
   it("prints 2/λ_max and the condition number of eigenvalues of 2XᵀX computed independently", () => {
     const text = tagged(runs[0], "stability");
     const lambda = eigenvalues(3);
-    close(numberIn(text, /^λ_max = (\S+)$/m, "λ_max"), lambda[3], 1e-9, "λ_max");
-    close(numberIn(text, /^2\/λ_max = (\S+)$/m, "2/λ_max"), 2 / lambda[3], 1e-9, "2/λ_max");
-    close(numberIn(text, /^condition number λ_max\/λ_min = (\S+)$/m, "κ"), lambda[3] / lambda[0], 1e-7, "κ");
+    assertClose(numberIn(text, /^λ_max = (\S+)$/m, "λ_max"), lambda[3], 1e-9, "λ_max", "relative");
+    assertClose(numberIn(text, /^2\/λ_max = (\S+)$/m, "2/λ_max"), 2 / lambda[3], 1e-9, "2/λ_max", "relative");
+    assertClose(numberIn(text, /^condition number λ_max\/λ_min = (\S+)$/m, "κ"), lambda[3] / lambda[0], 1e-7, "κ", "relative");
   });
 
   it("reports a learning rate just above 2/λ_max as diverged, and one far above in the rerun", () => {

@@ -17,6 +17,7 @@ import type { LessonThreeParameters as Parameters } from "../../src/lessons/less
 import { NOTEBOOKS_DIR } from "../../src/tools/jupyter";
 import { joinText, readNotebook, type NotebookCell } from "../../src/tools/notebooks";
 import { cubicHessian, jacobiEigenvalues } from "../support/independent";
+import { assertPrintedClose } from "../support/close";
 import {
   cellsOf,
   executeUpToParameters,
@@ -215,14 +216,6 @@ function numberIn(text: string, pattern: RegExp, what: string): number {
   return Number(match[1]);
 }
 
-/** Equal to `digits` significant digits (the notebook prints 3 or 4). */
-function assertClose(printed: number, expected: number, digits: number, what: string): void {
-  assert.ok(
-    Math.abs(printed - expected) <= 0.51 * 10 ** (Math.floor(Math.log10(Math.abs(expected))) - digits + 1),
-    `${what}: printed ${printed}, computed ${expected}`,
-  );
-}
-
 const sessions: RerunSession[] = [];
 let runs: NotebookCell[][];
 let invalidRuns: NotebookCell[][];
@@ -296,7 +289,7 @@ describe("notebook 03 across its parameters, through the kernel", () => {
         const row = text.split("\n").find((line) => line.startsWith(`| ${rule} |`));
         assert.ok(row, `${label(p)}: a row for ${rule}`);
         const cells = row.split("|").map((c) => c.trim());
-        assertClose(Number(cells[3]), limit, 4, `${label(p)} ${rule} limit`);
+        assertPrintedClose(Number(cells[3]), limit, 4, `${label(p)} ${rule} limit`);
         const at = (m: { lambda: number }) => Math.abs(p.learningRate * m.lambda - limit) <= 1e-12 * limit;
         const past = (m: { lambda: number }) => !at(m) && p.learningRate * m.lambda > limit;
         const grows = modes.some((m) => past(m) && m.error !== 0);
@@ -318,7 +311,7 @@ describe("notebook 03 across its parameters, through the kernel", () => {
 
   it("puts the cubic's condition number, momentum's transient and the stiff mode's κ/e² right", () => {
     RUNS.forEach((p, i) => {
-      assertClose(
+      assertPrintedClose(
         numberIn(tagged(runs[i], "theory-table"), /\| cubic on \[−π, π\] \| [^|]+ \| [^|]+ \| ([\d.]+(?:e[+-]?\d+)?) \|/, "κ"),
         KAPPA,
         4,
@@ -330,8 +323,8 @@ describe("notebook 03 across its parameters, through the kernel", () => {
       const peak = gaps.indexOf(Math.max(...gaps));
       const line = transient.split("\n").find((l) => l.startsWith("cubic on [−π, π]"))!;
       assert.equal(numberIn(line, /peaks at step (\d+),/, "peak step"), peak, `${label(p)}: ${line}`);
-      assertClose(numberIn(line, /peaks at step \d+, ([\d.]+(?:e[+-]?\d+)?) times/, "peak factor"), gaps[peak] / gaps[0], 4, `${label(p)} peak`);
-      assertClose(numberIn(line, /κ\/e² = ([\d.]+(?:e[+-]?\d+)?)/, "κ/e²"), KAPPA / Math.E ** 2, 4, "κ/e²");
+      assertPrintedClose(numberIn(line, /peaks at step \d+, ([\d.]+(?:e[+-]?\d+)?) times/, "peak factor"), gaps[peak] / gaps[0], 4, `${label(p)} peak`);
+      assertPrintedClose(numberIn(line, /κ\/e² = ([\d.]+(?:e[+-]?\d+)?)/, "κ/e²"), KAPPA / Math.E ** 2, 4, "κ/e²");
     });
   });
 
@@ -359,7 +352,7 @@ describe("notebook 03 across its parameters, through the kernel", () => {
       const articleLower =
         plainGap(start, 2 / (MU + L), p.cubicIterations) - plainGap(start, 1e-6, p.cubicIterations) > 1e-9 * OPTIMUM_LOSS;
       assert.equal(/Here even the article's η = 1e-6 ends lower/.test(text), articleLower, `${label(p)}: ${text}`);
-      assertClose(numberIn(text, /1 − 1\/√κ = ([\d.]+)\)/, "1 − 1/√κ"), 1 - 1 / Math.sqrt(KAPPA), 7, "1 − 1/√κ");
+      assertPrintedClose(numberIn(text, /1 − 1\/√κ = ([\d.]+)\)/, "1 − 1/√κ"), 1 - 1 / Math.sqrt(KAPPA), 7, "1 − 1/√κ");
       assert.match(
         text,
         p.cubicIterations >= 100
@@ -374,9 +367,9 @@ describe("notebook 03 across its parameters, through the kernel", () => {
     const limit = 1 / (N * Math.max(...pointNorm));
     RUNS.forEach((p, i) => {
       const text = tagged(runs[i], "sgd-decay");
-      assertClose(numberIn(text, /stable below η = 1\/\(n · max ‖φ\(x\)‖²\) = (-?[\d.]+(?:e[+-]?\d+)?)/, "limit"), limit, 4, "limit");
+      assertPrintedClose(numberIn(text, /stable below η = 1\/\(n · max ‖φ\(x\)‖²\) = (-?[\d.]+(?:e[+-]?\d+)?)/, "limit"), limit, 4, "limit");
       const share = pointNorm.filter((q) => 1 - 2 * N * p.sgdLearningRate * q < -1).length / N;
-      if (share > 0) assertClose(numberIn(text, /For ([\d.]+) % of the points/, "share"), 100 * share, 3, "share");
+      if (share > 0) assertPrintedClose(numberIn(text, /For ([\d.]+) % of the points/, "share"), 100 * share, 3, "share");
       else assert.match(text, /No point's factor is below −1/);
       const constant = sgdLastEpochWorst(p, () => p.sgdLearningRate);
       const stable = sgdLastEpochWorst(p, () => Math.min(p.sgdLearningRate, 0.9 * limit));
@@ -388,9 +381,9 @@ describe("notebook 03 across its parameters, through the kernel", () => {
         return;
       }
       if (decayed < constant) {
-        assertClose(numberIn(text, /lowers the last epoch's worst loss ([\d.]+(?:e[+-]?\d+)?)-fold/, "decay gain"), constant / decayed, 3, `${label(p)} decay gain`);
+        assertPrintedClose(numberIn(text, /lowers the last epoch's worst loss ([\d.]+(?:e[+-]?\d+)?)-fold/, "decay gain"), constant / decayed, 3, `${label(p)} decay gain`);
         if (p.sgdLearningRate > limit && stable < constant) {
-          assertClose(numberIn(text, /inside the per-point limit, lowers it ([\d.]+(?:e[+-]?\d+)?)-fold/, "limit gain"), constant / stable, 3, `${label(p)} limit gain`);
+          assertPrintedClose(numberIn(text, /inside the per-point limit, lowers it ([\d.]+(?:e[+-]?\d+)?)-fold/, "limit gain"), constant / stable, 3, `${label(p)} limit gain`);
         }
       } else {
         assert.match(text, /does not lower the last epoch's worst loss/);
@@ -404,7 +397,7 @@ describe("notebook 03 across its parameters, through the kernel", () => {
     runs.forEach((cells) => {
       const text = tagged(cells, "newton-wrong-way");
       assert.match(text, /Newton: x = 0\.3 → 0\.15935 → .*converged at iteration \d+ .*a stationary point that is not a minimum: h'' = (-[\d.]+) < 0/);
-      assertClose(numberIn(text, /h'' = (-[\d.]+) < 0/, "h''"), 12 * x * x - 6, 4, "h'' at the maximum");
+      assertPrintedClose(numberIn(text, /h'' = (-[\d.]+) < 0/, "h''"), 12 * x * x - 6, 4, "h'' at the maximum");
       assert.match(text, /Plain descent \(η = 0\.05\): .*converged at iteration \d+ .*a minimum: h'' = [\d.]+ > 0/);
       assert.match(tagged(cells, "exercise-2"), /= 20 steps; measured: 20 steps/);
     });
@@ -419,7 +412,7 @@ describe("notebook 03 across its parameters, through the kernel", () => {
       const three = tagged(cells, "exercise-3-answer");
       const d = hessian.map((row, j) => 1 / Math.sqrt(row[j]));
       const scaled = jacobiEigenvalues(hessian.map((row, j) => row.map((v, k) => v * d[j] * d[k])));
-      assertClose(numberIn(three, /leaves κ = ([\d.]+) of the cubic's/, "scaled κ"), scaled[3] / scaled[0], 4, "scaled κ");
+      assertPrintedClose(numberIn(three, /leaves κ = ([\d.]+) of the cubic's/, "scaled κ"), scaled[3] / scaled[0], 4, "scaled κ");
       assert.match(three, /= 3\.16η \(β₁ = 0\.9, β₂ = 0\.999\)/);
     });
   });

@@ -11,6 +11,7 @@ import {
 } from "../../src/problems/bowl/closed-form";
 import { positionRows, positionsMarkdown, positionsText } from "../../src/problems/bowl/positions";
 import { descendArticleFunction } from "../../src/problems/bowl/bowl";
+import { assertClose } from "../support/close";
 
 const start = { x: 2, y: 2 };
 
@@ -33,8 +34,8 @@ describe("the first article's experiments", () => {
       const trajectory = descendArticleFunction({ learningRate, iterations: 12, ...start });
       trajectory.points.forEach(([x, y], k) => {
         const predicted = articleStepInClosedForm(learningRate, k, start);
-        assert.ok(Math.abs(x - predicted.x) <= 1e-12 * Math.max(1, Math.abs(x)), `η ${learningRate}, x_${k}`);
-        assert.ok(Math.abs(y - predicted.y) <= 1e-12 * Math.max(1, Math.abs(y)), `η ${learningRate}, y_${k}`);
+        assertClose(predicted.x, x, 1e-12, `η ${learningRate}, x_${k}`);
+        assertClose(predicted.y, y, 1e-12, `η ${learningRate}, y_${k}`);
       });
     }
     assert.throws(() => articleStepInClosedForm(-1, 1, start), /learningRate.*-1/);

@@ -16,12 +16,7 @@ import { evaluatePolynomial, sineData } from "../../src/problems/cubic-fit/polyn
 import { fitPolynomial } from "../../src/problems/cubic-fit/fit";
 import { leastSquaresPolynomial } from "../../src/problems/cubic-fit/least-squares";
 import { stabilityOf, sumOfSquaresHessian } from "../../src/analysis/hessian";
-
-const close = (actual: number, expected: number, tolerance: number, what: string): void =>
-  assert.ok(
-    Math.abs(actual - expected) <= tolerance * Math.max(1, Math.abs(expected)),
-    `${what}: ${actual} vs ${expected}`,
-  );
+import { assertClose } from "../support/close";
 
 /** Horner's rule, written here independently of the kit. */
 const horner = (coefficients: readonly number[], x: number): number =>
@@ -48,17 +43,17 @@ describe("Legendre polynomials", () => {
       const [p0, p1, p2, p3, p4] = legendreValues(t, 4);
       assert.equal(p0, 1);
       assert.equal(p1, t);
-      close(p2, (3 * t ** 2 - 1) / 2, 1e-15, `P2(${t})`);
-      close(p3, (5 * t ** 3 - 3 * t) / 2, 1e-15, `P3(${t})`);
-      close(p4, (35 * t ** 4 - 30 * t ** 2 + 3) / 8, 1e-15, `P4(${t})`);
+      assertClose(p2, (3 * t ** 2 - 1) / 2, 1e-15, `P2(${t})`);
+      assertClose(p3, (5 * t ** 3 - 3 * t) / 2, 1e-15, `P3(${t})`);
+      assertClose(p4, (35 * t ** 4 - 30 * t ** 2 + 3) / 8, 1e-15, `P4(${t})`);
     }
     assert.deepEqual(legendrePowerCoefficients(4)[4], [3 / 8, 0, -30 / 8, 0, 35 / 8]);
   });
 
   it("satisfy P_k(1) = 1, P_k(−1) = (−1)^k and ∫ P_j P_k dt = 2/(2k + 1) δ_jk", () => {
     const degree = 7;
-    legendreValues(1, degree).forEach((p, k) => close(p, 1, 1e-14, `P${k}(1)`));
-    legendreValues(-1, degree).forEach((p, k) => close(p, (-1) ** k, 1e-14, `P${k}(−1)`));
+    legendreValues(1, degree).forEach((p, k) => assertClose(p, 1, 1e-14, `P${k}(1)`));
+    legendreValues(-1, degree).forEach((p, k) => assertClose(p, (-1) ** k, 1e-14, `P${k}(−1)`));
     // Gauss–Legendre would be circular; the midpoint rule on 20000 cells is accurate to ~1e-8 here.
     const cells = 20_000;
     const integral = Array.from({ length: degree + 1 }, () => new Array<number>(degree + 1).fill(0));
@@ -68,7 +63,7 @@ describe("Legendre polynomials", () => {
         for (let k = 0; k <= degree; k++) integral[j][k] += (values[j] * values[k] * 2) / cells;
     }
     integral.forEach((row, j) =>
-      row.forEach((value, k) => close(value, j === k ? 2 / (2 * k + 1) : 0, 1e-6, `∫P${j}P${k}`)),
+      row.forEach((value, k) => assertClose(value, j === k ? 2 / (2 * k + 1) : 0, 1e-6, `∫P${j}P${k}`)),
     );
   });
 
@@ -77,7 +72,7 @@ describe("Legendre polynomials", () => {
     const powers = legendreToPowers(legendre);
     for (const t of [-1, -0.5, 0.1, 0.77, 1]) {
       const direct = legendreValues(t, 5).reduce((sum, p, k) => sum + legendre[k] * p, 0);
-      close(horner(powers, t), direct, 1e-14, `at t = ${t}`);
+      assertClose(horner(powers, t), direct, 1e-14, `at t = ${t}`);
     }
   });
 });
@@ -86,7 +81,8 @@ describe("substituting an affine map into a polynomial", () => {
   it("gives q(x) = p(slope·x + intercept) at every x", () => {
     const p = [1, -2, 0.5, 0.25, -0.125];
     const q = substituteAffine(p, 0.3, -1.7);
-    for (const x of [-5, -1, 0, 0.4, 3, 10]) close(horner(q, x), horner(p, 0.3 * x - 1.7), 1e-13, `x = ${x}`);
+    for (const x of [-5, -1, 0, 0.4, 3, 10])
+      assertClose(horner(q, x), horner(p, 0.3 * x - 1.7), 1e-13, `x = ${x}`);
   });
 
   it("is the identity for slope 1 and intercept 0, and a shift for (1, h)", () => {
@@ -105,7 +101,7 @@ describe("bases", () => {
       const monomial = basis.toMonomial(coefficients);
       for (const x of [-12, -3, 0, 1.5, 7, 12.5]) {
         const direct = basis.features(x).reduce((sum, phi, k) => sum + coefficients[k] * phi, 0);
-        close(evaluatePolynomial(monomial, [x])[0], direct, 1e-12, `${name} at x = ${x}`);
+        assertClose(evaluatePolynomial(monomial, [x])[0], direct, 1e-12, `${name} at x = ${x}`);
       }
       assert.equal(basis.labels.length, 6);
     });
@@ -144,7 +140,7 @@ describe("descending in a scaled or Legendre basis", () => {
       const fit = fitPolynomial({ data: wide, basis, learningRate, iterations: 3000, tolerance: 1e-4 });
       assert.equal(fit.trajectory.stop.kind, "converged");
       assert.equal(fit.basis.name, basis);
-      fit.coefficients.forEach((c, k) => close(c, optimum.coefficients[k], 1e-6, `coefficient ${k}`));
+      fit.coefficients.forEach((c, k) => assertClose(c, optimum.coefficients[k], 1e-6, `coefficient ${k}`));
       assert.deepEqual(fit.basis.toMonomial(fit.basisCoefficients), fit.coefficients);
     });
   }

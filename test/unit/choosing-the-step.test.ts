@@ -57,24 +57,10 @@ import {
   type Evaluate,
   type StepRule,
 } from "../../src";
+import { assertClose } from "../support/close";
 
 const bowl = (point: readonly number[]) => evaluateArticleFunction(point);
 const bowlValue = (point: readonly number[]) => evaluateArticleFunction(point).value;
-
-function assertClose(
-  actual: readonly number[],
-  expected: readonly number[],
-  tolerance: number,
-  what: string,
-) {
-  assert.equal(actual.length, expected.length, what);
-  actual.forEach((a, i) =>
-    assert.ok(
-      Math.abs(a - expected[i]) <= tolerance * Math.max(1, Math.abs(expected[i])),
-      `${what}[${i}]: ${a} vs ${expected[i]}`,
-    ),
-  );
-}
 
 /** κ of P·H from ml-matrix's general (non-symmetric) eigenvalue solver: an independent route. */
 function conditionOfProduct(p: number[][], h: number[][]): number {

@@ -8,6 +8,7 @@ import { descendForLearningRates } from "../../src/problems/bowl/learning-rates"
 import { type Trajectory } from "../../src/descent/loop";
 import { fitPolynomial } from "../../src/problems/cubic-fit/fit";
 import { type Figure } from "../../src/figures/figure";
+import { assertClose } from "../support/close";
 
 /** The article's f, written out again so the tests do not trust the module's own copy. */
 const f = (x: number, y: number): number => 0.5 * x * x + x + 0.25 * y * y - 2;
@@ -16,10 +17,6 @@ type Trace = Record<string, unknown> & { x: number[]; y: number[]; z?: number[] 
 
 function traces(figure: Figure): Trace[] {
   return figure.data as unknown as Trace[];
-}
-
-function close(actual: number, expected: number, message: string, tolerance = 1e-12): void {
-  assert.ok(Math.abs(actual - expected) <= tolerance, `${message}: ${actual} ≠ ${expected}`);
 }
 
 describe("surfaceWithPathFigure", () => {
@@ -31,15 +28,17 @@ describe("surfaceWithPathFigure", () => {
     assert.equal(surface.colorscale, "Hot");
     assert.equal(surface.x.length, 51);
     assert.equal(surface.y.length, 51);
-    surface.x.forEach((x, i) => close(x, -2.5 + 0.1 * i, `x[${i}]`));
+    surface.x.forEach((x, i) => assertClose(x, -2.5 + 0.1 * i, 1e-12, `x[${i}]`, "absolute"));
     const z = surface.z as number[][];
     assert.equal(z.length, 51);
     z.forEach((row, r) => {
       assert.equal(row.length, 51);
-      row.forEach((value, c) => close(value, f(-2.5 + 0.1 * c, -2.5 + 0.1 * r), `z[${r}][${c}]`));
+      row.forEach((value, c) =>
+        assertClose(value, f(-2.5 + 0.1 * c, -2.5 + 0.1 * r), 1e-12, `z[${r}][${c}]`, "absolute"),
+      );
     });
     // The minimum (−1, 0) is a grid point: column 15, row 25.
-    close(z[25][15], -2.5, "f at the minimum");
+    assertClose(z[25][15], -2.5, 1e-12, "f at the minimum", "absolute");
   });
 
   it("puts the path's points at the trajectory, at height f, from start to end", () => {
@@ -49,10 +48,16 @@ describe("surfaceWithPathFigure", () => {
     assert.equal(path.x.length, 11);
     path.x.forEach((x, k) => {
       // Closed form of the descent at η = 0.1 from (2, 2): x + 1 shrinks by 0.9, y by 0.95.
-      close(x, -1 + 3 * 0.9 ** k, `x after ${k} steps`);
-      close(path.y[k], 2 * 0.95 ** k, `y after ${k} steps`);
-      close((path.z as number[])[k], f(path.x[k], path.y[k]), `z after ${k} steps`);
-      close((path.z as number[])[k], run.values[k], `z equals the trajectory's value after ${k} steps`);
+      assertClose(x, -1 + 3 * 0.9 ** k, 1e-12, `x after ${k} steps`, "absolute");
+      assertClose(path.y[k], 2 * 0.95 ** k, 1e-12, `y after ${k} steps`, "absolute");
+      assertClose((path.z as number[])[k], f(path.x[k], path.y[k]), 1e-12, `z after ${k} steps`, "absolute");
+      assertClose(
+        (path.z as number[])[k],
+        run.values[k],
+        1e-12,
+        `z equals the trajectory's value after ${k} steps`,
+        "absolute",
+      );
     });
     assert.deepEqual([start.x, start.y, start.z], [[2], [2], [3]]);
     assert.deepEqual([end.x, end.y], [[run.points[10][0]], [run.points[10][1]]]);
@@ -106,11 +111,11 @@ describe("contourWithPathFigure", () => {
     const [contour, path, start, end] = traces(figure);
     assert.equal(contour.type, "contour");
     assert.equal(contour.colorscale, "Hot");
-    close((contour.z as number[][])[45][5], f(-2, 2), "z[45][5]");
+    assertClose((contour.z as number[][])[45][5], f(-2, 2), 1e-12, "z[45][5]", "absolute");
     assert.equal(path.type, "scatter");
     assert.equal(path.z, undefined);
     // η = 1.5 overshoots: x + 1 flips sign and halves each step.
-    path.x.forEach((x, k) => close(x, -1 + 3 * (-0.5) ** k, `x after ${k} steps`));
+    path.x.forEach((x, k) => assertClose(x, -1 + 3 * (-0.5) ** k, 1e-12, `x after ${k} steps`, "absolute"));
     assert.deepEqual([start.x, start.y], [[2], [2]]);
     assert.deepEqual(end.x, [path.x[5]]);
     const layout = figure.layout as Record<string, { title: { text: string } }>;
@@ -129,8 +134,8 @@ describe("descendForLearningRates", () => {
       assert.equal(run.learningRate, rates[i]);
       assert.deepEqual(run.points[0], [2, 2]);
       // First step: (2, 2) − η (3, 1).
-      close(run.points[1][0], 2 - 3 * rates[i], `x1 at η = ${rates[i]}`);
-      close(run.points[1][1], 2 - rates[i], `y1 at η = ${rates[i]}`);
+      assertClose(run.points[1][0], 2 - 3 * rates[i], 1e-12, `x1 at η = ${rates[i]}`, "absolute");
+      assertClose(run.points[1][1], 2 - rates[i], 1e-12, `y1 at η = ${rates[i]}`, "absolute");
     });
     assert.equal(runs[49].stop.kind, "diverged");
     assert.ok(runs[49].points.flat().every(Number.isFinite));
@@ -161,10 +166,12 @@ describe("curvesFigure", () => {
     assert.equal(sine.x[sine.x.length - 1], Math.PI);
     sine.x.forEach((value, i) => {
       assert.equal(sine.y[i], Math.sin(value));
-      close(
+      assertClose(
         fit.y[i],
         cubic[0] + cubic[1] * value + cubic[2] * value ** 2 + cubic[3] * value ** 3,
+        1e-12,
         `cubic at ${value}`,
+        "absolute",
       );
     });
     assert.equal(figure.layout.showlegend ?? true, true);
@@ -175,7 +182,7 @@ describe("curvesFigure", () => {
       curvesFigure({ x, target, curves: [{ name: "line", coefficients: [1, 2] }], maxPoints: 2000 }),
     );
     assert.equal(sine.x.length, 2000);
-    line.y.forEach((value, i) => close(value, 1 + 2 * x[i], `line at x[${i}]`));
+    line.y.forEach((value, i) => assertClose(value, 1 + 2 * x[i], 1e-12, `line at x[${i}]`, "absolute"));
   });
 
   it("rejects bad input, naming it", () => {

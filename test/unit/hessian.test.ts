@@ -12,12 +12,7 @@ import { fitPolynomial } from "../../src/problems/cubic-fit/fit";
 import { leastSquaresPolynomial } from "../../src/problems/cubic-fit/least-squares";
 import { sineData } from "../../src/problems/cubic-fit/polynomial";
 import { sumOfSquaresGradient } from "../../src/problems/cubic-fit/losses";
-
-const close = (actual: number, expected: number, tolerance: number, what: string): void =>
-  assert.ok(
-    Math.abs(actual - expected) <= tolerance * Math.max(1, Math.abs(expected)),
-    `${what}: ${actual} vs ${expected}`,
-  );
+import { assertClose } from "../support/close";
 
 const multiply = (matrix: number[][], vector: number[]): number[] =>
   matrix.map((row) => row.reduce((sum, entry, j) => sum + entry * vector[j], 0));
@@ -44,8 +39,8 @@ describe("eigenvalues of small symmetric matrices", () => {
       [a, b],
       [b, c],
     ]);
-    close(values[0], middle - radius, 1e-14, "λ_min");
-    close(values[1], middle + radius, 1e-14, "λ_max");
+    assertClose(values[0], middle - radius, 1e-14, "λ_min");
+    assertClose(values[1], middle + radius, 1e-14, "λ_max");
   });
 
   it("match λ_k = 2 − 2cos(kπ/(n + 1)) for the n × n second-difference matrix", () => {
@@ -54,7 +49,7 @@ describe("eigenvalues of small symmetric matrices", () => {
       Array.from({ length: n }, (_, j) => (i === j ? 2 : Math.abs(i - j) === 1 ? -1 : 0)),
     );
     symmetricEigenvalues(matrix).forEach((value, k) =>
-      close(value, 2 - 2 * Math.cos(((k + 1) * Math.PI) / (n + 1)), 1e-14, `λ_${k + 1}`),
+      assertClose(value, 2 - 2 * Math.cos(((k + 1) * Math.PI) / (n + 1)), 1e-14, `λ_${k + 1}`),
     );
   });
 
@@ -64,10 +59,10 @@ describe("eigenvalues of small symmetric matrices", () => {
     const scale = values[values.length - 1];
     vectors.forEach((v, i) => {
       multiply(hessian, v).forEach((hv, j) =>
-        close(hv / scale, (values[i] * v[j]) / scale, 1e-12, `(Hv)_${j}`),
+        assertClose(hv / scale, (values[i] * v[j]) / scale, 1e-12, `(Hv)_${j}`),
       );
       vectors.forEach((w, j) =>
-        close(
+        assertClose(
           v.reduce((sum, vk, k) => sum + vk * w[k], 0),
           i === j ? 1 : 0,
           1e-12,
@@ -76,7 +71,7 @@ describe("eigenvalues of small symmetric matrices", () => {
       );
     });
     const trace = hessian.reduce((sum, row, i) => sum + row[i], 0);
-    close(
+    assertClose(
       values.reduce((sum, value) => sum + value, 0),
       trace,
       1e-12,
@@ -122,17 +117,17 @@ describe("the Hessian of the sum of squares and the stable learning rates", () =
       const moved = [...base];
       moved[k] += 1;
       const column = sumOfSquaresGradient(moved, data).map((g, j) => g - sumOfSquaresGradient(base, data)[j]);
-      column.forEach((value, j) => close(value, hessian[j][k], 1e-9, `∂grad_${j}/∂c_${k}`));
+      column.forEach((value, j) => assertClose(value, hessian[j][k], 1e-9, `∂grad_${j}/∂c_${k}`));
     }
   });
 
   it("gives 2/λ_max and λ_max/λ_min as the eigenvalues say (λ_max checked by power iteration)", () => {
     const hessian = sumOfSquaresHessian(data);
     const stability = stabilityOf(hessian);
-    close(stability.largest, powerIterationLargest(hessian), 1e-10, "λ_max");
-    close(stability.largestStableLearningRate, 2 / stability.largest, 1e-15, "2/λ_max");
-    close(stability.conditionNumber, stability.largest / stability.smallest, 1e-15, "κ");
-    close(
+    assertClose(stability.largest, powerIterationLargest(hessian), 1e-10, "λ_max");
+    assertClose(stability.largestStableLearningRate, 2 / stability.largest, 1e-15, "2/λ_max");
+    assertClose(stability.conditionNumber, stability.largest / stability.smallest, 1e-15, "κ");
+    assertClose(
       stability.bestLearningRate,
       2 / (stability.largest + stability.smallest),
       1e-15,
@@ -160,7 +155,7 @@ describe("the Hessian of the sum of squares and the stable learning rates", () =
     for (const k of [1, 10, 500, 2000]) {
       const predicted = predictQuadraticDescent(hessian, optimum, fit.start, 1e-6, k).point;
       predicted.forEach((c, j) =>
-        close(c, fit.trajectory.points[k][j], 1e-9, `iteration ${k}, coefficient ${j}`),
+        assertClose(c, fit.trajectory.points[k][j], 1e-9, `iteration ${k}, coefficient ${j}`),
       );
     }
     const { modes } = predictQuadraticDescent(hessian, optimum, fit.start, 1e-6, 2000);
@@ -175,7 +170,7 @@ describe("the Hessian of the sum of squares and the stable learning rates", () =
 
   it("on [−4π, 4π]: x³ reaches (4π)³ ≈ 1984, 2/λ_max drops over 1000-fold and κ passes 10⁶; scaling fixes κ", () => {
     const wide = sineData(2000, -4 * Math.PI, 4 * Math.PI);
-    close(wide.x[1999] ** 3, 1984.4017, 1e-7, "(4π)³");
+    assertClose(wide.x[1999] ** 3, 1984.4017, 1e-7, "(4π)³");
     const narrowStability = stabilityOf(sumOfSquaresHessian(data));
     const wideStability = stabilityOf(sumOfSquaresHessian(wide));
     assert.ok(wideStability.largestStableLearningRate < narrowStability.largestStableLearningRate / 1000);
@@ -184,7 +179,12 @@ describe("the Hessian of the sum of squares and the stable learning rates", () =
     // The scaled and Legendre bases do not care how wide the interval is.
     const scaled = stabilityOf(sumOfSquaresHessian(wide, 3, "scaled")).conditionNumber;
     const legendre = stabilityOf(sumOfSquaresHessian(wide, 3, "legendre")).conditionNumber;
-    close(scaled, stabilityOf(sumOfSquaresHessian(data, 3, "scaled")).conditionNumber, 1e-9, "scaled κ");
+    assertClose(
+      scaled,
+      stabilityOf(sumOfSquaresHessian(data, 3, "scaled")).conditionNumber,
+      1e-9,
+      "scaled κ",
+    );
     assert.ok(scaled < 100 && legendre < 10, `scaled ${scaled}, Legendre ${legendre}`);
   });
 

@@ -24,12 +24,7 @@ import {
 } from "../../src/problems/cubic-fit/losses";
 import { leastSquaresPolynomial } from "../../src/problems/cubic-fit/least-squares";
 import { loadTensorFlow } from "../../src/checks/tensorflow";
-
-const close = (actual: number, expected: number, tolerance: number, what: string): void =>
-  assert.ok(
-    Math.abs(actual - expected) <= tolerance * Math.max(1, Math.abs(expected)),
-    `${what}: ${actual} vs ${expected}`,
-  );
+import { assertClose } from "../support/close";
 
 const r = Float64Array.from([-2, -0.5, 0, 0.5, 3]);
 
@@ -40,7 +35,7 @@ describe("losses of the residuals, by hand", () => {
   });
 
   it("mean squared error: 13.5 / 5 = 2.7, ∂L/∂r = 2r/5", () => {
-    close(meanSquaredError.value(r), 2.7, 1e-15, "MSE");
+    assertClose(meanSquaredError.value(r), 2.7, 1e-15, "MSE");
     assert.deepEqual(Array.from(meanSquaredError.derivatives(r)), [-0.8, -0.2, 0, 0.2, 1.2]);
   });
 
@@ -75,8 +70,8 @@ describe("the chain rule through the polynomial", () => {
     for (const point of randomPoints(20, 4, 31)) {
       const article = sumOfSquaresWithGradient(point, data);
       const general = lossWithGradient(sumOfSquaresLoss, design, data.y, point);
-      close(general.value, article.value, 1e-12, "loss");
-      general.gradient.forEach((g, k) => close(g, article.gradient[k], 1e-12, `grad[${k}]`));
+      assertClose(general.value, article.value, 1e-12, "loss");
+      general.gradient.forEach((g, k) => assertClose(g, article.gradient[k], 1e-12, `grad[${k}]`));
     }
   });
 
@@ -84,7 +79,7 @@ describe("the chain rule through the polynomial", () => {
     const article = fitPolynomial();
     const mean = fitPolynomial({ loss: meanSquaredError, learningRate: 2000 * 1e-6 });
     mean.trajectory.points.forEach((point, k) =>
-      point.forEach((c, j) => close(c, article.trajectory.points[k][j], 1e-9, `iteration ${k}, c${j}`)),
+      point.forEach((c, j) => assertClose(c, article.trajectory.points[k][j], 1e-9, `iteration ${k}, c${j}`)),
     );
   });
 
@@ -185,7 +180,7 @@ describe("the loss along each coefficient around the fit", () => {
       assert.equal(slice.values[5], optimum.coefficients[k]);
       slice.values.forEach((value, j) => {
         const s = value - optimum.coefficients[k];
-        close(slice.losses[j], optimum.loss + (curvature / 2) * s * s, 1e-9, `slice ${k}, s = ${s}`);
+        assertClose(slice.losses[j], optimum.loss + (curvature / 2) * s * s, 1e-9, `slice ${k}, s = ${s}`);
       });
     });
   });

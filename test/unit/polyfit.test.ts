@@ -9,6 +9,7 @@ import {
 } from "../../src/problems/cubic-fit/polynomial";
 import { fitPolynomial } from "../../src/problems/cubic-fit/fit";
 import { sumOfSquares, sumOfSquaresGradient } from "../../src/problems/cubic-fit/losses";
+import { assertClose } from "../support/close";
 
 /** The article's loop written out again, independently, in plain float64 arithmetic. */
 function articleLoop(
@@ -46,19 +47,13 @@ function articleLoop(
   return { coefficients: [a, b, c, d], losses };
 }
 
-const close = (actual: number, expected: number, relative: number, what: string): void =>
-  assert.ok(
-    Math.abs(actual - expected) <= relative * Math.max(1, Math.abs(expected)),
-    `${what}: ${actual} vs ${expected}`,
-  );
-
 describe("the second article's cubic fit to sin(x)", () => {
   it("samples 2000 evenly spaced points of [−π, π] as numpy's linspace", () => {
     const { x, y } = sineData();
     assert.equal(x.length, 2000);
     assert.equal(x[0], -Math.PI);
     assert.equal(x[1999], Math.PI);
-    close(x[1] - x[0], (2 * Math.PI) / 1999, 1e-12, "spacing");
+    assertClose(x[1] - x[0], (2 * Math.PI) / 1999, 1e-12, "spacing");
     assert.equal(y[1000], Math.sin(x[1000]));
     assert.deepEqual(Array.from(linspace(0, 100, 5)), [0, 25, 50, 75, 100]);
   });
@@ -68,7 +63,7 @@ describe("the second article's cubic fit to sin(x)", () => {
     const gradient = sumOfSquaresGradient([0, 0, 0, 0], data);
     [0, 1, 2, 3].forEach((k) => {
       const expected = -2 * data.x.reduce((s, x, i) => s + data.y[i] * x ** k, 0);
-      close(gradient[k], expected, 1e-12, `grad[${k}]`);
+      assertClose(gradient[k], expected, 1e-12, `grad[${k}]`);
     });
     // sin is odd, so the even-power gradients vanish up to rounding
     assert.ok(Math.abs(gradient[0]) < 1e-9 && Math.abs(gradient[2]) < 1e-9);
@@ -84,9 +79,11 @@ describe("the second article's cubic fit to sin(x)", () => {
   it("equals an independent float64 recomputation of the article's loop", () => {
     const fit = fitPolynomial();
     const reference = articleLoop(fit.start, 1e-6, 2000);
-    fit.coefficients.forEach((c, k) => close(c, reference.coefficients[k], 1e-12, `coefficient ${k}`));
-    reference.losses.forEach((loss, t) => close(fit.trajectory.values[t], loss, 1e-12, `loss at t = ${t}`));
-    close(fit.loss, sumOfSquares(fit.coefficients, sineData()), 1e-12, "final loss");
+    fit.coefficients.forEach((c, k) => assertClose(c, reference.coefficients[k], 1e-12, `coefficient ${k}`));
+    reference.losses.forEach((loss, t) =>
+      assertClose(fit.trajectory.values[t], loss, 1e-12, `loss at t = ${t}`),
+    );
+    assertClose(fit.loss, sumOfSquares(fit.coefficients, sineData()), 1e-12, "final loss");
   });
 
   it("reports every 100 iterations as the article prints, with the loss and the coefficients", () => {

@@ -1,5 +1,5 @@
 /**
- * Issue 11's classes of failure, one describe each: large valid inputs, NaN/Infinity out of
+ * Classes of failure, one describe each: large valid inputs, NaN/Infinity out of
  * public functions, degree 0, errors that name the real cause, silent wrong results, bounded
  * work, bounded output. Each case failed (crash, NaN, wrong number, wrong reason) before the fix.
  */
@@ -355,7 +355,7 @@ describe("7. bounded work: every count has a cap, stated in its error", () => {
   });
 });
 
-describe("bounded output (issue 12, item 6): tables and figures at the iteration cap", () => {
+describe("bounded output: tables and figures at the iteration cap", () => {
   const long = descendArticleFunction({ learningRate: 0.1, iterations: MAX_ITERATIONS, x: 2, y: 2 });
   const zigzag = descendArticleFunction({ learningRate: 1.999, iterations: MAX_ITERATIONS, x: 2, y: 2 });
 

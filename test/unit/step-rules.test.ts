@@ -36,6 +36,7 @@ import {
 } from "../../src/problems/cubic-fit/sufficient-statistics";
 import { sumOfSquaresEvaluator } from "../../src/problems/cubic-fit/losses";
 import { sumOfSquaresHessian, symmetricEigenvalues } from "../../src/analysis/hessian";
+import { assertClose } from "../support/close";
 
 const ARTICLE_HESSIAN = [
   [1, 0],
@@ -45,21 +46,6 @@ const ARTICLE_HESSIAN = [
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each rule has its own state
 function runArticle(rule: StepRule<any>, iterations: number, start = [2, 2]) {
   return gradientDescent({ start, evaluate: evaluateArticleFunction, rule, iterations });
-}
-
-function assertClose(
-  actual: readonly number[],
-  expected: readonly number[],
-  tolerance: number,
-  what: string,
-) {
-  assert.equal(actual.length, expected.length, what);
-  actual.forEach((value, i) =>
-    assert.ok(
-      Math.abs(value - expected[i]) <= tolerance * Math.max(1, Math.abs(expected[i])),
-      `${what}[${i}]: ${value} against ${expected[i]}`,
-    ),
-  );
 }
 
 describe("step rules: first steps on f(x, y) = ½x² + x + ¼y² − 2 from (2, 2), by hand", () => {
@@ -439,11 +425,7 @@ describe("tensorflowDescent", () => {
     assert.equal(run.values.length, run.points.length);
     assert.ok(run.points.flat().every(Number.isFinite) && run.values.every(Number.isFinite));
     run.points.forEach(([x, y], k) =>
-      assert.ok(
-        Math.abs(run.values[k] - (0.5 * x * x + x + 0.25 * y * y - 2)) <=
-          1e-5 * Math.max(1, Math.abs(run.values[k])),
-        `loss at ${k}`,
-      ),
+      assertClose(0.5 * x * x + x + 0.25 * y * y - 2, run.values[k], 1e-5, `loss at ${k}`),
     );
     assert.throws(
       () =>
