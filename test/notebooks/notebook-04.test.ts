@@ -13,7 +13,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { EigenvalueDecomposition, Matrix, QrDecomposition, inverse } from "ml-matrix";
-import { randomCoefficients, seededUniform, shuffledIndices } from "../../src";
+import { randomCoefficients, seededUniform, shuffledIndices } from "../../src/index";
 import { NOTEBOOKS_DIR } from "../../src/tools/jupyter";
 import { joinText, readNotebook, type NotebookCell } from "../../src/tools/notebooks";
 import {

@@ -56,7 +56,7 @@ import {
   tensorflowDescent,
   type Evaluate,
   type StepRule,
-} from "../../src";
+} from "../../src/index";
 import { assertClose } from "../support/close";
 
 const bowl = (point: readonly number[]) => evaluateArticleFunction(point);
