@@ -24,7 +24,7 @@ import { PROJECT_ROOT } from "../../src/tools/jupyter";
 export const LIVE_NOTEBOOK = path.join(PROJECT_ROOT, "test-results", "live-explorer", "live-explorers.ipynb");
 
 const LIVE_CELLS = [
-  'import { liveLossExplorerFigure, livePathExplorerFigure, randomCoefficients, setUpFigures, show, sineData } from "../../src/index";\nsetUpFigures();',
+  'import { liveLossExplorerFigure, livePathExplorerFigure, randomCoefficients, setUpFigures, show, sineData } from "../../src";\nsetUpFigures();',
   "show(livePathExplorerFigure({ learningRate: 0.1, iterations: 10, x: 2, y: 2 }));",
   'show(livePathExplorerFigure({ rule: "momentum", ruleParameters: { momentum: 0.9 }, learningRate: 0.3, iterations: 40 }));',
   "show(liveLossExplorerFigure({ data: sineData(), start: randomCoefficients(3, 0), learningRate: 1e-6, iterations: 2000 }));",
